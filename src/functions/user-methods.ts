@@ -1,0 +1,22 @@
+import { app } from '@azure/functions';
+import type { Client } from '@microsoft/microsoft-graph-client';
+
+import { jsonResponse, withProblemJson } from '../lib/http/handler';
+import { parseInput } from '../lib/http/parse';
+import { UserReferenceSchema } from '../lib/http/user-reference';
+import { lookUpUserMethods } from '../lib/lookup/user-methods';
+import { getServices } from '../lib/services';
+
+export function makeUserMethodsHandler(deps: () => { graph: Client }) {
+  return withProblemJson(async (request, _context, correlationId) => {
+    const user = parseInput(UserReferenceSchema, request.params.user, 'user');
+    return jsonResponse(200, await lookUpUserMethods(deps().graph, user, correlationId));
+  });
+}
+
+app.http('getUserMethods', {
+  methods: ['GET'],
+  route: 'users/{user}/methods',
+  authLevel: 'function',
+  handler: makeUserMethodsHandler(getServices),
+});

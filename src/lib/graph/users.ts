@@ -1,0 +1,63 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { User } from '@microsoft/microsoft-graph-types';
+
+import type { UserReference } from '../http/user-reference';
+import { toAppError } from './errors';
+import { userPath } from './user-path';
+
+export type DirectoryUser = Required<
+  Pick<User, 'id' | 'userPrincipalName' | 'displayName' | 'accountEnabled' | 'userType'>
+>;
+
+const USER_PROPERTIES = ['id', 'userPrincipalName', 'displayName', 'accountEnabled', 'userType'];
+
+/** A registered authentication method as Graph returns it: `@odata.type` plus that type's properties. */
+export interface GraphAuthenticationMethod {
+  '@odata.type': string;
+  id: string;
+  [property: string]: unknown;
+}
+
+const userNotFound = (user: UserReference) => ({
+  notFound: {
+    code: 'user_not_found' as const,
+    detail: `No user ${user.kind === 'id' ? user.id : user.upn} in the tenant.`,
+  },
+});
+
+export async function getUser(
+  graph: Client,
+  user: UserReference,
+  clientRequestId: string,
+): Promise<DirectoryUser> {
+  try {
+    return (await graph
+      .api(userPath(user))
+      .header('client-request-id', clientRequestId)
+      .select(USER_PROPERTIES)
+      .get()) as DirectoryUser;
+  } catch (error) {
+    throw toAppError(error, userNotFound(user));
+  }
+}
+
+/**
+ * Beta, because only beta lists every registered type (hardware OATH tokens, passwordless
+ * Authenticator, QR code + PIN): a method a look-up cannot see is one a reset cannot remove.
+ */
+export async function listAuthenticationMethods(
+  graph: Client,
+  user: UserReference,
+  clientRequestId: string,
+): Promise<GraphAuthenticationMethod[]> {
+  try {
+    const page = (await graph
+      .api(`${userPath(user)}/authentication/methods`)
+      .version('beta')
+      .header('client-request-id', clientRequestId)
+      .get()) as { value: GraphAuthenticationMethod[] };
+    return page.value;
+  } catch (error) {
+    throw toAppError(error, userNotFound(user));
+  }
+}

@@ -1,0 +1,72 @@
+/** Every error this service answers with; `code` is the stable, machine-readable part of the contract. */
+export const PROBLEMS = {
+  invalid_request: { status: 400, title: 'The request is not valid' },
+  user_not_found: { status: 404, title: 'No such user' },
+  not_found: { status: 404, title: 'Not found' },
+  graph_rejected_request: { status: 502, title: 'Microsoft Graph rejected the request' },
+  graph_unauthorized: { status: 502, title: 'Microsoft Graph did not accept the service identity' },
+  graph_permission_denied: { status: 502, title: 'The service identity lacks a Microsoft Graph permission' },
+  graph_throttled: { status: 503, title: 'Microsoft Graph is throttling this service' },
+  graph_unavailable: { status: 503, title: 'Microsoft Graph is unavailable' },
+  identity_unavailable: { status: 503, title: 'The service identity could not get a token' },
+  internal_error: { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export interface AppErrorOptions {
+  errors?: FieldProblem[];
+  /** Graph's request-id, so an operator can trace the call in Microsoft's logs. */
+  graphRequestId?: string;
+  graphCode?: string;
+  retryAfterSeconds?: number;
+  cause?: unknown;
+}
+
+/** An error with a known meaning for the caller; anything else becomes `internal_error`. */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  readonly status: number;
+
+  constructor(
+    readonly code: ProblemCode,
+    readonly detail: string,
+    readonly options: AppErrorOptions = {},
+  ) {
+    super(`${code}: ${detail}`, { cause: options.cause });
+    this.status = PROBLEMS[code].status;
+  }
+}
+
+/** RFC 9457 problem details, with this service's extension members. */
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ProblemCode;
+  correlationId: string;
+  errors?: FieldProblem[];
+  graphRequestId?: string;
+  graphCode?: string;
+}
+
+export function toProblemDocument(error: AppError, correlationId: string): ProblemDocument {
+  const { errors, graphRequestId, graphCode } = error.options;
+  return {
+    type: `urn:mfa-recovery:problem:${error.code}`,
+    title: PROBLEMS[error.code].title,
+    status: error.status,
+    detail: error.detail,
+    code: error.code,
+    correlationId,
+    ...(errors ? { errors } : {}),
+    ...(graphRequestId ? { graphRequestId } : {}),
+    ...(graphCode ? { graphCode } : {}),
+  };
+}
