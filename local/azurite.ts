@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
+import { stopChild } from './child-process';
+
 /** Azurite's well-known development account (public, documented by Microsoft). */
 const ACCOUNT = 'devstoreaccount1';
-const ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+const ACCOUNT_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 const SERVICES = ['Blob', 'Queue', 'Table'] as const;
 type Service = (typeof SERVICES)[number];
 
@@ -46,16 +49,23 @@ function waitForEndpoints(child: ChildProcess, timeoutMs: number): Promise<Recor
   return new Promise((resolve, reject) => {
     const found: Partial<Record<Service, string>> = {};
     const output: string[] = [];
-    const timer = setTimeout(() => fail(new Error(`Azurite did not start in ${timeoutMs} ms:\n${output.join('\n')}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`Azurite did not start in ${timeoutMs} ms:\n${output.join('\n')}`)),
+      timeoutMs,
+    );
     const fail = (error: Error) => {
       clearTimeout(timer);
       reject(error);
     };
-    child.once('exit', (code) => fail(new Error(`Azurite exited (${code}) before it was ready:\n${output.join('\n')}`)));
+    child.once('exit', (code) =>
+      fail(new Error(`Azurite exited (${code}) before it was ready:\n${output.join('\n')}`)),
+    );
     child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       output.push(line);
-      const match = /Azurite (Blob|Queue|Table) service is successfully listening at (http:\/\/\S+)/.exec(line);
+      const match = /Azurite (Blob|Queue|Table) service is successfully listening at (http:\/\/\S+)/.exec(
+        line,
+      );
       if (!match) return;
       found[match[1] as Service] = match[2]!;
       if (SERVICES.every((service) => found[service])) {
@@ -63,17 +73,5 @@ function waitForEndpoints(child: ChildProcess, timeoutMs: number): Promise<Recor
         resolve(found as Record<Service, string>);
       }
     });
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const killTimer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(killTimer);
-      resolve();
-    });
-    child.kill('SIGTERM');
   });
 }

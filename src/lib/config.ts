@@ -19,23 +19,30 @@ const positiveInt = (fallback: number) =>
 
 const EnvironmentSchema = z
   .object({
-    GRAPH_BASE_URL: optionalText.pipe(httpsUrl.optional()).transform((value) => value ?? 'https://graph.microsoft.com'),
+    GRAPH_BASE_URL: optionalText
+      .pipe(httpsUrl.optional())
+      .transform((value) => value ?? 'https://graph.microsoft.com'),
     GRAPH_CREDENTIAL: optionalText
       .pipe(z.enum(['managedIdentity', 'default']).optional())
       .transform((value) => value ?? 'managedIdentity'),
-    AZURE_CLIENT_ID: optionalText.pipe(z.guid({ error: 'must be a GUID (client id of the user-assigned identity)' }).optional()),
+    AZURE_CLIENT_ID: optionalText.pipe(
+      z.guid({ error: 'must be a GUID (client id of the user-assigned identity)' }).optional(),
+    ),
     GRAPH_MAX_RETRIES: positiveInt(3),
     GRAPH_MAX_RETRY_WAIT_SECONDS: positiveInt(10),
     STORAGE_CONNECTION_STRING: optionalText,
     STORAGE_TABLE_ENDPOINT: optionalText.pipe(httpsUrl.optional()),
   })
   .superRefine((env, ctx) => {
-    const storageSettings = [env.STORAGE_CONNECTION_STRING, env.STORAGE_TABLE_ENDPOINT].filter(Boolean).length;
+    const storageSettings = [env.STORAGE_CONNECTION_STRING, env.STORAGE_TABLE_ENDPOINT].filter(
+      Boolean,
+    ).length;
     if (storageSettings !== 1) {
       ctx.addIssue({
         code: 'custom',
         path: ['STORAGE_CONNECTION_STRING'],
-        message: 'set exactly one of STORAGE_CONNECTION_STRING (Azurite, connection string) or STORAGE_TABLE_ENDPOINT (managed identity)',
+        message:
+          'set exactly one of STORAGE_CONNECTION_STRING (Azurite, connection string) or STORAGE_TABLE_ENDPOINT (managed identity)',
       });
     }
   });
@@ -60,7 +67,9 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvironmentSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`,
+    );
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
   const settings = parsed.data;

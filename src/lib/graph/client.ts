@@ -21,7 +21,13 @@ export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
  * Retry-After passed on.
  */
 export function retryWithinWait(maxWaitSeconds: number) {
-  return (_delay: number, _attempt: number, _request: unknown, _options: unknown, response: Response): boolean => {
+  return (
+    _delay: number,
+    _attempt: number,
+    _request: unknown,
+    _options: unknown,
+    response: Response,
+  ): boolean => {
     const retryAfter = response.headers.get('retry-after');
     if (retryAfter === null) return true;
     const seconds = Number.isNaN(Number(retryAfter))
@@ -33,7 +39,11 @@ export function retryWithinWait(maxWaitSeconds: number) {
 
 export function createGraphClient(config: Config['graph'], credential: TokenCredential): Client {
   const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_SCOPE] });
-  const retryOptions = new RetryHandlerOptions(1, config.maxRetries, retryWithinWait(config.maxRetryWaitSeconds));
+  const retryOptions = new RetryHandlerOptions(
+    1,
+    config.maxRetries,
+    retryWithinWait(config.maxRetryWaitSeconds),
+  );
   return Client.initWithMiddleware({
     // The SDK's default chain, with our retry options in place of its defaults.
     middleware: [

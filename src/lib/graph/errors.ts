@@ -11,7 +11,9 @@ export interface GraphErrorContext {
 function retryAfterSeconds(headers: Headers | undefined): number | undefined {
   const value = headers?.get('retry-after');
   if (!value) return undefined;
-  const seconds = Number.isNaN(Number(value)) ? (new Date(value).getTime() - Date.now()) / 1000 : Number(value);
+  const seconds = Number.isNaN(Number(value))
+    ? (new Date(value).getTime() - Date.now()) / 1000
+    : Number(value);
   return Number.isFinite(seconds) ? Math.max(0, Math.ceil(seconds)) : undefined;
 }
 
@@ -27,7 +29,11 @@ function codeForStatus(status: number): ProblemCode {
 export function toAppError(error: unknown, context: GraphErrorContext = {}): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof CredentialUnavailableError || error instanceof AuthenticationError) {
-    return new AppError('identity_unavailable', 'The managed identity could not obtain a Microsoft Graph token.', { cause: error });
+    return new AppError(
+      'identity_unavailable',
+      'The managed identity could not obtain a Microsoft Graph token.',
+      { cause: error },
+    );
   }
   if (!(error instanceof GraphError)) {
     return new AppError('graph_unavailable', 'Microsoft Graph could not be reached.', { cause: error });

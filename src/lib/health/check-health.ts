@@ -24,7 +24,11 @@ export interface HealthDependencies {
   timeoutMs?: number;
 }
 
-async function runCheck(name: string, timeoutMs: number, check: () => Promise<unknown>): Promise<CheckResult> {
+async function runCheck(
+  name: string,
+  timeoutMs: number,
+  check: () => Promise<unknown>,
+): Promise<CheckResult> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -42,7 +46,11 @@ async function runCheck(name: string, timeoutMs: number, check: () => Promise<un
 }
 
 /** Can the service reach its state store and get a Graph token? Reads no tenant data. */
-export async function checkHealth({ credential, tables, timeoutMs = 5000 }: HealthDependencies): Promise<HealthReport> {
+export async function checkHealth({
+  credential,
+  tables,
+  timeoutMs = 5000,
+}: HealthDependencies): Promise<HealthReport> {
   const checks = await Promise.all([
     runCheck('tableStorage', timeoutMs, () => tables.listTables().byPage({ maxPageSize: 1 }).next()),
     runCheck('graphToken', timeoutMs, () => credential.getToken(GRAPH_SCOPE)),

@@ -29,13 +29,21 @@ export function withProblemJson(handler: RouteHandler): HttpHandler {
   };
 }
 
-function problemResponse(error: unknown, correlationId: string, context: InvocationContext): HttpResponseInit {
+function problemResponse(
+  error: unknown,
+  correlationId: string,
+  context: InvocationContext,
+): HttpResponseInit {
   const appError =
-    error instanceof AppError ? error : new AppError('internal_error', 'The request failed unexpectedly.', { cause: error });
+    error instanceof AppError
+      ? error
+      : new AppError('internal_error', 'The request failed unexpectedly.', { cause: error });
   if (appError.code === 'internal_error') {
     context.error(`correlationId=${correlationId} unexpected error`, error);
   } else if (appError.status >= 500) {
-    context.warn(`correlationId=${correlationId} ${appError.message} graphRequestId=${appError.options.graphRequestId ?? '-'}`);
+    context.warn(
+      `correlationId=${correlationId} ${appError.message} graphRequestId=${appError.options.graphRequestId ?? '-'}`,
+    );
   }
   const headers = new Headers({ 'content-type': 'application/problem+json' });
   if (appError.options.retryAfterSeconds !== undefined) {

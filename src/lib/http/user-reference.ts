@@ -23,4 +23,6 @@ export const UserReferenceSchema = z
   .refine((value) => GUID.test(value) || isUserPrincipalName(value), {
     error: 'must be an object id (GUID) or a userPrincipalName such as adele@contoso.com',
   })
-  .transform((value): UserReference => (GUID.test(value) ? { kind: 'id', id: value.toLowerCase() } : { kind: 'upn', upn: value }));
+  .transform((value): UserReference =>
+    GUID.test(value) ? { kind: 'id', id: value.toLowerCase() } : { kind: 'upn', upn: value },
+  );

@@ -8,7 +8,9 @@ export function maskPhoneNumber(phoneNumber: string): string {
   const [number = '', extension] = phoneNumber.split(/x/i, 2);
   const digitCount = number.replace(/\D/g, '').length;
   let digitsSeen = 0;
-  const maskedNumber = number.replace(/\d/g, (digit) => (++digitsSeen > digitCount - VISIBLE_DIGITS ? digit : '*'));
+  const maskedNumber = number.replace(/\d/g, (digit) =>
+    ++digitsSeen > digitCount - VISIBLE_DIGITS ? digit : '*',
+  );
   return extension === undefined ? maskedNumber : `${maskedNumber}x${extension.replace(/\d/g, '*')}`;
 }
 

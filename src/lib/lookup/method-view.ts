@@ -7,7 +7,8 @@ const METHOD_TYPES = {
   '#microsoft.graph.phoneAuthenticationMethod': 'phone',
   '#microsoft.graph.emailAuthenticationMethod': 'email',
   '#microsoft.graph.microsoftAuthenticatorAuthenticationMethod': 'microsoftAuthenticator',
-  '#microsoft.graph.passwordlessMicrosoftAuthenticatorAuthenticationMethod': 'passwordlessMicrosoftAuthenticator',
+  '#microsoft.graph.passwordlessMicrosoftAuthenticatorAuthenticationMethod':
+    'passwordlessMicrosoftAuthenticator',
   '#microsoft.graph.fido2AuthenticationMethod': 'fido2',
   '#microsoft.graph.softwareOathAuthenticationMethod': 'softwareOath',
   '#microsoft.graph.hardwareOathAuthenticationMethod': 'hardwareOath',
@@ -35,7 +36,13 @@ const SHOWN_PROPERTIES: Record<MethodType, readonly string[]> = {
   fido2: ['displayName', 'model', 'aaGuid', 'attestationLevel', 'passkeyType'],
   softwareOath: [],
   hardwareOath: ['displayName', 'serialNumber', 'manufacturer', 'model'],
-  temporaryAccessPass: ['startDateTime', 'lifetimeInMinutes', 'isUsableOnce', 'isUsable', 'methodUsabilityReason'],
+  temporaryAccessPass: [
+    'startDateTime',
+    'lifetimeInMinutes',
+    'isUsableOnce',
+    'isUsable',
+    'methodUsabilityReason',
+  ],
   windowsHelloForBusiness: ['displayName', 'keyStrength'],
   platformCredential: ['displayName', 'keyStrength', 'platform'],
   qrCodePin: [],
@@ -57,7 +64,8 @@ function isDetail(value: unknown): value is Detail {
 
 export function toMethodView(method: GraphAuthenticationMethod): MethodView {
   const odataType = method['@odata.type'];
-  const type: MethodType = odataType in METHOD_TYPES ? METHOD_TYPES[odataType as keyof typeof METHOD_TYPES] : 'unknown';
+  const type: MethodType =
+    odataType in METHOD_TYPES ? METHOD_TYPES[odataType as keyof typeof METHOD_TYPES] : 'unknown';
   const details: Record<string, Detail> = {};
   for (const property of SHOWN_PROPERTIES[type]) {
     const value = method[property];

@@ -13,7 +13,10 @@ function isLoopbackHttp(connectionString: string): boolean {
   return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
 }
 
-export function createTableService(storage: Config['storage'], credential: TokenCredential): TableServiceClient {
+export function createTableService(
+  storage: Config['storage'],
+  credential: TokenCredential,
+): TableServiceClient {
   if ('connectionString' in storage) {
     return TableServiceClient.fromConnectionString(storage.connectionString, {
       allowInsecureConnection: isLoopbackHttp(storage.connectionString),

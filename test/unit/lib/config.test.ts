@@ -43,7 +43,11 @@ describe('loadConfig', () => {
   it('names every invalid setting in one error', () => {
     let message = '';
     try {
-      loadConfig({ GRAPH_BASE_URL: 'http://graph.example', AZURE_CLIENT_ID: 'me', GRAPH_MAX_RETRIES: 'lots' });
+      loadConfig({
+        GRAPH_BASE_URL: 'http://graph.example',
+        AZURE_CLIENT_ID: 'me',
+        GRAPH_MAX_RETRIES: 'lots',
+      });
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       message = (error as Error).message;
@@ -55,9 +59,9 @@ describe('loadConfig', () => {
   });
 
   it('refuses both storage settings at once', () => {
-    expect(() => loadConfig({ ...AZURITE, STORAGE_TABLE_ENDPOINT: 'https://acct.table.core.windows.net' })).toThrow(
-      /set exactly one of/,
-    );
+    expect(() =>
+      loadConfig({ ...AZURITE, STORAGE_TABLE_ENDPOINT: 'https://acct.table.core.windows.net' }),
+    ).toThrow(/set exactly one of/);
   });
 
   it('refuses an unknown credential kind', () => {

@@ -16,7 +16,9 @@ describe('userPath', () => {
   });
 
   it('uses the key form for a UPN starting with $', () => {
-    expect(userPath({ kind: 'upn', upn: '$AdeleVance@contoso.com' })).toBe("/users('%24AdeleVance@contoso.com')");
+    expect(userPath({ kind: 'upn', upn: '$AdeleVance@contoso.com' })).toBe(
+      "/users('%24AdeleVance@contoso.com')",
+    );
   });
 
   it('doubles an apostrophe inside the key form', () => {

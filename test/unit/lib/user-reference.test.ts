@@ -13,12 +13,17 @@ describe('UserReferenceSchema', () => {
   });
 
   it('accepts a userPrincipalName as given', () => {
-    expect(UserReferenceSchema.parse('Adele.Vance@contoso.com')).toEqual({ kind: 'upn', upn: 'Adele.Vance@contoso.com' });
+    expect(UserReferenceSchema.parse('Adele.Vance@contoso.com')).toEqual({
+      kind: 'upn',
+      upn: 'Adele.Vance@contoso.com',
+    });
   });
 
-  it("accepts a guest's #EXT# UPN", () => expect(accepts('adele_fabrikam.com#EXT#@contoso.onmicrosoft.com')).toBe(true));
+  it("accepts a guest's #EXT# UPN", () =>
+    expect(accepts('adele_fabrikam.com#EXT#@contoso.onmicrosoft.com')).toBe(true));
   it('accepts a UPN starting with $', () => expect(accepts('$AdeleVance@contoso.com')).toBe(true));
-  it("accepts an apostrophe in the local part", () => expect(accepts("conor.o'brien@contoso.com")).toBe(true));
+  it('accepts an apostrophe in the local part', () =>
+    expect(accepts("conor.o'brien@contoso.com")).toBe(true));
   it('refuses a path traversal', () => expect(accepts('a@b.com/../../groups')).toBe(false));
   it('refuses an OData filter fragment', () => expect(accepts("x' or 1 eq 1")).toBe(false));
   it('refuses an OData system segment', () => expect(accepts('$metadata')).toBe(false));

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+
+import { type Azurite, startAzurite } from './azurite';
+import { type FunctionsHostProcess, startFunctionsHostProcess } from './functions-host-process';
+import { type GraphSimulator, startGraphSimulator } from './graph';
+import { type IdentityEndpoint, startIdentityEndpoint } from './identity';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const CA_CERT_PATH = path.join(REPO_ROOT, 'local', 'certs', 'ca.pem');
+export const DEMO_SEED_PATH = path.join(REPO_ROOT, 'local', 'graph', 'seed', 'demo-tenant.json');
+
+export interface StackOptions {
+  /** Port of the functions host; 0 picks a free one. */
+  hostPort?: number;
+  seed?: string;
+  timers?: boolean;
+  /** Extra app settings for the function app (tests use them to change one setting). */
+  appSettings?: Record<string, string>;
+  hostOutput?: 'inherit' | 'pipe';
+}
+
+/** What `.local/stack.json` holds, so scripts and tests can find the running stack. */
+export interface StackInfo {
+  baseUrl: string;
+  functionKey: string;
+  masterKey: string;
+  graphUrl: string;
+  identityEndpoint: string;
+  identityHeader: string;
+  caCertPath: string;
+  storageConnectionString: string;
+}
+
+export interface Stack extends StackInfo {
+  graph: GraphSimulator;
+  identity: IdentityEndpoint;
+  host: FunctionsHostProcess;
+  stop(): Promise<void>;
+}
+
+const newKey = () => randomBytes(24).toString('base64url');
+
+/**
+ * Azurite, the managed-identity endpoint, the Graph simulator and the functions host, wired
+ * together as Azure would wire them: the app only sees app settings.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const stoppers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const stopOne of stoppers.reverse()) await stopOne();
+  };
+  try {
+    const azurite: Azurite = await startAzurite();
+    stoppers.push(() => azurite.stop());
+    const identity = await startIdentityEndpoint();
+    stoppers.push(() => identity.close());
+    const graph = await startGraphSimulator({
+      seed: options.seed ?? DEMO_SEED_PATH,
+      tokenPublicKeyPem: identity.publicKeyPem,
+      tenantId: identity.tenantId,
+    });
+    stoppers.push(() => graph.close());
+    const functionKey = newKey();
+    const masterKey = newKey();
+    const host = await startFunctionsHostProcess({
+      output: options.hostOutput,
+      env: {
+        ...process.env,
+        NODE_EXTRA_CA_CERTS: CA_CERT_PATH,
+        FUNCTIONS_WORKER_RUNTIME: 'node',
+        FUNCTIONS_HTTP_PORT: String(options.hostPort ?? 0),
+        FUNCTIONS_FUNCTION_KEY: functionKey,
+        FUNCTIONS_MASTER_KEY: masterKey,
+        FUNCTIONS_TIMERS: options.timers === false ? 'off' : 'on',
+        AzureWebJobsStorage: azurite.connectionString,
+        STORAGE_CONNECTION_STRING: azurite.connectionString,
+        GRAPH_BASE_URL: graph.url,
+        IDENTITY_ENDPOINT: identity.url,
+        IDENTITY_HEADER: identity.header,
+        AZURE_CLIENT_ID: identity.clientId,
+        ...options.appSettings,
+      },
+    });
+    stoppers.push(() => host.stop());
+    return {
+      baseUrl: `http://localhost:${host.port}/api`,
+      functionKey,
+      masterKey,
+      graphUrl: graph.url,
+      identityEndpoint: identity.url,
+      identityHeader: identity.header,
+      caCertPath: CA_CERT_PATH,
+      storageConnectionString: azurite.connectionString,
+      graph,
+      identity,
+      host,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import { DEMO_SEED_PATH, type Stack, type StackInfo, startStack } from './stack';
+
+const STACK_FILE = path.resolve(__dirname, '..', '..', '.local', 'stack.json');
+
+/** The demo tenant names the users worth trying first. */
+function demoUsers(): { ordinaryUser: string } {
+  const seed = JSON.parse(readFileSync(DEMO_SEED_PATH, 'utf8')) as { demo: { ordinaryUser: string } };
+  return seed.demo;
+}
+
+function banner(info: StackInfo, startupMs: number): string {
+  const { ordinaryUser } = demoUsers();
+  const key = `-H "x-functions-key: ${info.functionKey}"`;
+  return [
+    '',
+    `mfa-recovery local stack ready in ${startupMs} ms`,
+    `  Functions:        ${info.baseUrl}`,
+    `  Function key:     ${info.functionKey}`,
+    `  Graph simulator:  ${info.graphUrl}  (control API: ${info.graphUrl}/_sim/state)`,
+    `  Stack details:    ${path.relative(process.cwd(), STACK_FILE)}`,
+    '',
+    'Try:',
+    `  curl -s ${key} ${info.baseUrl}/users/${encodeURIComponent(ordinaryUser).replace(/%40/g, '@')}/methods`,
+    `  curl -s ${info.baseUrl}/health`,
+    '',
+    'Ctrl-C stops everything.',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const stack: Stack = await startStack({
+    hostPort: Number(process.env.FUNCTIONS_HTTP_PORT ?? 7071),
+    hostOutput: 'inherit',
+  });
+  const info: StackInfo = {
+    baseUrl: stack.baseUrl,
+    functionKey: stack.functionKey,
+    masterKey: stack.masterKey,
+    graphUrl: stack.graphUrl,
+    identityEndpoint: stack.identityEndpoint,
+    identityHeader: stack.identityHeader,
+    caCertPath: stack.caCertPath,
+    storageConnectionString: stack.storageConnectionString,
+  };
+  await mkdir(path.dirname(STACK_FILE), { recursive: true });
+  await writeFile(STACK_FILE, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+  process.stdout.write(banner(info, Math.round(performance.now() - started)));
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    await stack.stop();
+    await rm(STACK_FILE, { force: true });
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
