@@ -23,12 +23,11 @@ describe('withProblemJson', () => {
   });
 
   it('turns an AppError into problem+json with its code and Retry-After', async () => {
-    const handler = withProblemJson(async () => {
-      throw new AppError('graph_throttled', 'Graph is busy.', {
-        retryAfterSeconds: 30,
-        graphRequestId: 'rid-1',
-      });
-    });
+    const handler = withProblemJson(() =>
+      Promise.reject(
+        new AppError('graph_throttled', 'Graph is busy.', { retryAfterSeconds: 30, graphRequestId: 'rid-1' }),
+      ),
+    );
     const response = await handler(request({ 'x-correlation-id': 'c-1' }), context());
     const headers = new Headers(response.headers);
     expect(response.status).toBe(503);
