@@ -3,12 +3,11 @@ import path from 'node:path';
 
 import { type Azurite, startAzurite } from './azurite';
 import { type FunctionsHostProcess, startFunctionsHostProcess } from './functions-host-process';
-import { type GraphSimulator, startGraphSimulator } from './graph';
+import { DEMO_SEED_PATH, type GraphSimulator, startGraphSimulator } from './graph';
 import { type IdentityEndpoint, startIdentityEndpoint } from './identity';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const CA_CERT_PATH = path.join(REPO_ROOT, 'local', 'certs', 'ca.pem');
-export const DEMO_SEED_PATH = path.join(REPO_ROOT, 'local', 'graph', 'seed', 'demo-tenant.json');
 
 export interface StackOptions {
   /** Port of the functions host; 0 picks a free one. */

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { DEMO_SEED_PATH, type Stack, type StackInfo, startStack } from './stack';
+import { DEMO_SEED_PATH } from './graph';
+import { type Stack, type StackInfo, startStack } from './stack';
 
 const STACK_FILE = path.resolve(__dirname, '..', '..', '.local', 'stack.json');
 

@@ -1,4 +1,3 @@
-import { AuthenticationError, CredentialUnavailableError } from '@azure/identity';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 
 import { AppError, type ProblemCode } from '../http/problem';
@@ -17,6 +16,14 @@ function retryAfterSeconds(headers: Headers | undefined): number | undefined {
   return Number.isFinite(seconds) ? Math.max(0, Math.ceil(seconds)) : undefined;
 }
 
+/** @azure/identity's failures, by name: the Graph SDK re-wraps them as a GraphError with status -1. */
+const CREDENTIAL_ERRORS = new Set(['CredentialUnavailableError', 'AuthenticationError', 'AuthenticationRequiredError']);
+
+function isCredentialFailure(error: unknown): boolean {
+  if (error instanceof GraphError) return error.statusCode === -1 && CREDENTIAL_ERRORS.has(error.code ?? '');
+  return error instanceof Error && CREDENTIAL_ERRORS.has(error.name);
+}
+
 function codeForStatus(status: number): ProblemCode {
   if (status === 401) return 'graph_unauthorized';
   if (status === 403) return 'graph_permission_denied';
@@ -28,7 +35,7 @@ function codeForStatus(status: number): ProblemCode {
 /** Maps anything a Graph call throws to the project's error codes, keeping Graph's request-id. */
 export function toAppError(error: unknown, context: GraphErrorContext = {}): AppError {
   if (error instanceof AppError) return error;
-  if (error instanceof CredentialUnavailableError || error instanceof AuthenticationError) {
+  if (isCredentialFailure(error)) {
     return new AppError(
       'identity_unavailable',
       'The managed identity could not obtain a Microsoft Graph token.',

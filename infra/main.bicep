@@ -1,0 +1,47 @@
+// mfa-recovery in Azure: a Flex Consumption Function App on Node 22 whose user-assigned managed
+// identity holds least-privilege Microsoft Graph application permissions, and a storage account
+// reached only with that identity (no shared keys).
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+param environmentName string
+
+@minLength(1)
+param location string
+
+@description('Graph application permissions the identity needs; keep in step with local/identity/app-roles.ts.')
+param graphAppRoles array = [
+  'User.Read.All'
+  'UserAuthenticationMethod.Read.All'
+]
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module app 'app/api.bicep' = {
+  name: 'api'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    resourceToken: resourceToken
+  }
+}
+
+module graphPermissions 'app/graph-permissions.bicep' = {
+  name: 'graph-permissions'
+  scope: rg
+  params: {
+    principalId: app.outputs.identityPrincipalId
+    appRoles: graphAppRoles
+  }
+}
+
+output AZURE_FUNCTION_APP_NAME string = app.outputs.functionAppName
