@@ -1,12 +1,18 @@
+import { fileURLToPath } from 'node:url';
+
 import { defineConfig } from 'vitest/config';
 
-// Tests import the compiled CommonJS where a child process must load it (local host);
-// everything else runs from TypeScript sources.
+// Trust the Graph simulator's throwaway CA (local/certs). Node reads NODE_EXTRA_CA_CERTS only at
+// process start, so it is set here, before vitest forks its test workers, which inherit it.
+process.env.NODE_EXTRA_CA_CERTS = fileURLToPath(new URL('./local/certs/ca.pem', import.meta.url));
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
+    pool: 'forks',
     restoreMocks: true,
+    unstubEnvs: true,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -1,0 +1,62 @@
+import { type FaultInjector, parseFaultSpec } from './faults';
+import type { GraphRequest, GraphResponse } from './messages';
+import type { RequestLog } from './request-log';
+import { parseSeed, type Tenant } from './tenant';
+
+/** The simulator's own API under `/_sim/` (no auth): state, reset, faults, request log. */
+export const CONTROL_PREFIX = '/_sim/';
+
+export interface ControlDeps {
+  tenant: Tenant;
+  faults: FaultInjector;
+  log: RequestLog;
+}
+
+const json = (status: number, body: unknown): GraphResponse => ({
+  status,
+  headers: { 'Content-Type': 'application/json; charset=utf-8' },
+  body,
+});
+const noContent = (): GraphResponse => ({ status: 204, headers: {} });
+const problem = (status: number, message: string) => json(status, { error: { code: 'badRequest', message } });
+
+function parseBody(request: GraphRequest): { ok: true; value: unknown } | { ok: false } {
+  if (request.body.trim() === '') return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(request.body) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+export function handleControlRequest(request: GraphRequest, deps: ControlDeps): GraphResponse {
+  const action = `${request.method} ${request.path.slice(CONTROL_PREFIX.length).replace(/\/$/, '')}`;
+  const body = parseBody(request);
+  if (!body.ok) return problem(400, 'The body is not valid JSON.');
+  try {
+    switch (action) {
+      case 'POST reset':
+        deps.tenant.reset(body.value === undefined ? undefined : parseSeed(body.value));
+        return noContent();
+      case 'GET state':
+        return json(200, deps.tenant.snapshot());
+      case 'POST faults':
+        return json(201, deps.faults.add(parseFaultSpec(body.value)));
+      case 'GET faults':
+        return json(200, deps.faults.list());
+      case 'DELETE faults':
+        deps.faults.clear();
+        return noContent();
+      case 'GET requests':
+        return json(200, deps.log.list());
+      case 'DELETE requests':
+        deps.log.clear();
+        return noContent();
+      default:
+        return problem(404, `No control operation ${action}.`);
+    }
+  } catch (error) {
+    // Invalid seeds and fault specs arrive here with a message listing the problems.
+    return problem(400, error instanceof Error ? error.message : String(error));
+  }
+}

@@ -1,0 +1,121 @@
+import { GRAPH_APP_ID } from './graph-ids';
+import type { GraphErrorSpec } from './messages';
+
+/**
+ * Graph error bodies and the errors the simulator raises. Codes and messages follow Microsoft's
+ * docs or responses observed in public issues (shared/graph/batch-errors-throttling.md); the ones
+ * marked "inferred" are guesses where no source was found. Clients must not branch on messages.
+ */
+
+export interface GraphErrorBody {
+  error: { code: string; message: string; innerError: Record<string, string> };
+}
+
+/** `innerError.date` is UTC without a zone designator, as Graph sends it ("2025-02-13T10:17:06"). */
+export function graphDate(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 19);
+}
+
+export function graphErrorBody(
+  spec: GraphErrorSpec,
+  ids: { requestId: string; clientRequestId: string },
+  now: Date = new Date(),
+): GraphErrorBody {
+  return {
+    error: {
+      code: spec.code,
+      message: spec.message,
+      innerError: {
+        date: graphDate(now),
+        'request-id': ids.requestId,
+        'client-request-id': ids.clientRequestId,
+        ...spec.innerError,
+      },
+    },
+  };
+}
+
+function error(
+  status: number,
+  code: string,
+  message: string,
+  extra: Partial<GraphErrorSpec> = {},
+): GraphErrorSpec {
+  return { kind: 'error', status, code, message, ...extra };
+}
+
+/** Graph's challenge on 401 (Microsoft docs show this value for an unauthenticated Graph call). */
+export const GRAPH_WWW_AUTHENTICATE = `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="${GRAPH_APP_ID}"`;
+
+export const GraphErrors = {
+  invalidAuthenticationToken: (message: string) =>
+    error(401, 'InvalidAuthenticationToken', message, {
+      headers: { 'WWW-Authenticate': GRAPH_WWW_AUTHENTICATE },
+    }),
+
+  insufficientPrivileges: () =>
+    error(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
+
+  resourceNotFoundForSegment: (segment: string) =>
+    error(400, 'BadRequest', `Resource not found for the segment '${segment}'.`),
+
+  /** Inferred wording; Graph answers an unknown version with 400. */
+  invalidVersion: (version: string) => error(400, 'BadRequest', `Invalid version: ${version}`),
+
+  methodNotAllowed: () =>
+    error(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.'),
+
+  directoryObjectNotFound: (key: string) =>
+    error(
+      404,
+      'Request_ResourceNotFound',
+      `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`,
+    ),
+
+  /** Directory answer for an id that OData can't take in path form (a UPN starting with `$`); wording inferred. */
+  invalidObjectIdentifier: (key: string) =>
+    error(400, 'Request_BadRequest', `Invalid object identifier '${key}'.`),
+
+  /** Directory wording for an unknown `$select` property (inferred from memory of real responses). */
+  unknownProperty: (property: string, typeName: string) =>
+    error(400, 'Request_BadRequest', `Could not find a property named '${property}' on type '${typeName}'.`),
+
+  /**
+   * The authentication-methods service answers with lower-case codes (`badRequest` observed); for an
+   * unknown user no body was found in any source, so `itemNotFound` and this message are inferred.
+   */
+  authenticationUserNotFound: (key: string) => error(404, 'itemNotFound', `User '${key}' was not found.`),
+
+  malformedBody: (message: string) => error(400, 'BadRequest', message),
+
+  /** A path Microsoft documents but the simulator does not serve yet. */
+  notImplemented: (method: string, template: string) =>
+    error(501, 'notImplemented', `The Graph simulator does not implement ${method} ${template} yet.`),
+} as const;
+
+/** Codes Graph uses for statuses a test injects (generic codes from https://learn.microsoft.com/en-us/graph/errors). */
+const FAULT_CODES: Record<number, string> = {
+  400: 'invalidRequest',
+  401: 'InvalidAuthenticationToken',
+  403: 'accessDenied',
+  404: 'itemNotFound',
+  409: 'conflict',
+  423: 'resourceLocked',
+  500: 'generalException',
+  502: 'badGateway',
+  503: 'serviceNotAvailable',
+  504: 'gatewayTimeout',
+};
+
+/** The error an injected fault produces, as Graph would send it for that status. */
+export function faultError(status: number): GraphErrorSpec {
+  if (status === 429) {
+    // Body and content type as in https://learn.microsoft.com/en-us/graph/throttling ("Sample response").
+    return error(429, 'TooManyRequests', 'Please retry again later.', {
+      innerError: { code: '429', message: 'Please retry after', status: '429' },
+      contentType: 'application/json',
+    });
+  }
+  const code = FAULT_CODES[status] ?? (status >= 500 ? 'generalException' : 'invalidRequest');
+  return error(status, code, `Injected fault: status ${status}.`);
+}

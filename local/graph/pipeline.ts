@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+
+import { authenticate, authorize } from './auth';
+import { GraphErrors } from './errors';
+import { applyFault, type FaultInjector } from './faults';
+import type { GraphRequest, GraphResponse, HandlerResult } from './messages';
+import { GRAPH_VERSIONS, type GraphVersion } from './openapi-spec';
+import { parseGraphPath } from './path';
+import type { RequestLog, RequestLogEntry } from './request-log';
+import { renderResult } from './response';
+import type { Router } from './router';
+import type { Tenant } from './tenant';
+
+export interface PipelineDeps {
+  tenant: Tenant;
+  router: Router;
+  faults: FaultInjector;
+  log: RequestLog;
+  /** The identity endpoint's key: tokens it didn't sign are rejected. */
+  tokenPublicKeyPem: string;
+  /** Tokens must be issued for this tenant. */
+  tenantId: () => string;
+}
+
+const isGraphVersion = (version: string): version is GraphVersion =>
+  (GRAPH_VERSIONS as readonly string[]).includes(version);
+
+/**
+ * Every Graph request, top-level or a batch step, goes through the same steps:
+ * bearer check → injected faults → routing → app-role check → handler.
+ */
+export async function handleGraphRequest(request: GraphRequest, deps: PipelineDeps): Promise<GraphResponse> {
+  const ids = {
+    requestId: randomUUID(),
+    clientRequestId: request.headers['client-request-id'] || randomUUID(),
+  };
+  const entry = deps.log.start({
+    method: request.method,
+    path: request.path,
+    query: request.query,
+    inBatch: request.batchStepId !== undefined,
+    ...(request.batchStepId !== undefined ? { batchStepId: request.batchStepId } : {}),
+    ...ids,
+  });
+  const result = await process(request, deps, entry);
+  const response = renderResult(result, ids);
+  entry.status = response.status;
+  return response;
+}
+
+async function process(
+  request: GraphRequest,
+  deps: PipelineDeps,
+  entry: RequestLogEntry,
+): Promise<HandlerResult> {
+  const authentication = authenticate(request.headers.authorization, deps.tokenPublicKeyPem, deps.tenantId());
+  if (!authentication.ok) return authentication.error;
+
+  const fault = deps.faults.take(request.method, request.path);
+  if (fault !== undefined) {
+    const injected = await applyFault(fault);
+    if (injected !== undefined) return injected;
+  }
+
+  const path = parseGraphPath(request.path);
+  if (!path.ok) return path.error;
+  if (!isGraphVersion(path.version)) return GraphErrors.invalidVersion(path.version);
+
+  const resolution = deps.router.resolve(path.version, request.method, path.segments);
+  switch (resolution.kind) {
+    case 'unknownSegment':
+      return GraphErrors.resourceNotFoundForSegment(resolution.segment);
+    case 'methodNotAllowed':
+      return GraphErrors.methodNotAllowed();
+    case 'notImplemented':
+      return GraphErrors.notImplemented(resolution.method, resolution.template);
+    case 'route':
+      break;
+  }
+  const { route, params } = resolution;
+  entry.route = route.key;
+  if (!authorize(authentication.claims, route.permissions)) return GraphErrors.insufficientPrivileges();
+
+  return await route.definition.handle({
+    request,
+    version: path.version,
+    params,
+    claims: authentication.claims,
+    tenant: deps.tenant,
+    dispatch: async (inner) => await handleGraphRequest(inner, deps),
+  });
+}

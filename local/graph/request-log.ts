@@ -1,0 +1,42 @@
+/** One Graph request the simulator received (a JSON batch logs itself and each of its steps). */
+export interface RequestLogEntry {
+  /** Arrival order, from 1 (again after a clear). */
+  seq: number;
+  /** Arrival time, ISO 8601. */
+  time: string;
+  method: string;
+  /** URL path as sent, without the query. */
+  path: string;
+  /** Query string without the `?`; empty when none. */
+  query: string;
+  /** Undefined while the request is still being handled. */
+  status?: number;
+  /** The simulator route that handled it, e.g. `GET /users/{user-id}`. */
+  route?: string;
+  inBatch: boolean;
+  batchStepId?: string;
+  requestId: string;
+  clientRequestId: string;
+}
+
+export class RequestLog {
+  private entries: RequestLogEntry[] = [];
+  private seq = 0;
+
+  start(entry: Omit<RequestLogEntry, 'seq' | 'time'>): RequestLogEntry {
+    this.seq += 1;
+    const logged: RequestLogEntry = { seq: this.seq, time: new Date().toISOString(), ...entry };
+    this.entries.push(logged);
+    return logged;
+  }
+
+  list(): RequestLogEntry[] {
+    return this.entries.map((entry) => ({ ...entry }));
+  }
+
+  /** Empties the log; numbering starts again at 1. */
+  clear(): void {
+    this.entries = [];
+    this.seq = 0;
+  }
+}

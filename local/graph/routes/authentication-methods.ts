@@ -1,0 +1,31 @@
+import { GraphErrors } from '../errors';
+import { ok } from '../messages';
+import { GRAPH_VERSIONS } from '../openapi-spec';
+import { odataKey } from '../path';
+import { isListedIn, projectMethod } from '../projection/authentication-method';
+import type { RouteDefinition } from '../router';
+import { lookUpUser } from './user-key';
+
+/**
+ * GET /users/{id | userPrincipalName}/authentication/methods: every registered method the version
+ * knows, each with its `@odata.type` (https://learn.microsoft.com/en-us/graph/api/authentication-list-methods).
+ */
+export const listAuthenticationMethods: RouteDefinition = {
+  method: 'GET',
+  template: '/users/{user-id}/authentication/methods',
+  versions: GRAPH_VERSIONS,
+  handle(context) {
+    const lookup = lookUpUser(context, GraphErrors.authenticationUserNotFound);
+    if (!lookup.ok) return lookup.error;
+    const policy = context.tenant.temporaryAccessPassPolicy();
+    const value = context.tenant
+      .methodsOf(lookup.user)
+      .filter((method) => isListedIn(method.type, context.version))
+      .map((method) => projectMethod(method, context.version, policy));
+    return ok({
+      // The context URL repeats the key as the request gave it (inferred from OData's rules).
+      '@odata.context': `https://graph.microsoft.com/${context.version}/$metadata#users(${odataKey(lookup.key)})/authentication/methods`,
+      value,
+    });
+  },
+};

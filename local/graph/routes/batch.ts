@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+
+import { z } from 'zod';
+
+import { graphErrorBody, GraphErrors } from '../errors';
+import type { GraphRequest, GraphResponse, HandlerResult } from '../messages';
+import { ok } from '../messages';
+import { GRAPH_VERSIONS } from '../openapi-spec';
+import { ODATA_JSON } from '../response';
+import type { RouteContext, RouteDefinition } from '../router';
+
+/** JSON batching rules: https://learn.microsoft.com/en-us/graph/json-batching (batch-errors-throttling.md). */
+export const MAX_BATCH_STEPS = 20;
+
+const BatchStepSchema = z.object({
+  id: z.string().min(1),
+  method: z.string().min(1),
+  url: z.string().min(1),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.unknown().optional(),
+  dependsOn: z.array(z.string()).optional(),
+});
+
+const BatchRequestSchema = z.object({ requests: z.array(BatchStepSchema) });
+
+type BatchStep = z.infer<typeof BatchStepSchema>;
+
+interface BatchStepResponse {
+  id: string;
+  status: number;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+const badBatch = (message: string) => GraphErrors.malformedBody(message);
+const isSuccess = (status: number) => status >= 200 && status < 300;
+
+/** Finds what makes a batch malformed (whole batch 400), or undefined. Messages marked [obs] were seen from Graph. */
+function batchProblem(steps: readonly BatchStep[]): HandlerResult | undefined {
+  // [obs] vgrem/office365-rest-python-client#835
+  if (steps.length > MAX_BATCH_STEPS) return badBatch('Number of requests inside batch exceed the limit.');
+  const ids = new Map<string, BatchStep>();
+  for (const step of steps) {
+    const id = step.id.toLowerCase();
+    // [obs] microsoftgraph/msgraph-sdk-java#559: ids are compared case-insensitively.
+    if (ids.has(id)) return badBatch(`Request Id ${step.id} has to be unique in a batch.`);
+    ids.set(id, step);
+  }
+  for (const step of steps) {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(step.url)) {
+      return badBatch(
+        `Request ${step.id}: the url must be relative to the batch's version, e.g. /users/{id}.`,
+      );
+    }
+    // Inferred wording; the doc says headers (with Content-Type) are required when a body is present.
+    const contentType = Object.entries(step.headers ?? {}).find(
+      ([name]) => name.toLowerCase() === 'content-type',
+    );
+    if (step.body !== undefined && contentType === undefined) {
+      return badBatch(`Write request id : ${step.id} does not contain Content-Type header or body.`);
+    }
+    for (const dependency of step.dependsOn ?? []) {
+      if (!ids.has(dependency.toLowerCase())) {
+        return badBatch(`Request ${step.id} depends on ${dependency}, which is not in the batch.`);
+      }
+    }
+  }
+  // dependsOn must not loop (inferred wording).
+  const state = new Map<string, 'visiting' | 'done'>();
+  const loops = (step: BatchStep): boolean => {
+    const id = step.id.toLowerCase();
+    if (state.get(id) === 'done') return false;
+    if (state.get(id) === 'visiting') return true;
+    state.set(id, 'visiting');
+    const loop = (step.dependsOn ?? []).some((dependency) => {
+      const target = ids.get(dependency.toLowerCase());
+      return target !== undefined && loops(target);
+    });
+    state.set(id, 'done');
+    return loop;
+  };
+  const looping = steps.find(loops);
+  if (looping !== undefined) return badBatch(`Request ${looping.id} has a circular dependsOn.`);
+  return undefined;
+}
+
+function stepRequest(step: BatchStep, context: RouteContext): GraphRequest {
+  const relative = step.url.startsWith('/') ? step.url : `/${step.url}`;
+  // Resolved against a dummy origin only to split path and query; the path stays encoded as sent.
+  const url = new URL(relative, 'https://graph.invalid');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(step.headers ?? {})) headers[name.toLowerCase()] = value;
+  // Steps run with the batch's credentials and correlation id.
+  const outer = context.request.headers;
+  if (outer.authorization !== undefined) headers.authorization = outer.authorization;
+  if (headers['client-request-id'] === undefined && outer['client-request-id'] !== undefined) {
+    headers['client-request-id'] = outer['client-request-id'];
+  }
+  const body =
+    step.body === undefined ? '' : typeof step.body === 'string' ? step.body : JSON.stringify(step.body);
+  return {
+    method: step.method.toUpperCase(),
+    path: `/${context.version}${url.pathname}`,
+    query: url.search.replace(/^\?/, ''),
+    headers,
+    body,
+    batchStepId: step.id,
+  };
+}
+
+/** Inner responses carry the payload headers, not the per-request ids (those are in error bodies). */
+function stepResponse(id: string, response: GraphResponse): BatchStepResponse {
+  const headers = Object.fromEntries(
+    Object.entries(response.headers).filter(([name]) => !['request-id', 'client-request-id'].includes(name)),
+  );
+  return {
+    id,
+    status: response.status,
+    headers,
+    ...(response.body !== undefined ? { body: response.body } : {}),
+  };
+}
+
+function failedDependency(step: BatchStep, dependency: string, context: RouteContext): BatchStepResponse {
+  // Status per the doc; code and message inferred.
+  const error = {
+    kind: 'error',
+    status: 424,
+    code: 'FailedDependency',
+    message: `Request ${dependency} failed.`,
+  } as const;
+  const ids = {
+    requestId: randomUUID(),
+    clientRequestId: context.request.headers['client-request-id'] || randomUUID(),
+  };
+  return {
+    id: step.id,
+    status: 424,
+    headers: { 'Content-Type': ODATA_JSON },
+    body: graphErrorBody(error, ids),
+  };
+}
+
+/** POST /$batch: runs the steps one after another (dependencies first), each through the full pipeline. */
+export const batch: RouteDefinition = {
+  method: 'POST',
+  template: '/$batch',
+  versions: GRAPH_VERSIONS,
+  // The batch itself needs only a valid token; each step is authorized on its own.
+  permissions: 'anyValidToken',
+  async handle(context) {
+    // Inferred wording: the doc says batches can't be nested.
+    if (context.request.batchStepId !== undefined)
+      return badBatch('Nested batch requests are not supported.');
+    let payload: unknown;
+    try {
+      payload = JSON.parse(context.request.body);
+    } catch {
+      return badBatch('Invalid batch payload format.');
+    }
+    const parsed = BatchRequestSchema.safeParse(payload);
+    if (!parsed.success) return badBatch('Invalid batch payload format.');
+    const steps = parsed.data.requests;
+    const problem = batchProblem(steps);
+    if (problem !== undefined) return problem;
+
+    const byId = new Map(steps.map((step) => [step.id.toLowerCase(), step]));
+    const done = new Map<string, BatchStepResponse>();
+    const run = async (step: BatchStep): Promise<BatchStepResponse> => {
+      const finished = done.get(step.id.toLowerCase());
+      if (finished !== undefined) return finished;
+      let response: BatchStepResponse | undefined;
+      for (const dependency of step.dependsOn ?? []) {
+        const target = byId.get(dependency.toLowerCase());
+        const outcome = target === undefined ? undefined : await run(target);
+        if (outcome !== undefined && !isSuccess(outcome.status)) {
+          response = failedDependency(step, dependency, context);
+          break;
+        }
+      }
+      response ??= stepResponse(step.id, await context.dispatch(stepRequest(step, context)));
+      done.set(step.id.toLowerCase(), response);
+      return response;
+    };
+    const responses: BatchStepResponse[] = [];
+    for (const step of steps) responses.push(await run(step));
+    return ok({ responses });
+  },
+};

@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+
+import {
+  type AuthenticationMethodSeed,
+  type TenantData,
+  type TenantSeed,
+  TenantSeedSchema,
+  type UserSeed,
+} from './seed-schema';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isGuid(value: string): boolean {
+  return GUID.test(value);
+}
+
+/** Validates a seed object, throwing one readable message that lists every problem. */
+export function parseSeed(seed: unknown, source = 'seed'): TenantData {
+  const result = TenantSeedSchema.safeParse(seed);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
+    throw new Error(`Invalid tenant ${source}:\n${problems.join('\n')}`);
+  }
+  return result.data;
+}
+
+export function loadSeedFile(path: string): TenantData {
+  return parseSeed(JSON.parse(readFileSync(path, 'utf8')), `seed file ${path}`);
+}
+
+/** The simulated tenant's state: what Graph stores, mutable through the routes, resettable. */
+export class Tenant {
+  private data: TenantData;
+
+  constructor(private readonly initial: TenantData) {
+    this.data = structuredClone(initial);
+  }
+
+  get id(): string {
+    return this.data.tenant.id;
+  }
+
+  /** Back to the given seed, or to the seed the simulator started with. */
+  reset(seed?: TenantData): void {
+    this.data = structuredClone(seed ?? this.initial);
+  }
+
+  /** A deep copy of the whole state, in seed format. */
+  snapshot(): TenantData {
+    return structuredClone(this.data);
+  }
+
+  /** Looks a user up by object id or by userPrincipalName (case-insensitive, as Entra does). */
+  findUser(key: string): UserSeed | undefined {
+    const wanted = key.toLowerCase();
+    const byId = isGuid(key);
+    return this.data.users.find((user) =>
+      byId ? user.id.toLowerCase() === wanted : user.userPrincipalName.toLowerCase() === wanted,
+    );
+  }
+
+  methodsOf(user: UserSeed): readonly AuthenticationMethodSeed[] {
+    return user.authenticationMethods;
+  }
+
+  temporaryAccessPassPolicy(): TenantData['policies']['temporaryAccessPass'] {
+    return this.data.policies.temporaryAccessPass;
+  }
+}
+
+export type { TenantSeed };

@@ -1,0 +1,224 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { DEMO_SEED_PATH, type GraphSimulator, loadSeedFile, startGraphSimulator } from '../../local/graph';
+import { type IdentityEndpoint, startIdentityEndpoint } from '../../local/identity';
+
+// JSON batching: https://learn.microsoft.com/en-us/graph/json-batching
+
+const seed = loadSeedFile(DEMO_SEED_PATH);
+const ordinary = seed.users.find((user) => user.userPrincipalName === seed.demo.ordinaryUser);
+const everyMethod = seed.users.find((user) => user.userPrincipalName === seed.demo.everyMethodUser);
+if (ordinary === undefined || everyMethod === undefined) throw new Error('demo seed lacks its demo users');
+
+let identity: IdentityEndpoint;
+let simulator: GraphSimulator;
+let token: string;
+
+beforeAll(async () => {
+  identity = await startIdentityEndpoint();
+  simulator = await startGraphSimulator({ seed: DEMO_SEED_PATH, tokenPublicKeyPem: identity.publicKeyPem });
+  token = identity.mintToken().accessToken;
+});
+
+afterEach(() => {
+  simulator.clearFaults();
+  simulator.clearRequests();
+});
+
+afterAll(async () => {
+  await simulator?.close();
+  await identity?.close();
+});
+
+interface Step {
+  id: string;
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  dependsOn?: string[];
+}
+
+interface StepResponse {
+  id: string;
+  status: number;
+  headers: Record<string, string>;
+  body?: { error?: { code: string; message: string; innerError: Record<string, string> } } & Record<
+    string,
+    unknown
+  >;
+}
+
+async function batch(requests: Step[], options: { version?: string; bearer?: string } = {}) {
+  const response = await fetch(`${simulator.url}/${options.version ?? 'v1.0'}/$batch`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${options.bearer ?? token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ requests }),
+  });
+  const body = (await response.json()) as {
+    responses: StepResponse[];
+    error?: { code: string; message: string };
+  };
+  const byId = (id: string) => body.responses.find((step) => step.id === id);
+  return { status: response.status, body, byId };
+}
+
+const getUser = (id: string, url = `/users/${ordinary.id}`): Step => ({ id, method: 'GET', url });
+
+describe('POST /$batch', () => {
+  it('runs each step and correlates responses by id', async () => {
+    const reply = await batch([
+      getUser('user'),
+      { id: 'methods', method: 'GET', url: `/users/${ordinary.userPrincipalName}/authentication/methods` },
+      getUser('missing', '/users/nobody@contoso.onmicrosoft.com'),
+    ]);
+    expect(reply.status).toBe(200);
+    expect(reply.byId('user')).toMatchObject({ status: 200, body: { id: ordinary.id } });
+    expect(reply.byId('user')?.headers).toMatchObject({
+      'OData-Version': '4.0',
+      'Content-Type': expect.stringMatching(/^application\/json;odata\.metadata=minimal/) as string,
+    });
+    expect((reply.byId('methods')?.body?.value as unknown[]).length).toBe(
+      ordinary.authenticationMethods.length,
+    );
+    expect(reply.byId('missing')).toMatchObject({
+      status: 404,
+      body: { error: { code: 'Request_ResourceNotFound' } },
+    });
+  });
+
+  it('keeps the query of a step url', async () => {
+    const reply = await batch([getUser('1', `/users/${ordinary.id}?$select=displayName`)]);
+    expect(reply.byId('1')?.body).toEqual({
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users(displayName)/$entity',
+      displayName: ordinary.displayName,
+    });
+  });
+
+  it('answers the whole batch 400 beyond 20 steps', async () => {
+    const steps = Array.from({ length: 21 }, (_, i) => getUser(String(i)));
+    const reply = await batch(steps);
+    expect(reply.status).toBe(400);
+    expect(reply.body.error).toMatchObject({
+      code: 'BadRequest',
+      message: 'Number of requests inside batch exceed the limit.',
+    });
+    expect((await batch(steps.slice(0, 20))).status).toBe(200);
+  });
+
+  it('answers 400 for ids that repeat, ignoring case', async () => {
+    const reply = await batch([getUser('a'), getUser('A')]);
+    expect(reply.status).toBe(400);
+    expect(reply.body.error?.message).toBe('Request Id A has to be unique in a batch.');
+  });
+
+  it('answers 400 for a step with a body but no Content-Type header, an absolute url, or an unknown dependency', async () => {
+    const post = { id: '1', method: 'POST', url: `/users/${ordinary.id}/revokeSignInSessions`, body: {} };
+    expect((await batch([post])).status).toBe(400);
+    expect((await batch([{ ...post, headers: { 'Content-Type': 'application/json' } }])).status).toBe(200);
+    expect(
+      (await batch([getUser('1', `https://graph.microsoft.com/v1.0/users/${ordinary.id}`)])).status,
+    ).toBe(400);
+    expect((await batch([{ ...getUser('1'), dependsOn: ['9'] }])).status).toBe(400);
+    expect(
+      (
+        await batch([
+          { ...getUser('1'), dependsOn: ['2'] },
+          { ...getUser('2'), dependsOn: ['1'] },
+        ])
+      ).status,
+    ).toBe(400);
+  });
+
+  it('fails a step whose dependency failed with 424, and runs it when the dependency succeeded', async () => {
+    const reply = await batch([
+      getUser('1', '/users/nobody@contoso.onmicrosoft.com'),
+      { ...getUser('2'), dependsOn: ['1'] },
+      { ...getUser('3'), dependsOn: ['2'] },
+      getUser('4'),
+      { ...getUser('5'), dependsOn: ['4'] },
+    ]);
+    expect(reply.body.responses.map((step) => [step.id, step.status])).toEqual([
+      ['1', 404],
+      ['2', 424],
+      ['3', 424],
+      ['4', 200],
+      ['5', 200],
+    ]);
+    expect(reply.byId('2')?.body?.error?.code).toBe('FailedDependency');
+    const ran = simulator
+      .requests()
+      .filter((entry) => entry.inBatch)
+      .map((entry) => entry.batchStepId);
+    expect(ran).toEqual(['1', '4', '5']);
+  });
+
+  it('injects faults into steps, with Retry-After in the step headers', async () => {
+    simulator.injectFault({ method: 'GET', path: '/authentication/methods$', status: 429, retryAfter: 3 });
+    const reply = await batch([
+      { id: 'm', method: 'GET', url: `/users/${ordinary.id}/authentication/methods` },
+      getUser('u'),
+    ]);
+    expect(reply.status).toBe(200);
+    expect(reply.byId('m')).toMatchObject({
+      status: 429,
+      headers: { 'Retry-After': '3' },
+      body: { error: { code: 'TooManyRequests' } },
+    });
+    expect(reply.byId('m')?.headers).not.toHaveProperty('request-id');
+    expect(reply.byId('u')?.status).toBe(200);
+  });
+
+  it('checks app roles per step', async () => {
+    const usersOnly = identity.mintToken({ roles: ['User.Read.All'] }).accessToken;
+    const reply = await batch(
+      [getUser('u'), { id: 'm', method: 'GET', url: `/users/${ordinary.id}/authentication/methods` }],
+      {
+        bearer: usersOnly,
+      },
+    );
+    expect(reply.byId('u')?.status).toBe(200);
+    expect(reply.byId('m')).toMatchObject({
+      status: 403,
+      body: { error: { code: 'Authorization_RequestDenied' } },
+    });
+  });
+
+  it('routes steps through the batch version: beta steps list beta-only types', async () => {
+    const step = { id: 'm', method: 'GET', url: `/users/${everyMethod.id}/authentication/methods` };
+    const count = async (version: string) =>
+      ((await batch([step], { version })).byId('m')?.body?.value as unknown[]).length;
+    expect(await count('beta')).toBe(everyMethod.authenticationMethods.length);
+    expect(await count('v1.0')).toBe(everyMethod.authenticationMethods.length - 2);
+  });
+
+  it('refuses nested batches and logs the batch and each step', async () => {
+    const reply = await batch([
+      {
+        id: 'n',
+        method: 'POST',
+        url: '/$batch',
+        headers: { 'Content-Type': 'application/json' },
+        body: { requests: [] },
+      },
+    ]);
+    expect(reply.byId('n')).toMatchObject({ status: 400, body: { error: { code: 'BadRequest' } } });
+    expect(simulator.requests().map((entry) => [entry.path, entry.inBatch])).toEqual([
+      ['/v1.0/$batch', false],
+      ['/v1.0/$batch', true],
+    ]);
+  });
+
+  it('needs a valid token for the batch itself, and a well-formed body', async () => {
+    const response = await fetch(`${simulator.url}/v1.0/$batch`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: { code: 'InvalidAuthenticationToken' } });
+    const malformed = await fetch(`${simulator.url}/v1.0/$batch`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: '{"requests": "no"}',
+    });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ error: { message: 'Invalid batch payload format.' } });
+  });
+});
