@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-
 const READY_LINE = /local stack ready/;
 
 /** Ctrl-C as a terminal sends it: SIGINT to the whole process group (npm, sh, node and the stack's children). */
@@ -23,7 +22,10 @@ export async function measureTimeToReady(command: string, args: string[], cwd: s
   });
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${command} ${args.join(' ')} was not ready in 120 s`)), 120_000);
+      const timer = setTimeout(
+        () => reject(new Error(`${command} ${args.join(' ')} was not ready in 120 s`)),
+        120_000,
+      );
       child.once('exit', (code) => reject(new Error(`${command} exited (${code}) before it was ready`)));
       createInterface({ input: child.stdout }).on('line', (line) => {
         if (READY_LINE.test(line)) {

@@ -26,7 +26,11 @@ describe('checkHealth', () => {
       allowInsecureConnection: true,
       retryOptions: { maxRetries: 0 },
     });
-    const report = await checkHealth({ tables, credential: new ManagedIdentityCredential(), timeoutMs: 3000 });
+    const report = await checkHealth({
+      tables,
+      credential: new ManagedIdentityCredential(),
+      timeoutMs: 3000,
+    });
     expect(report.status).toBe('unhealthy');
     expect(report.checks.map((check) => [check.name, check.status])).toEqual([
       ['tableStorage', 'unhealthy'],

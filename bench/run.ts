@@ -1,0 +1,98 @@
+// `npm run bench`: cold start, GET /api/users/{user}/methods latency through the local host, and
+// time from start to ready. Prints one table; figures go into the issue's closing note.
+import path from 'node:path';
+
+import { DEMO_SEED_PATH, loadSeedFile } from '../local/graph';
+import { startStack } from '../local/stack';
+import { measureColdStart } from './cold-start';
+import { measureLatency } from './latency';
+import { round } from './stats';
+import { measureTimeToReady } from './time-to-ready';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const COLD_START_RUNS = 10;
+const WARM_UP_REQUESTS = 50;
+const LATENCY_REQUESTS = { 1: 300, 16: 2000 } as const;
+const READY_RUNS = 3;
+
+interface Row {
+  measure: string;
+  median: string;
+  p95: string;
+  note: string;
+}
+
+const ms = (value: number) => `${round(value)} ms`;
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+
+  const coldStart = measureColdStart(COLD_START_RUNS);
+  rows.push({
+    measure: 'cold start: load dist/src/functions/*.js',
+    median: ms(coldStart.load.median),
+    p95: ms(coldStart.load.p95),
+    note: `${COLD_START_RUNS} fresh processes`,
+  });
+  rows.push({
+    measure: 'cold start: node process incl. load',
+    median: ms(coldStart.process.median),
+    p95: ms(coldStart.process.p95),
+    note: `${COLD_START_RUNS} fresh processes`,
+  });
+
+  const stack = await startStack({ hostPort: 0, timers: false });
+  try {
+    const user = loadSeedFile(DEMO_SEED_PATH).demo.ordinaryUser ?? '';
+    const url = `${stack.baseUrl}/users/${encodeURIComponent(user)}/methods`;
+    const headers = { 'x-functions-key': stack.functionKey };
+    await measureLatency(url, headers, 4, WARM_UP_REQUESTS);
+    for (const concurrency of [1, 16] as const) {
+      const result = await measureLatency(url, headers, concurrency, LATENCY_REQUESTS[concurrency]);
+      rows.push({
+        measure: `GET /api/users/{user}/methods, concurrency ${concurrency}`,
+        median: ms(result.median),
+        p95: ms(result.p95),
+        note: `${result.count} requests, ${round(result.requestsPerSecond, 0)} req/s`,
+      });
+    }
+  } finally {
+    await stack.stop();
+  }
+
+  const readyTimes: number[] = [];
+  for (let run = 0; run < READY_RUNS; run += 1) {
+    readyTimes.push(await measureTimeToReady(process.execPath, ['dist/local/start.js'], REPO_ROOT));
+  }
+  readyTimes.sort((a, b) => a - b);
+  rows.push({
+    measure: 'start to ready: node dist/local/start.js',
+    median: ms(readyTimes[Math.floor(readyTimes.length / 2)]!),
+    p95: ms(readyTimes[readyTimes.length - 1]!),
+    note: `${READY_RUNS} runs (p95 column: slowest)`,
+  });
+  const npmStart = await measureTimeToReady('npm', ['start'], REPO_ROOT);
+  rows.push({
+    measure: 'start to ready: npm start (incl. tsc build)',
+    median: ms(npmStart),
+    p95: '-',
+    note: '1 run',
+  });
+
+  printTable(rows);
+}
+
+function printTable(rows: Row[]): void {
+  const header: Row = { measure: 'measure', median: 'median', p95: 'p95', note: 'note' };
+  const keys = ['measure', 'median', 'p95', 'note'] as const;
+  const widths = keys.map((key) => Math.max(...[header, ...rows].map((row) => row[key].length)));
+  const line = (row: Row) => `| ${keys.map((key, i) => row[key].padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
