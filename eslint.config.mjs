@@ -4,7 +4,17 @@ import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.local/**', 'coverage/**', '**/*.mjs', '**/*.js', '*.config.mts'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.local/**',
+      'coverage/**',
+      '**/*.mjs',
+      '**/*.js',
+      '*.config.mts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -25,7 +35,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/functions/**', '**/local/**'], message: 'src/lib never imports src/functions or local/.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/functions/**', '**/local/**'],
+              message: 'src/lib never imports src/functions or local/.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -1,15 +1,15 @@
 // `npm run bench`: cold start, GET /api/users/{user}/methods latency through the local host, and
 // time from start to ready. Prints one table; figures go into the issue's closing note.
-import path from 'node:path';
 
 import { DEMO_SEED_PATH, loadSeedFile } from '../local/graph';
+import { findAppRoot } from '../local/host/options';
 import { startStack } from '../local/stack';
 import { measureColdStart } from './cold-start';
 import { measureLatency } from './latency';
 import { round } from './stats';
 import { measureTimeToReady } from './time-to-ready';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const REPO_ROOT = findAppRoot(__dirname);
 const COLD_START_RUNS = 10;
 const WARM_UP_REQUESTS = 50;
 const LATENCY_REQUESTS = { 1: 300, 16: 2000 } as const;

@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import path from 'node:path';
 
 import { stopChild } from './child-process';
+import { compiledHostMainPath } from './host/entry-path';
 
 export interface FunctionsHostProcess {
   port: number;
@@ -27,8 +27,7 @@ export function startFunctionsHostProcess(options: {
   output?: 'inherit' | 'pipe';
   startupTimeoutMs?: number;
 }): Promise<FunctionsHostProcess> {
-  const entry = path.join(__dirname, 'host', 'main.js');
-  const child = fork(entry, [], {
+  const child = fork(compiledHostMainPath(), [], {
     env: options.env,
     stdio:
       options.output === 'inherit'

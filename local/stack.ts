@@ -4,9 +4,10 @@ import path from 'node:path';
 import { type Azurite, startAzurite } from './azurite';
 import { type FunctionsHostProcess, startFunctionsHostProcess } from './functions-host-process';
 import { DEMO_SEED_PATH, type GraphSimulator, startGraphSimulator } from './graph';
+import { findAppRoot } from './host/options';
 import { type IdentityEndpoint, startIdentityEndpoint } from './identity';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const REPO_ROOT = findAppRoot(__dirname);
 export const CA_CERT_PATH = path.join(REPO_ROOT, 'local', 'certs', 'ca.pem');
 
 export interface StackOptions {

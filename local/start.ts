@@ -3,9 +3,10 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import { DEMO_SEED_PATH } from './graph';
+import { findAppRoot } from './host/options';
 import { type Stack, type StackInfo, startStack } from './stack';
 
-const STACK_FILE = path.resolve(__dirname, '..', '..', '.local', 'stack.json');
+const STACK_FILE = path.join(findAppRoot(__dirname), '.local', 'stack.json');
 
 /** The demo tenant names the users worth trying first. */
 function demoUsers(): { ordinaryUser: string } {

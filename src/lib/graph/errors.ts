@@ -17,7 +17,11 @@ function retryAfterSeconds(headers: Headers | undefined): number | undefined {
 }
 
 /** @azure/identity's failures, by name: the Graph SDK re-wraps them as a GraphError with status -1. */
-const CREDENTIAL_ERRORS = new Set(['CredentialUnavailableError', 'AuthenticationError', 'AuthenticationRequiredError']);
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialUnavailableError',
+  'AuthenticationError',
+  'AuthenticationRequiredError',
+]);
 
 function isCredentialFailure(error: unknown): boolean {
   if (error instanceof GraphError) return error.statusCode === -1 && CREDENTIAL_ERRORS.has(error.code ?? '');
