@@ -56,6 +56,13 @@ describe('Graph client against the simulator', () => {
   it('looks up a user by UPN with every registered method, phones masked', async () => {
     const expected = demoTenant().ordinaryUser;
     const result = await lookUpUserMethods(appGraphClient(), reference(expected.userPrincipalName), 'test');
+    expect(Object.keys(result.user).sort()).toEqual([
+      'accountEnabled',
+      'displayName',
+      'id',
+      'userPrincipalName',
+      'userType',
+    ]);
     expect(result.user).toMatchObject({ id: expected.id, userPrincipalName: expected.userPrincipalName });
     expect(result.methods.map((method) => method.id).sort()).toEqual(expected.methodIds.sort());
     const phones = result.methods.filter((method) => method.type === 'phone');

@@ -31,11 +31,14 @@ export async function getUser(
   clientRequestId: string,
 ): Promise<DirectoryUser> {
   try {
-    return (await graph
+    const found = (await graph
       .api(userPath(user))
       .header('client-request-id', clientRequestId)
       .select(USER_PROPERTIES)
       .get()) as DirectoryUser;
+    // Only the selected properties: no OData annotations leak into this API's responses.
+    const { id, userPrincipalName, displayName, accountEnabled, userType } = found;
+    return { id, userPrincipalName, displayName, accountEnabled, userType };
   } catch (error) {
     throw toAppError(error, userNotFound(user));
   }
