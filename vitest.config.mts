@@ -9,6 +9,7 @@ process.env.NODE_EXTRA_CA_CERTS = fileURLToPath(new URL('./local/certs/ca.pem', 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
     environment: 'node',
     pool: 'forks',
     restoreMocks: true,

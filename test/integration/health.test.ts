@@ -29,7 +29,7 @@ describe('checkHealth', () => {
     const report = await checkHealth({
       tables,
       credential: new ManagedIdentityCredential(),
-      timeoutMs: 3000,
+      timeoutMs: 1000,
     });
     expect(report.status).toBe('unhealthy');
     expect(report.checks.map((check) => [check.name, check.status])).toEqual([
