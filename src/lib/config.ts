@@ -17,6 +17,47 @@ const positiveInt = (fallback: number) =>
     .transform((value) => (value === undefined ? fallback : Number(value)))
     .pipe(z.number().int().positive());
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A comma- or space-separated list; each item checked, lower-cased GUIDs compare reliably. */
+const guidList = (fallback: readonly string[]) =>
+  optionalText
+    .transform((value) => (value === undefined ? [...fallback] : value.split(/[\s,]+/).filter(Boolean)))
+    .pipe(z.array(z.string().regex(GUID, 'must list object ids (GUIDs)')))
+    .transform((ids) => ids.map((id) => id.toLowerCase()));
+
+const nameList = (fallback: readonly string[]) =>
+  optionalText
+    .transform((value) => (value === undefined ? [...fallback] : value.split(/[\s,]+/).filter(Boolean)))
+    .pipe(z.array(z.string().regex(/^[a-z][a-z0-9_]{1,63}$/, 'must list snake_case names')).min(1));
+
+/**
+ * Directory roles whose holders this service never acts on (role template ids): Global,
+ * Privileged Role, Privileged Authentication, Security, Exchange, SharePoint, User,
+ * Authentication, Authentication Policy and Conditional Access Administrator, and Global Reader.
+ */
+export const DEFAULT_PROTECTED_ROLE_TEMPLATE_IDS = [
+  '62e90394-69f5-4237-9190-012177145e10',
+  'e8611ab8-c189-46e8-94e1-60213ab1f814',
+  '7be44c8a-adaf-4e2a-84d6-ab2649e08a13',
+  '194ae4cb-b126-40b2-bd5b-6091b380977d',
+  '29232cdf-9323-42fd-ade2-1d097af3e4de',
+  'f28a1f50-f6e7-4571-818b-6a12f2af6b6c',
+  'fe930be7-5e62-47db-91af-98c3a49a38b1',
+  'c4e39bd9-1100-46d3-8c65-fb160da0071f',
+  '0526716b-113d-4c15-b2c8-68e3c22b9f80',
+  'b1be1c3e-b65d-4f19-8427-f6fa0d97feb9',
+  'f2ef992c-3afb-46b9-b7cf-a126ee74c451',
+] as const;
+
+export const DEFAULT_VERIFICATION_METHODS = [
+  'verified_id',
+  'video_call',
+  'callback_to_number_on_record',
+  'manager_approval',
+  'in_person',
+] as const;
+
 const EnvironmentSchema = z
   .object({
     GRAPH_BASE_URL: optionalText
@@ -32,6 +73,22 @@ const EnvironmentSchema = z
     GRAPH_MAX_RETRY_WAIT_SECONDS: positiveInt(10),
     STORAGE_CONNECTION_STRING: optionalText,
     STORAGE_TABLE_ENDPOINT: optionalText.pipe(httpsUrl.optional()),
+    STORAGE_QUEUE_ENDPOINT: optionalText.pipe(httpsUrl.optional()),
+    RECOVERY_EVENTS_QUEUE: optionalText
+      .pipe(
+        z
+          .string()
+          .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'must be a valid queue name')
+          .optional(),
+      )
+      .transform((value) => value ?? 'recovery-events'),
+    BREAK_GLASS_OBJECT_IDS: guidList([]),
+    PROTECTED_ROLE_TEMPLATE_IDS: guidList(DEFAULT_PROTECTED_ROLE_TEMPLATE_IDS),
+    PROTECTED_GROUP_IDS: guidList([]),
+    VERIFICATION_METHODS: nameList(DEFAULT_VERIFICATION_METHODS),
+    ACTION_TIME_BUDGET_SECONDS: positiveInt(25),
+    MFA_SUSPEND_MAX_MINUTES: positiveInt(240),
+    TAP_POLICY_CACHE_SECONDS: positiveInt(60),
   })
   .superRefine((env, ctx) => {
     const storageSettings = [env.STORAGE_CONNECTION_STRING, env.STORAGE_TABLE_ENDPOINT].filter(
@@ -45,6 +102,13 @@ const EnvironmentSchema = z
           'set exactly one of STORAGE_CONNECTION_STRING (Azurite, connection string) or STORAGE_TABLE_ENDPOINT (managed identity)',
       });
     }
+    if (env.STORAGE_TABLE_ENDPOINT && !env.STORAGE_QUEUE_ENDPOINT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STORAGE_QUEUE_ENDPOINT'],
+        message: 'is required with STORAGE_TABLE_ENDPOINT (the recovery-events queue, same managed identity)',
+      });
+    }
   });
 
 export interface Config {
@@ -56,7 +120,21 @@ export interface Config {
     maxRetryWaitSeconds: number;
   };
   identity: { credential: 'managedIdentity' | 'default'; clientId: string | undefined };
-  storage: { connectionString: string } | { tableEndpoint: string };
+  storage: { connectionString: string } | { tableEndpoint: string; queueEndpoint: string };
+  queues: { recoveryEvents: string };
+  guard: {
+    /** Object ids no route may ever act on. */
+    breakGlassObjectIds: ReadonlySet<string>;
+    protectedRoleTemplateIds: ReadonlySet<string>;
+    /** Members (transitive) of these groups are protected too. */
+    protectedGroupIds: ReadonlySet<string>;
+    verificationMethods: ReadonlySet<string>;
+  };
+  actions: {
+    timeBudgetMs: number;
+    maxSuspendMinutes: number;
+    tapPolicyCacheMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -85,6 +163,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     identity: { credential: settings.GRAPH_CREDENTIAL, clientId: settings.AZURE_CLIENT_ID },
     storage: settings.STORAGE_CONNECTION_STRING
       ? { connectionString: settings.STORAGE_CONNECTION_STRING }
-      : { tableEndpoint: settings.STORAGE_TABLE_ENDPOINT ?? '' },
+      : {
+          tableEndpoint: settings.STORAGE_TABLE_ENDPOINT ?? '',
+          queueEndpoint: settings.STORAGE_QUEUE_ENDPOINT ?? '',
+        },
+    queues: { recoveryEvents: settings.RECOVERY_EVENTS_QUEUE },
+    guard: {
+      breakGlassObjectIds: new Set(settings.BREAK_GLASS_OBJECT_IDS),
+      protectedRoleTemplateIds: new Set(settings.PROTECTED_ROLE_TEMPLATE_IDS),
+      protectedGroupIds: new Set(settings.PROTECTED_GROUP_IDS),
+      verificationMethods: new Set(settings.VERIFICATION_METHODS),
+    },
+    actions: {
+      timeBudgetMs: settings.ACTION_TIME_BUDGET_SECONDS * 1000,
+      maxSuspendMinutes: settings.MFA_SUSPEND_MAX_MINUTES,
+      tapPolicyCacheMs: settings.TAP_POLICY_CACHE_SECONDS * 1000,
+    },
   };
 }

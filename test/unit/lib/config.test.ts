@@ -23,9 +23,57 @@ describe('loadConfig', () => {
     expect(config.graph.customHosts).toEqual(new Set(['localhost']));
   });
 
-  it('takes a table endpoint for managed-identity access to storage', () => {
-    const config = loadConfig({ STORAGE_TABLE_ENDPOINT: 'https://acct.table.core.windows.net' });
-    expect(config.storage).toEqual({ tableEndpoint: 'https://acct.table.core.windows.net' });
+  it('takes table and queue endpoints for managed-identity access to storage', () => {
+    const config = loadConfig({
+      STORAGE_TABLE_ENDPOINT: 'https://acct.table.core.windows.net',
+      STORAGE_QUEUE_ENDPOINT: 'https://acct.queue.core.windows.net',
+    });
+    expect(config.storage).toEqual({
+      tableEndpoint: 'https://acct.table.core.windows.net',
+      queueEndpoint: 'https://acct.queue.core.windows.net',
+    });
+  });
+
+  it('needs the queue endpoint with the table endpoint', () => {
+    expect(() => loadConfig({ STORAGE_TABLE_ENDPOINT: 'https://acct.table.core.windows.net' })).toThrow(
+      /STORAGE_QUEUE_ENDPOINT: is required/,
+    );
+  });
+
+  it('protects the documented admin roles and nobody else by default', () => {
+    const config = loadConfig(AZURITE);
+    expect(config.guard.protectedRoleTemplateIds.size).toBe(11);
+    expect(config.guard.protectedRoleTemplateIds.has('62e90394-69f5-4237-9190-012177145e10')).toBe(true);
+    expect(config.guard.breakGlassObjectIds.size).toBe(0);
+    expect(config.guard.protectedGroupIds.size).toBe(0);
+    expect([...config.guard.verificationMethods]).toContain('video_call');
+  });
+
+  it('reads break-glass ids as a lower-cased list', () => {
+    const config = loadConfig({
+      ...AZURITE,
+      BREAK_GLASS_OBJECT_IDS: 'A6B3F3D0-E136-41FC-8705-EB57A4E6E3BD, 6325021a-7d16-489e-be27-7e6ee610136e',
+    });
+    expect([...config.guard.breakGlassObjectIds]).toEqual([
+      'a6b3f3d0-e136-41fc-8705-eb57a4e6e3bd',
+      '6325021a-7d16-489e-be27-7e6ee610136e',
+    ]);
+  });
+
+  it('refuses a break-glass entry that is not an object id', () => {
+    expect(() => loadConfig({ ...AZURITE, BREAK_GLASS_OBJECT_IDS: 'breakglass@contoso.com' })).toThrow(
+      /BREAK_GLASS_OBJECT_IDS.*must list object ids/,
+    );
+  });
+
+  it('bounds actions by the time budget and the suspension limit', () => {
+    const config = loadConfig({
+      ...AZURITE,
+      ACTION_TIME_BUDGET_SECONDS: '20',
+      MFA_SUSPEND_MAX_MINUTES: '60',
+    });
+    expect(config.actions).toMatchObject({ timeBudgetMs: 20_000, maxSuspendMinutes: 60 });
+    expect(config.queues.recoveryEvents).toBe('recovery-events');
   });
 
   it('treats empty settings as unset', () => {
