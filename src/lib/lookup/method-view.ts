@@ -1,25 +1,6 @@
+import { type MethodType, methodTypeOf } from '../graph/method-types';
 import type { GraphAuthenticationMethod } from '../graph/users';
 import { maskEmailAddress, maskPhoneNumber } from './mask';
-
-/** The short type names this API uses, keyed by Graph's `@odata.type`. */
-const METHOD_TYPES = {
-  '#microsoft.graph.passwordAuthenticationMethod': 'password',
-  '#microsoft.graph.phoneAuthenticationMethod': 'phone',
-  '#microsoft.graph.emailAuthenticationMethod': 'email',
-  '#microsoft.graph.microsoftAuthenticatorAuthenticationMethod': 'microsoftAuthenticator',
-  '#microsoft.graph.passwordlessMicrosoftAuthenticatorAuthenticationMethod':
-    'passwordlessMicrosoftAuthenticator',
-  '#microsoft.graph.fido2AuthenticationMethod': 'fido2',
-  '#microsoft.graph.softwareOathAuthenticationMethod': 'softwareOath',
-  '#microsoft.graph.hardwareOathAuthenticationMethod': 'hardwareOath',
-  '#microsoft.graph.temporaryAccessPassAuthenticationMethod': 'temporaryAccessPass',
-  '#microsoft.graph.windowsHelloForBusinessAuthenticationMethod': 'windowsHelloForBusiness',
-  '#microsoft.graph.platformCredentialAuthenticationMethod': 'platformCredential',
-  '#microsoft.graph.qrCodePinAuthenticationMethod': 'qrCodePin',
-  '#microsoft.graph.externalAuthenticationMethod': 'external',
-} as const;
-
-export type MethodType = (typeof METHOD_TYPES)[keyof typeof METHOD_TYPES] | 'unknown';
 
 type Detail = string | number | boolean | null;
 
@@ -64,8 +45,7 @@ function isDetail(value: unknown): value is Detail {
 
 export function toMethodView(method: GraphAuthenticationMethod): MethodView {
   const odataType = method['@odata.type'];
-  const type: MethodType =
-    odataType in METHOD_TYPES ? METHOD_TYPES[odataType as keyof typeof METHOD_TYPES] : 'unknown';
+  const type = methodTypeOf(odataType);
   const details: Record<string, Detail> = {};
   for (const property of SHOWN_PROPERTIES[type]) {
     const value = method[property];
