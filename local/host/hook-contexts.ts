@@ -8,6 +8,7 @@ import type {
   AppStartContext,
   AppTerminateContext,
   FunctionCallback,
+  HookContextBase,
   HookData,
   LogHookContext,
   PostInvocationContext,
@@ -17,39 +18,42 @@ import type {
 } from './core-types';
 import { ReadOnlyError } from './errors';
 
+/** For each property, a function that reads its current value. */
+type Readers<T> = { [K in keyof T]: () => T[K] };
+
+/**
+ * An object whose properties read through `readers` and throw ReadOnlyError when assigned, as the
+ * worker's getter/throwing-setter pairs do. They stay enumerable and configurable, like accessors
+ * written in an object literal; the caller adds the writable properties with Object.assign.
+ */
+function readOnlyProperties<T extends object>(readers: Readers<T>): T {
+  const descriptors: PropertyDescriptorMap = {};
+  for (const name of Object.keys(readers) as (keyof T & string)[]) {
+    descriptors[name] = {
+      get: readers[name],
+      set: () => {
+        throw new ReadOnlyError(name);
+      },
+      enumerable: true,
+      configurable: true,
+    };
+  }
+  return Object.defineProperties({}, descriptors) as T;
+}
+
+function appContext(registry: AppRegistry): HookContextBase {
+  return readOnlyProperties<HookContextBase>({
+    hookData: () => registry.appLevelOnlyHookData,
+    appHookData: () => registry.appHookData,
+  });
+}
+
 export function createAppStartContext(registry: AppRegistry, functionAppDirectory: string): AppStartContext {
-  return {
-    get hookData(): HookData {
-      return registry.appLevelOnlyHookData;
-    },
-    set hookData(_value: HookData) {
-      throw new ReadOnlyError('hookData');
-    },
-    get appHookData(): HookData {
-      return registry.appHookData;
-    },
-    set appHookData(_value: HookData) {
-      throw new ReadOnlyError('appHookData');
-    },
-    functionAppDirectory,
-  };
+  return Object.assign(appContext(registry), { functionAppDirectory });
 }
 
 export function createAppTerminateContext(registry: AppRegistry): AppTerminateContext {
-  return {
-    get hookData(): HookData {
-      return registry.appLevelOnlyHookData;
-    },
-    set hookData(_value: HookData) {
-      throw new ReadOnlyError('hookData');
-    },
-    get appHookData(): HookData {
-      return registry.appHookData;
-    },
-    set appHookData(_value: HookData) {
-      throw new ReadOnlyError('appHookData');
-    },
-  };
+  return appContext(registry);
 }
 
 interface InvocationScope {
@@ -60,58 +64,25 @@ interface InvocationScope {
   inputs: unknown[];
 }
 
+type InvocationContextBase = Pick<PreInvocationContext, keyof HookContextBase | 'invocationContext'>;
+
+function invocationContextBase(scope: InvocationScope): InvocationContextBase {
+  return readOnlyProperties<InvocationContextBase>({
+    hookData: () => scope.hookData,
+    appHookData: () => scope.registry.appHookData,
+    invocationContext: () => scope.invocationContext,
+  });
+}
+
 export function createPreInvocationContext(
   scope: InvocationScope,
   functionCallback: FunctionCallback,
 ): PreInvocationContext {
-  return {
-    get hookData(): HookData {
-      return scope.hookData;
-    },
-    set hookData(_value: HookData) {
-      throw new ReadOnlyError('hookData');
-    },
-    get appHookData(): HookData {
-      return scope.registry.appHookData;
-    },
-    set appHookData(_value: HookData) {
-      throw new ReadOnlyError('appHookData');
-    },
-    get invocationContext(): unknown {
-      return scope.invocationContext;
-    },
-    set invocationContext(_value: unknown) {
-      throw new ReadOnlyError('invocationContext');
-    },
-    inputs: scope.inputs,
-    functionCallback,
-  };
+  return Object.assign(invocationContextBase(scope), { inputs: scope.inputs, functionCallback });
 }
 
 export function createPostInvocationContext(scope: InvocationScope): PostInvocationContext {
-  return {
-    get hookData(): HookData {
-      return scope.hookData;
-    },
-    set hookData(_value: HookData) {
-      throw new ReadOnlyError('hookData');
-    },
-    get appHookData(): HookData {
-      return scope.registry.appHookData;
-    },
-    set appHookData(_value: HookData) {
-      throw new ReadOnlyError('appHookData');
-    },
-    get invocationContext(): unknown {
-      return scope.invocationContext;
-    },
-    set invocationContext(_value: unknown) {
-      throw new ReadOnlyError('invocationContext');
-    },
-    inputs: scope.inputs,
-    result: null,
-    error: null,
-  };
+  return Object.assign(invocationContextBase(scope), { inputs: scope.inputs, result: null, error: null });
 }
 
 interface LogScope {
@@ -125,32 +96,13 @@ interface LogScope {
 
 /** level and message stay writable: log hooks may rewrite user logs. */
 export function createLogHookContext(scope: LogScope): LogHookContext {
-  return {
-    get hookData(): HookData {
-      return scope.hookData;
-    },
-    set hookData(_value: HookData) {
-      throw new ReadOnlyError('hookData');
-    },
-    get appHookData(): HookData {
-      return scope.appHookData;
-    },
-    set appHookData(_value: HookData) {
-      throw new ReadOnlyError('appHookData');
-    },
-    get invocationContext(): unknown {
-      return scope.invocationContext;
-    },
-    set invocationContext(_value: unknown) {
-      throw new ReadOnlyError('invocationContext');
-    },
-    get category(): RpcLogCategory {
-      return scope.category;
-    },
-    set category(_value: RpcLogCategory) {
-      throw new ReadOnlyError('category');
-    },
-    level: scope.level,
-    message: scope.message,
-  };
+  const readOnly = readOnlyProperties<
+    Pick<LogHookContext, keyof HookContextBase | 'invocationContext' | 'category'>
+  >({
+    hookData: () => scope.hookData,
+    appHookData: () => scope.appHookData,
+    invocationContext: () => scope.invocationContext,
+    category: () => scope.category,
+  });
+  return Object.assign(readOnly, { level: scope.level, message: scope.message });
 }

@@ -1,52 +1,17 @@
-import { ManagedIdentityCredential } from '@azure/identity';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { DEMO_SEED_PATH, type GraphSimulator, startGraphSimulator } from '../../local/graph';
-import { type IdentityEndpoint, startIdentityEndpoint } from '../../local/identity';
-import { loadConfig } from '../../src/lib/config';
-import { createGraphClient } from '../../src/lib/graph/client';
-import { AppError } from '../../src/lib/http/problem';
-import { UserReferenceSchema } from '../../src/lib/http/user-reference';
-import { lookUpUserMethods } from '../../src/lib/lookup/user-methods';
+import { appGraphClient, lookUpError } from '../support/app-graph-client';
 import { demoTenant } from '../support/demo-tenant';
+import { useGraphSimulator } from '../support/graph-fixture';
 
 // A file of its own: MSAL reads the managed-identity settings and caches tokens once per process,
 // and vitest gives each test file its own process.
-let identity: IdentityEndpoint;
-let simulator: GraphSimulator;
-
-async function lookUpWith(identityHeader: string): Promise<unknown> {
-  vi.stubEnv('IDENTITY_ENDPOINT', identity.url);
-  vi.stubEnv('IDENTITY_HEADER', identityHeader);
-  const config = loadConfig({
-    GRAPH_BASE_URL: simulator.url,
-    STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
-  });
-  const graph = createGraphClient(
-    config.graph,
-    new ManagedIdentityCredential({ clientId: identity.clientId }),
-  );
-  const user = UserReferenceSchema.parse(demoTenant().ordinaryUser.id);
-  return await lookUpUserMethods(graph, user, 'test').catch((thrown: unknown) => thrown);
-}
-
-beforeAll(async () => {
-  identity = await startIdentityEndpoint();
-  simulator = await startGraphSimulator({ seed: DEMO_SEED_PATH, tokenPublicKeyPem: identity.publicKeyPem });
-});
-
-afterEach(() => vi.unstubAllEnvs());
-
-afterAll(async () => {
-  await simulator?.close();
-  await identity?.close();
-});
+const fixture = useGraphSimulator();
 
 describe('Graph client with a refused identity request', () => {
   it('maps a refused managed-identity request to identity_unavailable, with no Graph call', async () => {
-    const error = await lookUpWith('not-the-secret');
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).code).toBe('identity_unavailable');
-    expect(simulator.requests()).toHaveLength(0);
+    const error = await lookUpError(appGraphClient(fixture, 'not-the-secret'), demoTenant().ordinaryUser.id);
+    expect(error.code).toBe('identity_unavailable');
+    expect(fixture.simulator.requests()).toHaveLength(0);
   });
 });

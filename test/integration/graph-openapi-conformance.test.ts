@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  DEMO_SEED_PATH,
-  type FaultSpec,
-  type GraphSimulator,
-  type GraphVersion,
-  loadSeedFile,
-  type RequestLogEntry,
-  startGraphSimulator,
-} from '../../local/graph';
-import { type IdentityEndpoint, startIdentityEndpoint } from '../../local/identity';
+import type { FaultSpec, GraphVersion, RequestLogEntry } from '../../local/graph';
+import { demoSeed, demoSeedUser } from '../support/demo-tenant';
+import { useGraphSimulator } from '../support/graph-fixture';
 import { graphOpenApiValidator, type OpenApiValidator } from '../support/openapi';
 
 /**
@@ -19,15 +12,10 @@ import { graphOpenApiValidator, type OpenApiValidator } from '../support/openapi
  * simulator serves has no successful case here, so a new route can't skip conformance.
  */
 
-const seed = loadSeedFile(DEMO_SEED_PATH);
-const demoUser = (upn: string | undefined) => {
-  const user = seed.users.find((candidate) => candidate.userPrincipalName === upn);
-  if (user === undefined) throw new Error(`no seeded user ${upn}`);
-  return user;
-};
-const ordinary = demoUser(seed.demo.ordinaryUser);
-const guest = demoUser(seed.demo.guest);
-const dollar = demoUser(seed.demo.dollarUser);
+const seed = demoSeed();
+const ordinary = demoSeedUser('ordinaryUser');
+const guest = demoSeedUser('guest');
+const dollar = demoSeedUser('dollarUser');
 
 type Caller = 'app' | 'anonymous' | 'usersOnly';
 
@@ -166,8 +154,7 @@ interface Outcome {
   requestBody?: unknown;
 }
 
-let identity: IdentityEndpoint;
-let simulator: GraphSimulator;
+const fixture = useGraphSimulator();
 const validators = new Map<GraphVersion, OpenApiValidator>();
 const outcomes = new Map<string, Outcome>();
 const served: RequestLogEntry[] = [];
@@ -178,9 +165,9 @@ async function run(
   testCase: ConformanceCase,
   tokens: Record<Caller, string | undefined>,
 ) {
-  if (testCase.fault !== undefined) simulator.injectFault(testCase.fault);
+  if (testCase.fault !== undefined) fixture.simulator.injectFault(testCase.fault);
   const bearer = tokens[testCase.caller ?? 'app'];
-  const response = await fetch(`${simulator.url}/${version}${testCase.path}`, {
+  const response = await fetch(`${fixture.simulator.url}/${version}${testCase.path}`, {
     method: testCase.method,
     headers: {
       ...(bearer === undefined ? {} : { Authorization: `Bearer ${bearer}` }),
@@ -193,28 +180,21 @@ async function run(
     status: response.status,
     body: text ? (JSON.parse(text) as unknown) : undefined,
   });
-  served.push(...simulator.requests());
-  simulator.clearRequests();
-  simulator.clearFaults();
+  served.push(...fixture.simulator.requests());
+  fixture.simulator.clearRequests();
+  fixture.simulator.clearFaults();
 }
 
 beforeAll(async () => {
-  identity = await startIdentityEndpoint();
-  simulator = await startGraphSimulator({ seed: DEMO_SEED_PATH, tokenPublicKeyPem: identity.publicKeyPem });
   const tokens: Record<Caller, string | undefined> = {
-    app: identity.mintToken().accessToken,
-    usersOnly: identity.mintToken({ roles: ['User.Read.All'] }).accessToken,
+    app: fixture.token,
+    usersOnly: fixture.identity.mintToken({ roles: ['User.Read.All'] }).accessToken,
     anonymous: undefined,
   };
   for (const version of VERSIONS) {
     validators.set(version, graphOpenApiValidator(version));
     for (const testCase of CASES) await run(version, testCase, tokens);
   }
-});
-
-afterAll(async () => {
-  await simulator?.close();
-  await identity?.close();
 });
 
 const withoutQuery = (path: string) => path.split('?')[0] ?? path;
@@ -262,7 +242,7 @@ describe.each(VERSIONS)('Graph simulator responses conform to the %s OpenAPI sub
 
 describe('conformance coverage', () => {
   it('has a successful case, in each version, for every route the simulator serves', () => {
-    const uncovered = simulator.routes
+    const uncovered = fixture.simulator.routes
       .filter((route) => !OUTSIDE_OPENAPI_SUBSET.includes(`${route.method} ${route.template}`))
       .filter(
         (route) =>
@@ -280,7 +260,7 @@ describe('conformance coverage', () => {
   });
 
   it('serves only operations the OpenAPI subsets describe, unless listed as outside them', () => {
-    const outside = simulator.routes
+    const outside = fixture.simulator.routes
       .filter((route) => !route.inOpenApiSubset)
       .map((route) => `${route.method} ${route.template}`)
       .filter((route) => !OUTSIDE_OPENAPI_SUBSET.includes(route));

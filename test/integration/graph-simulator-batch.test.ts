@@ -1,34 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { DEMO_SEED_PATH, type GraphSimulator, loadSeedFile, startGraphSimulator } from '../../local/graph';
-import { type IdentityEndpoint, startIdentityEndpoint } from '../../local/identity';
+import { demoSeedUser } from '../support/demo-tenant';
+import { useGraphSimulator } from '../support/graph-fixture';
 
 // JSON batching: https://learn.microsoft.com/en-us/graph/json-batching
 
-const seed = loadSeedFile(DEMO_SEED_PATH);
-const ordinary = seed.users.find((user) => user.userPrincipalName === seed.demo.ordinaryUser);
-const everyMethod = seed.users.find((user) => user.userPrincipalName === seed.demo.everyMethodUser);
-if (ordinary === undefined || everyMethod === undefined) throw new Error('demo seed lacks its demo users');
+const ordinary = demoSeedUser('ordinaryUser');
+const everyMethod = demoSeedUser('everyMethodUser');
 
-let identity: IdentityEndpoint;
-let simulator: GraphSimulator;
-let token: string;
-
-beforeAll(async () => {
-  identity = await startIdentityEndpoint();
-  simulator = await startGraphSimulator({ seed: DEMO_SEED_PATH, tokenPublicKeyPem: identity.publicKeyPem });
-  token = identity.mintToken().accessToken;
-});
-
-afterEach(() => {
-  simulator.clearFaults();
-  simulator.clearRequests();
-});
-
-afterAll(async () => {
-  await simulator?.close();
-  await identity?.close();
-});
+const fixture = useGraphSimulator();
 
 interface Step {
   id: string;
@@ -50,9 +30,12 @@ interface StepResponse {
 }
 
 async function batch(requests: Step[], options: { version?: string; bearer?: string } = {}) {
-  const response = await fetch(`${simulator.url}/${options.version ?? 'v1.0'}/$batch`, {
+  const response = await fetch(`${fixture.simulator.url}/${options.version ?? 'v1.0'}/$batch`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${options.bearer ?? token}`, 'Content-Type': 'application/json' },
+    headers: {
+      Authorization: `Bearer ${options.bearer ?? fixture.token}`,
+      'Content-Type': 'application/json',
+    },
     body: JSON.stringify({ requests }),
   });
   const body = (await response.json()) as {
@@ -146,7 +129,7 @@ describe('POST /$batch', () => {
       ['5', 200],
     ]);
     expect(reply.byId('2')?.body?.error?.code).toBe('FailedDependency');
-    const ran = simulator
+    const ran = fixture.simulator
       .requests()
       .filter((entry) => entry.inBatch)
       .map((entry) => entry.batchStepId);
@@ -154,7 +137,12 @@ describe('POST /$batch', () => {
   });
 
   it('injects faults into steps, with Retry-After in the step headers', async () => {
-    simulator.injectFault({ method: 'GET', path: '/authentication/methods$', status: 429, retryAfter: 3 });
+    fixture.simulator.injectFault({
+      method: 'GET',
+      path: '/authentication/methods$',
+      status: 429,
+      retryAfter: 3,
+    });
     const reply = await batch([
       { id: 'm', method: 'GET', url: `/users/${ordinary.id}/authentication/methods` },
       getUser('u'),
@@ -170,7 +158,7 @@ describe('POST /$batch', () => {
   });
 
   it('checks app roles per step', async () => {
-    const usersOnly = identity.mintToken({ roles: ['User.Read.All'] }).accessToken;
+    const usersOnly = fixture.identity.mintToken({ roles: ['User.Read.All'] }).accessToken;
     const reply = await batch(
       [getUser('u'), { id: 'm', method: 'GET', url: `/users/${ordinary.id}/authentication/methods` }],
       {
@@ -203,19 +191,19 @@ describe('POST /$batch', () => {
       },
     ]);
     expect(reply.byId('n')).toMatchObject({ status: 400, body: { error: { code: 'BadRequest' } } });
-    expect(simulator.requests().map((entry) => [entry.path, entry.inBatch])).toEqual([
+    expect(fixture.simulator.requests().map((entry) => [entry.path, entry.inBatch])).toEqual([
       ['/v1.0/$batch', false],
       ['/v1.0/$batch', true],
     ]);
   });
 
   it('needs a valid token for the batch itself, and a well-formed body', async () => {
-    const response = await fetch(`${simulator.url}/v1.0/$batch`, { method: 'POST', body: '{}' });
+    const response = await fetch(`${fixture.simulator.url}/v1.0/$batch`, { method: 'POST', body: '{}' });
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ error: { code: 'InvalidAuthenticationToken' } });
-    const malformed = await fetch(`${simulator.url}/v1.0/$batch`, {
+    const malformed = await fetch(`${fixture.simulator.url}/v1.0/$batch`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      headers: { Authorization: `Bearer ${fixture.token}`, 'Content-Type': 'application/json' },
       body: '{"requests": "no"}',
     });
     expect(malformed.status).toBe(400);

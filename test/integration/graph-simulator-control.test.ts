@@ -1,19 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import {
-  DEMO_SEED_PATH,
-  type GraphSimulator,
-  loadSeedFile,
-  startGraphSimulator,
-  type TenantSeed,
-} from '../../local/graph';
-import { type IdentityEndpoint, startIdentityEndpoint } from '../../local/identity';
+import type { TenantSeed } from '../../local/graph';
+import { demoSeed, demoSeedUser } from '../support/demo-tenant';
+import { useGraphSimulator } from '../support/graph-fixture';
 
 // Fault injection, the request log, reset and the /_sim/ control API (in-process and over HTTPS).
 
-const seed = loadSeedFile(DEMO_SEED_PATH);
-const ordinary = seed.users.find((user) => user.userPrincipalName === seed.demo.ordinaryUser);
-if (ordinary === undefined) throw new Error('demo seed has no ordinary user');
+const seed = demoSeed();
+const ordinary = demoSeedUser('ordinaryUser');
 const methodsPath = `/v1.0/users/${ordinary.id}/authentication/methods`;
 /** The demo seed cut down to the given users (groups, roles and demo parts refer to the others). */
 const seedWithUsers = (users: TenantSeed['users']): TenantSeed => ({
@@ -24,32 +18,13 @@ const seedWithUsers = (users: TenantSeed['users']): TenantSeed => ({
   demo: {},
 });
 
-let identity: IdentityEndpoint;
-let simulator: GraphSimulator;
-let token: string;
-
-beforeAll(async () => {
-  identity = await startIdentityEndpoint();
-  simulator = await startGraphSimulator({ seed: DEMO_SEED_PATH, tokenPublicKeyPem: identity.publicKeyPem });
-  token = identity.mintToken().accessToken;
-});
-
-afterEach(() => {
-  simulator.clearFaults();
-  simulator.clearRequests();
-  simulator.reset();
-});
-
-afterAll(async () => {
-  await simulator?.close();
-  await identity?.close();
-});
+const fixture = useGraphSimulator({ resetAfterEach: true });
 
 async function call(path: string, init: { method?: string; body?: unknown; auth?: boolean } = {}) {
-  const response = await fetch(`${simulator.url}${path}`, {
+  const response = await fetch(`${fixture.simulator.url}${path}`, {
     method: init.method ?? 'GET',
     headers: {
-      ...(init.auth === false ? {} : { Authorization: `Bearer ${token}` }),
+      ...(init.auth === false ? {} : { Authorization: `Bearer ${fixture.token}` }),
       ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }),
     },
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
@@ -64,7 +39,12 @@ async function call(path: string, init: { method?: string; body?: unknown; auth?
 
 describe('fault injection', () => {
   it("throttles the next matching request with 429, Retry-After and Graph's throttling body, then serves normally", async () => {
-    simulator.injectFault({ method: 'GET', path: '/authentication/methods$', status: 429, retryAfter: 7 });
+    fixture.simulator.injectFault({
+      method: 'GET',
+      path: '/authentication/methods$',
+      status: 429,
+      retryAfter: 7,
+    });
     const throttled = await call(methodsPath);
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get('retry-after')).toBe('7');
@@ -77,11 +57,11 @@ describe('fault injection', () => {
       },
     });
     expect((await call(methodsPath)).status).toBe(200);
-    expect(simulator.faults()).toEqual([]);
+    expect(fixture.simulator.faults()).toEqual([]);
   });
 
   it('fails exactly `count` matching requests, and only those matching method and path', async () => {
-    simulator.injectFault({
+    fixture.simulator.injectFault({
       method: 'GET',
       path: '^/v1\\.0/users/[^/]+/authentication/methods$',
       status: 503,
@@ -98,12 +78,12 @@ describe('fault injection', () => {
 
   it('answers with a custom body when one is given', async () => {
     const body = { error: { code: 'badRequest', message: 'Cannot delete default method.' } };
-    simulator.injectFault({ path: '/authentication/methods$', status: 400, body });
+    fixture.simulator.injectFault({ path: '/authentication/methods$', status: 400, body });
     expect(await call(methodsPath)).toMatchObject({ status: 400, body });
   });
 
   it('adds latency before handling the request normally', async () => {
-    simulator.injectFault({ path: '/authentication/methods$', latencyMs: 150 });
+    fixture.simulator.injectFault({ path: '/authentication/methods$', latencyMs: 150 });
     const started = performance.now();
     const reply = await call(methodsPath);
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
@@ -111,15 +91,15 @@ describe('fault injection', () => {
   });
 
   it('checks the token before injecting: an unauthenticated request gets 401 and leaves the fault queued', async () => {
-    simulator.injectFault({ path: '/authentication/methods$', status: 500 });
+    fixture.simulator.injectFault({ path: '/authentication/methods$', status: 500 });
     expect((await call(methodsPath, { auth: false })).status).toBe(401);
-    expect(simulator.faults()).toHaveLength(1);
+    expect(fixture.simulator.faults()).toHaveLength(1);
     expect((await call(methodsPath)).status).toBe(500);
   });
 
   it('refuses an invalid fault', () => {
-    expect(() => simulator.injectFault({ path: '(', status: 500 })).toThrow(/regular expression/);
-    expect(() => simulator.injectFault({ path: 'x' })).toThrow(/status, a latencyMs, or both/);
+    expect(() => fixture.simulator.injectFault({ path: '(', status: 500 })).toThrow(/regular expression/);
+    expect(() => fixture.simulator.injectFault({ path: 'x' })).toThrow(/status, a latencyMs, or both/);
   });
 });
 
@@ -127,7 +107,7 @@ describe('request log', () => {
   it('records each Graph request with method, path, query, status, route and time', async () => {
     await call(`/v1.0/users/${ordinary.id}?$select=displayName`);
     await call('/v1.0/users/nobody@contoso.onmicrosoft.com');
-    const log = simulator.requests();
+    const log = fixture.simulator.requests();
     expect(log).toEqual([
       expect.objectContaining({
         seq: 1,
@@ -145,23 +125,23 @@ describe('request log', () => {
 
   it('is cleared on request and does not record control calls', async () => {
     await call(methodsPath);
-    simulator.clearRequests();
+    fixture.simulator.clearRequests();
     await call('/_sim/state', { auth: false });
-    expect(simulator.requests()).toEqual([]);
+    expect(fixture.simulator.requests()).toEqual([]);
   });
 });
 
 describe('state and reset', () => {
   it('resets to the starting seed, or to a given one', () => {
-    simulator.reset(seedWithUsers([ordinary]));
-    expect(simulator.state().users).toHaveLength(1);
-    simulator.reset();
-    expect(simulator.state().users).toHaveLength(seed.users.length);
+    fixture.simulator.reset(seedWithUsers([ordinary]));
+    expect(fixture.simulator.state().users).toHaveLength(1);
+    fixture.simulator.reset();
+    expect(fixture.simulator.state().users).toHaveLength(seed.users.length);
   });
 
   it('refuses an invalid seed with every problem listed', () => {
     const broken = seedWithUsers([{ ...ordinary, id: 'not-a-guid', userType: 'Robot' as 'Member' }]);
-    expect(() => simulator.reset(broken)).toThrow(/users\.0\.id[\s\S]*users\.0\.userType/);
+    expect(() => fixture.simulator.reset(broken)).toThrow(/users\.0\.id[\s\S]*users\.0\.userType/);
   });
 
   it('rejects seeds that break Entra rules (alternateMobile without mobile, unknown role members)', () => {
@@ -172,11 +152,11 @@ describe('state and reset', () => {
       phoneType: 'alternateMobile' as const,
     };
     expect(() =>
-      simulator.reset(seedWithUsers([{ ...ordinary, authenticationMethods: [alternate] }])),
+      fixture.simulator.reset(seedWithUsers([{ ...ordinary, authenticationMethods: [alternate] }])),
     ).toThrow(/alternateMobile phone needs a mobile/);
     const mobileWithWrongId = { ...alternate, phoneType: 'mobile' as const };
     expect(() =>
-      simulator.reset(seedWithUsers([{ ...ordinary, authenticationMethods: [mobileWithWrongId] }])),
+      fixture.simulator.reset(seedWithUsers([{ ...ordinary, authenticationMethods: [mobileWithWrongId] }])),
     ).toThrow(/fixed by its phoneType/);
     const role = {
       id: '11f8ce35-b5d2-4967-957a-e3b8843ae131',
@@ -185,7 +165,10 @@ describe('state and reset', () => {
     };
     const stranger = '585802cb-cf80-4fbe-9aaf-5de382e968a9';
     expect(() =>
-      simulator.reset({ ...seedWithUsers([ordinary]), directoryRoles: [{ ...role, memberIds: [stranger] }] }),
+      fixture.simulator.reset({
+        ...seedWithUsers([ordinary]),
+        directoryRoles: [{ ...role, memberIds: [stranger] }],
+      }),
     ).toThrow(/role member/);
   });
 });
@@ -194,7 +177,7 @@ describe('/_sim/ control API over HTTPS', () => {
   it('reports the whole state', async () => {
     const reply = await call('/_sim/state', { auth: false });
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual(simulator.state());
+    expect(reply.body).toEqual(fixture.simulator.state());
   });
 
   it('queues faults, lists and clears them', async () => {
@@ -208,7 +191,7 @@ describe('/_sim/ control API over HTTPS', () => {
     await call('/_sim/faults', { method: 'POST', auth: false, body: { path: 'x', status: 500 } });
     expect(((await call('/_sim/faults', { auth: false })).body as unknown[]).length).toBe(1);
     expect((await call('/_sim/faults', { method: 'DELETE', auth: false })).status).toBe(204);
-    expect(simulator.faults()).toEqual([]);
+    expect(fixture.simulator.faults()).toEqual([]);
   });
 
   it('answers 400 for an invalid fault or seed', async () => {
@@ -223,7 +206,7 @@ describe('/_sim/ control API over HTTPS', () => {
     const log = await call('/_sim/requests', { auth: false });
     expect(log.body).toEqual([expect.objectContaining({ path: methodsPath, status: 200 })]);
     expect((await call('/_sim/requests', { method: 'DELETE', auth: false })).status).toBe(204);
-    expect(simulator.requests()).toEqual([]);
+    expect(fixture.simulator.requests()).toEqual([]);
   });
 
   it('resets to the starting seed or to a posted one', async () => {

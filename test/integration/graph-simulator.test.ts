@@ -1,47 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import {
-  DEMO_SEED_PATH,
-  type GraphSimulator,
-  loadSeedFile,
-  ODATA_JSON,
-  startGraphSimulator,
-} from '../../local/graph';
-import { type IdentityEndpoint, startIdentityEndpoint } from '../../local/identity';
+import { DEMO_SEED_PATH, ODATA_JSON, startGraphSimulator } from '../../local/graph';
+import { startIdentityEndpoint } from '../../local/identity';
+import { demoSeedUser } from '../support/demo-tenant';
+import { useGraphSimulator } from '../support/graph-fixture';
 
 // Run with NODE_EXTRA_CA_CERTS=local/certs/ca.pem: the simulator serves HTTPS with a local CA.
 
-const seed = loadSeedFile(DEMO_SEED_PATH);
-const userByUpn = (upn: string | undefined) => {
-  const user = seed.users.find((candidate) => candidate.userPrincipalName === upn);
-  if (user === undefined) throw new Error(`no seeded user ${upn}`);
-  return user;
-};
-const ordinary = userByUpn(seed.demo.ordinaryUser);
-const everyMethod = userByUpn(seed.demo.everyMethodUser);
-const guest = userByUpn(seed.demo.guest);
-const dollar = userByUpn(seed.demo.dollarUser);
+const ordinary = demoSeedUser('ordinaryUser');
+const everyMethod = demoSeedUser('everyMethodUser');
+const guest = demoSeedUser('guest');
+const dollar = demoSeedUser('dollarUser');
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-let identity: IdentityEndpoint;
-let simulator: GraphSimulator;
-let token: string;
-
-beforeAll(async () => {
-  identity = await startIdentityEndpoint();
-  simulator = await startGraphSimulator({
-    seed: DEMO_SEED_PATH,
-    tokenPublicKeyPem: identity.publicKeyPem,
-    tenantId: identity.tenantId,
-  });
-  token = identity.mintToken().accessToken;
-});
-
-afterAll(async () => {
-  await simulator?.close();
-  await identity?.close();
-});
+const fixture = useGraphSimulator({ identityTenant: true });
 
 interface Reply {
   status: number;
@@ -53,8 +26,8 @@ async function get(
   path: string,
   options: { token?: string | null; headers?: Record<string, string>; method?: string } = {},
 ) {
-  const bearer = options.token === undefined ? token : options.token;
-  const response = await fetch(`${simulator.url}${path}`, {
+  const bearer = options.token === undefined ? fixture.token : options.token;
+  const response = await fetch(`${fixture.simulator.url}${path}`, {
     method: options.method ?? 'GET',
     headers: { ...(bearer === null ? {} : { Authorization: `Bearer ${bearer}` }), ...options.headers },
   });
@@ -268,13 +241,13 @@ describe('authentication and app roles', () => {
   });
 
   it('answers 401 for a token that is not ours, expired, or for another audience', async () => {
-    const other = await startIdentityEndpoint({ tenantId: identity.tenantId });
+    const other = await startIdentityEndpoint({ tenantId: fixture.identity.tenantId });
     try {
       const tokens = [
         'garbage',
         other.mintToken().accessToken,
-        identity.mintToken({ lifetimeSeconds: -3600 }).accessToken,
-        identity.mintToken({ resource: 'https://vault.azure.net' }).accessToken,
+        fixture.identity.mintToken({ lifetimeSeconds: -3600 }).accessToken,
+        fixture.identity.mintToken({ resource: 'https://vault.azure.net' }).accessToken,
       ];
       for (const bad of tokens)
         expect((await get(`/v1.0/users/${ordinary.id}`, { token: bad })).status).toBe(401);
@@ -288,12 +261,12 @@ describe('authentication and app roles', () => {
   it("answers 401 for a token issued for another tenant than the simulator's", async () => {
     const elsewhere = await startGraphSimulator({
       seed: DEMO_SEED_PATH,
-      tokenPublicKeyPem: identity.publicKeyPem,
+      tokenPublicKeyPem: fixture.identity.publicKeyPem,
       tenantId: '0a1b2c3d-0000-4000-8000-000000000000',
     });
     try {
       const response = await fetch(`${elsewhere.url}/v1.0/users/${ordinary.id}`, {
-        headers: { Authorization: `Bearer ${token}` },
+        headers: { Authorization: `Bearer ${fixture.token}` },
       });
       expect(response.status).toBe(401);
       expect(await response.json()).toMatchObject({
@@ -305,7 +278,7 @@ describe('authentication and app roles', () => {
   });
 
   it('answers 403 Authorization_RequestDenied when the token lacks every permission the operation accepts', async () => {
-    const noMethodsRole = identity.mintToken({ roles: ['User.Read.All'] }).accessToken;
+    const noMethodsRole = fixture.identity.mintToken({ roles: ['User.Read.All'] }).accessToken;
     const reply = await get(`/v1.0/users/${ordinary.id}/authentication/methods`, { token: noMethodsRole });
     expect(reply.status).toBe(403);
     expect(errorOf(reply)).toMatchObject({
@@ -316,13 +289,15 @@ describe('authentication and app roles', () => {
   });
 
   it('accepts any of the permissions Microsoft lists for the operation', async () => {
-    const basic = identity.mintToken({ roles: ['User.ReadBasic.All'] }).accessToken;
+    const basic = fixture.identity.mintToken({ roles: ['User.ReadBasic.All'] }).accessToken;
     expect((await get(`/v1.0/users/${ordinary.id}`, { token: basic })).status).toBe(200);
-    const readWrite = identity.mintToken({ roles: ['UserAuthenticationMethod.ReadWrite.All'] }).accessToken;
+    const readWrite = fixture.identity.mintToken({
+      roles: ['UserAuthenticationMethod.ReadWrite.All'],
+    }).accessToken;
     expect(
       (await get(`/v1.0/users/${ordinary.id}/authentication/methods`, { token: readWrite })).status,
     ).toBe(200);
-    const none = identity.mintToken({ roles: [] }).accessToken;
+    const none = fixture.identity.mintToken({ roles: [] }).accessToken;
     expect((await get(`/v1.0/users/${ordinary.id}`, { token: none })).status).toBe(403);
   });
 });
@@ -356,7 +331,7 @@ describe('routing', () => {
   });
 
   it('lists the routes it serves, for both versions', () => {
-    expect(simulator.routes).toEqual(
+    expect(fixture.simulator.routes).toEqual(
       expect.arrayContaining([
         { method: 'GET', version: 'v1.0', template: '/users/{user-id}', inOpenApiSubset: true },
         {

@@ -1,4 +1,24 @@
-import { DEMO_SEED_PATH, loadSeedFile, type UserSeed } from '../../local/graph';
+import { DEMO_SEED_PATH, loadSeedFile, type TenantData, type UserSeed } from '../../local/graph';
+
+/** A part a seeded account plays in demos and docs (the seed's `demo` map): ordinaryUser, guest, … */
+export type DemoPart = keyof TenantData['demo'];
+
+let seed: TenantData | undefined;
+
+/** The demo tenant as the simulator starts from it (local/graph/seed/demo-tenant.json), read once. */
+export function demoSeed(): TenantData {
+  seed ??= loadSeedFile(DEMO_SEED_PATH);
+  return seed;
+}
+
+/** The seeded user who plays `part`, found by the UPN the seed names for it, so tests follow the seed. */
+export function demoSeedUser(part: DemoPart): UserSeed {
+  const { demo, users } = demoSeed();
+  const upn = demo[part];
+  const user = users.find((candidate) => candidate.userPrincipalName === upn);
+  if (user === undefined) throw new Error(`The demo seed has no user ${upn ?? '(none named)'} for ${part}`);
+  return user;
+}
 
 export interface DemoUser {
   id: string;
@@ -19,17 +39,11 @@ function describeUser(user: UserSeed): DemoUser {
   };
 }
 
-/** The demo tenant's named users, read from the seed so tests follow it when it changes. */
+/** The demo tenant's named users, as the app's responses describe them. */
 export function demoTenant() {
-  const seed = loadSeedFile(DEMO_SEED_PATH);
-  const byUpn = (upn: string | undefined): DemoUser => {
-    const user = seed.users.find((candidate) => candidate.userPrincipalName === upn);
-    if (!user) throw new Error(`The demo seed has no user ${upn}`);
-    return describeUser(user);
-  };
   return {
-    ordinaryUser: byUpn(seed.demo.ordinaryUser),
-    guest: byUpn(seed.demo.guest),
-    dollarUser: byUpn(seed.demo.dollarUser),
+    ordinaryUser: describeUser(demoSeedUser('ordinaryUser')),
+    guest: describeUser(demoSeedUser('guest')),
+    dollarUser: describeUser(demoSeedUser('dollarUser')),
   };
 }
