@@ -2,6 +2,8 @@
 export const PROBLEMS = {
   invalid_request: { status: 400, title: 'The request is not valid' },
   user_not_found: { status: 404, title: 'No such user' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  unsupported_media_type: { status: 415, title: 'The request body must be application/json' },
   not_found: { status: 404, title: 'Not found' },
   method_not_found: { status: 404, title: 'The user has no such authentication method' },
   method_not_removable: { status: 409, title: 'This authentication method cannot be removed' },

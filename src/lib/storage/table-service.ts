@@ -1,26 +1,48 @@
-import { TableServiceClient } from '@azure/data-tables';
+import { TableClient, TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 
 import type { Config } from '../config';
+import { isLoopbackHttp } from './loopback';
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** Extra SDK options, e.g. `{ retryOptions: { maxRetries: 0 } }` in a test of a dead store. */
+export type TableClientOptions = Omit<TableServiceClientOptions, 'allowInsecureConnection'>;
 
-/** Plain HTTP is allowed only for an emulator on this machine (Azurite); Azure is always HTTPS. */
-function isLoopbackHttp(connectionString: string): boolean {
-  const endpoint = /TableEndpoint=([^;]+)/i.exec(connectionString)?.[1];
+function tableEndpoint(connectionString: string): string | undefined {
+  return /TableEndpoint=([^;]+)/i.exec(connectionString)?.[1];
+}
+
+function allowsInsecure(connectionString: string): boolean {
+  const endpoint = tableEndpoint(connectionString);
   if (!endpoint) return /UseDevelopmentStorage=true/i.test(connectionString);
-  const url = new URL(endpoint);
-  return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+  return isLoopbackHttp(endpoint);
 }
 
 export function createTableService(
   storage: Config['storage'],
   credential: TokenCredential,
+  options: TableClientOptions = {},
 ): TableServiceClient {
   if ('connectionString' in storage) {
     return TableServiceClient.fromConnectionString(storage.connectionString, {
-      allowInsecureConnection: isLoopbackHttp(storage.connectionString),
+      ...options,
+      allowInsecureConnection: allowsInsecure(storage.connectionString),
     });
   }
-  return new TableServiceClient(storage.tableEndpoint, credential);
+  return new TableServiceClient(storage.tableEndpoint, credential, options);
+}
+
+/** A client for one table, on the same account, credential and transport rules as the service. */
+export function createTableClient(
+  storage: Config['storage'],
+  credential: TokenCredential,
+  tableName: string,
+  options: TableClientOptions = {},
+): TableClient {
+  if ('connectionString' in storage) {
+    return TableClient.fromConnectionString(storage.connectionString, tableName, {
+      ...options,
+      allowInsecureConnection: allowsInsecure(storage.connectionString),
+    });
+  }
+  return new TableClient(storage.tableEndpoint, tableName, credential, options);
 }

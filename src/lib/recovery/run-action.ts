@@ -1,0 +1,266 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+
+import type { Config } from '../config';
+import { userPath } from '../graph/user-path';
+import { graphClientRequestId } from '../http/correlation';
+import { AppError } from '../http/problem';
+import type { UserReference } from '../http/user-reference';
+import type { AuditAction, AuditAttempt, AuditLog } from '../storage/audit-log';
+import type { IdempotencyRecord, IdempotencyStore } from '../storage/idempotency-store';
+import type { EventPublisher } from '../storage/recovery-events';
+import type { CheckTarget, GuardTarget } from './action-guard';
+import type { ActionBase } from './action-schemas';
+
+export interface ActionDeps {
+  graph: Client;
+  config: Pick<Config, 'guard' | 'actions'>;
+  checkTarget: CheckTarget;
+  audit: AuditLog;
+  events: EventPublisher;
+  idempotency: IdempotencyStore;
+  log: { warn(message: string): void };
+}
+
+export interface ActionRequest {
+  action: AuditAction;
+  user: UserReference;
+  input: ActionBase;
+  caller: string;
+  correlationId: string;
+  idempotency: { key: string; scope: string; fingerprint: string };
+}
+
+export interface ActionContext {
+  graph: Client;
+  target: GuardTarget;
+  /** The target's Graph path by object id. */
+  userPath: string;
+  clientRequestId: string;
+  /** Epoch ms: the action's time budget ends here. */
+  deadline: number;
+}
+
+export interface ActionOutcome {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  audit: {
+    outcome: 'succeeded' | 'partial' | 'failed';
+    summary?: Record<string, unknown>;
+    graphRequestIds?: string[];
+  };
+  /** What a retry with the same Idempotency-Key gets back, when it differs from `body` (a TAP without its pass). */
+  replayBody?: unknown;
+}
+
+export interface ActionResponse {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+/**
+ * Every mutating action goes through here: idempotency, verification, the protected-account guard,
+ * an audit row written before the tenant changes and completed after, and one event. Only a fully
+ * successful result is kept for replay; anything else is released so a retry runs (and finishes) it.
+ */
+export async function runAction(
+  deps: ActionDeps,
+  request: ActionRequest,
+  perform: (context: ActionContext) => Promise<ActionOutcome>,
+): Promise<ActionResponse> {
+  const begun = await deps.idempotency.begin(
+    request.idempotency.scope,
+    request.idempotency.key,
+    request.idempotency.fingerprint,
+  );
+  if (begun.kind === 'replay') {
+    return {
+      status: begun.status,
+      body: begun.body,
+      headers: { ...begun.headers, 'idempotent-replayed': 'true' },
+    };
+  }
+  if (begun.kind === 'in_progress') {
+    throw new AppError('idempotency_in_progress', 'A request with this Idempotency-Key is still running.', {
+      retryAfterSeconds: 1,
+    });
+  }
+  if (begun.kind === 'mismatch') {
+    throw new AppError('idempotency_key_reused', 'This Idempotency-Key was sent with a different request.');
+  }
+  const record = begun.record;
+  try {
+    const outcome = await guardedAction(deps, request, perform);
+    if (outcome.audit.outcome === 'succeeded') {
+      await deps.idempotency.complete(record, {
+        status: outcome.status,
+        body: outcome.replayBody ?? outcome.body,
+        headers: outcome.headers ?? {},
+      });
+    } else {
+      await release(deps, record);
+    }
+    return { status: outcome.status, body: outcome.body, headers: outcome.headers ?? {} };
+  } catch (error) {
+    await release(deps, record);
+    throw error;
+  }
+}
+
+async function release(deps: ActionDeps, record: IdempotencyRecord): Promise<void> {
+  await deps.idempotency.release(record).catch((error: unknown) => {
+    deps.log.warn(
+      `could not release Idempotency-Key record: ${error instanceof Error ? error.name : 'unknown error'}`,
+    );
+  });
+}
+
+async function guardedAction(
+  deps: ActionDeps,
+  request: ActionRequest,
+  perform: (context: ActionContext) => Promise<ActionOutcome>,
+): Promise<ActionOutcome> {
+  const started = Date.now();
+  const clientRequestId = graphClientRequestId(request.correlationId);
+  const attempt: AuditAttempt = {
+    action: request.action,
+    caller: request.caller,
+    ticket: request.input.ticket,
+    ...(request.input.reason ? { reason: request.input.reason } : {}),
+    verification: request.input.verification,
+    correlationId: request.correlationId,
+    ...(request.user.kind === 'upn' ? { targetUpn: request.user.upn } : { targetId: request.user.id }),
+  };
+
+  if (!deps.config.guard.verificationMethods.has(request.input.verification.method)) {
+    await refuse(
+      deps,
+      attempt,
+      new AppError(
+        'verification_not_allowed',
+        `Verification by ${request.input.verification.method} is not accepted here.`,
+      ),
+    );
+  }
+
+  let verdict;
+  try {
+    verdict = await deps.checkTarget(request.user, clientRequestId);
+  } catch (error) {
+    const appError =
+      error instanceof AppError
+        ? error
+        : new AppError('guard_unavailable', 'The protected-account check failed.', { cause: error });
+    return await refuse(deps, attempt, appError);
+  }
+  const targeted: AuditAttempt = {
+    ...attempt,
+    targetId: verdict.target.id,
+    targetUpn: verdict.target.userPrincipalName,
+  };
+  if (!verdict.allowed) {
+    const detail =
+      verdict.code === 'break_glass_account'
+        ? 'This is a break-glass account: no recovery action may touch it.'
+        : 'The account holds a protected directory role or group membership; recover it by hand with a privileged administrator.';
+    await deps.events
+      .publish({
+        type:
+          verdict.code === 'break_glass_account' ? 'security.break_glass_attempt' : 'recovery.action.refused',
+        severity: 'high',
+        action: request.action,
+        outcome: 'refused',
+        targetId: verdict.target.id,
+        targetUpn: verdict.target.userPrincipalName,
+        ticket: request.input.ticket,
+        correlationId: request.correlationId,
+        details: { code: verdict.code, caller: request.caller },
+      })
+      .catch((error: unknown) =>
+        deps.log.warn(`could not publish refusal event: ${error instanceof Error ? error.name : 'unknown'}`),
+      );
+    return await refuse(deps, targeted, new AppError(verdict.code, detail), verdict.reasons);
+  }
+
+  const entry = await deps.audit.start(targeted);
+  const context: ActionContext = {
+    graph: deps.graph,
+    target: verdict.target,
+    userPath: userPath({ kind: 'id', id: verdict.target.id }),
+    clientRequestId,
+    deadline: started + deps.config.actions.timeBudgetMs,
+  };
+  let outcome: ActionOutcome;
+  try {
+    outcome = await perform(context);
+  } catch (error) {
+    const appError =
+      error instanceof AppError
+        ? error
+        : new AppError('internal_error', 'The action failed unexpectedly.', { cause: error });
+    await deps.audit
+      .complete(entry, {
+        outcome: 'failed',
+        code: appError.code,
+        detail: appError.detail,
+        graphRequestIds: appError.options.graphRequestId ? [appError.options.graphRequestId] : [],
+      })
+      .catch((auditError: unknown) =>
+        deps.log.warn(
+          `audit completion failed: ${auditError instanceof Error ? auditError.name : 'unknown'}`,
+        ),
+      );
+    await publishCompleted(deps, request, verdict.target, 'failed', { code: appError.code });
+    throw error;
+  }
+  await deps.audit
+    .complete(entry, {
+      outcome: outcome.audit.outcome,
+      graphRequestIds: [...verdict.graphRequestIds, ...(outcome.audit.graphRequestIds ?? [])],
+      ...(outcome.audit.summary ? { summary: outcome.audit.summary } : {}),
+    })
+    .catch((auditError: unknown) =>
+      deps.log.warn(`audit completion failed: ${auditError instanceof Error ? auditError.name : 'unknown'}`),
+    );
+  await publishCompleted(deps, request, verdict.target, outcome.audit.outcome, outcome.audit.summary);
+  return outcome;
+}
+
+async function refuse(
+  deps: ActionDeps,
+  attempt: AuditAttempt,
+  error: AppError,
+  reasons: string[] = [],
+): Promise<never> {
+  await deps.audit.refused(
+    attempt,
+    error.code,
+    reasons.length > 0 ? `${error.detail} (${reasons.join(', ')})` : error.detail,
+  );
+  throw error;
+}
+
+async function publishCompleted(
+  deps: ActionDeps,
+  request: ActionRequest,
+  target: GuardTarget,
+  outcome: string,
+  details?: Record<string, unknown>,
+): Promise<void> {
+  await deps.events
+    .publish({
+      type: 'recovery.action.completed',
+      severity: 'info',
+      action: request.action,
+      outcome,
+      targetId: target.id,
+      targetUpn: target.userPrincipalName,
+      ticket: request.input.ticket,
+      correlationId: request.correlationId,
+      ...(details ? { details } : {}),
+    })
+    .catch((error: unknown) =>
+      deps.log.warn(`could not publish event: ${error instanceof Error ? error.name : 'unknown'}`),
+    );
+}

@@ -1,0 +1,33 @@
+import type { TableClient } from '@azure/data-tables';
+
+/** The tables this service owns. Names: letters and digits, 3–63 characters, starting with a letter. */
+export const TABLES = {
+  audit: 'Audit',
+  idempotency: 'Idempotency',
+  suspensions: 'Suspensions',
+} as const;
+
+export type TableName = (typeof TABLES)[keyof typeof TABLES];
+
+/** Resolves to a client for a table that exists. */
+export type TableSource = (name: string) => Promise<TableClient>;
+
+/**
+ * Wraps a client factory so each table is created at most once per process: the first caller
+ * creates it, later callers share the same promise. A failed creation is forgotten, so the next call
+ * tries again instead of the process staying broken after one storage outage.
+ */
+export function createTableSource(makeClient: (name: string) => TableClient): TableSource {
+  const ready = new Map<string, Promise<TableClient>>();
+  return (name) => {
+    let table = ready.get(name);
+    if (!table) {
+      const client = makeClient(name);
+      // createTable already treats 409 TableAlreadyExists as success (another instance won the race).
+      table = client.createTable().then(() => client);
+      ready.set(name, table);
+      table.catch(() => ready.delete(name));
+    }
+    return table;
+  };
+}
