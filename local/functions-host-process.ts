@@ -6,6 +6,8 @@ import { compiledHostMainPath } from './host/entry-path';
 export interface FunctionsHostProcess {
   port: number;
   child: ChildProcess;
+  /** Everything the host printed so far (only when its output is piped). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -55,7 +57,7 @@ export function startFunctionsHostProcess(options: {
       if (!isReadyMessage(message)) return;
       clearTimeout(timer);
       child.removeAllListeners('exit');
-      resolve({ port: message.port, child, stop: () => stopChild(child) });
+      resolve({ port: message.port, child, output: () => output.join(''), stop: () => stopChild(child) });
     });
   });
 }

@@ -41,6 +41,12 @@ export interface Stack extends StackInfo {
 
 const newKey = () => randomBytes(24).toString('base64url');
 
+/** The demo tenant names its break-glass account; the app is configured to never touch it. */
+function breakGlassIds(graph: GraphSimulator): string {
+  const upn = graph.state().demo.breakGlass;
+  return graph.state().users.find((user) => user.userPrincipalName === upn)?.id ?? '';
+}
+
 /**
  * Azurite, the managed-identity endpoint, the Graph simulator and the functions host, wired
  * together as Azure would wire them: the app only sees app settings.
@@ -79,6 +85,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         IDENTITY_ENDPOINT: identity.url,
         IDENTITY_HEADER: identity.header,
         AZURE_CLIENT_ID: identity.clientId,
+        RESTORE_SUSPENDED_MFA_SCHEDULE: '0 * * * * *',
+        BREAK_GLASS_OBJECT_IDS: breakGlassIds(graph),
         ...options.appSettings,
       },
     });

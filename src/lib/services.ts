@@ -1,4 +1,5 @@
 import type { TableServiceClient } from '@azure/data-tables';
+import type { InvocationContext } from '@azure/functions';
 import type { TokenCredential } from '@azure/identity';
 import type { QueueServiceClient } from '@azure/storage-queue';
 import type { Client } from '@microsoft/microsoft-graph-client';
@@ -6,6 +7,10 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { type Config, loadConfig } from './config';
 import { createGraphClient } from './graph/client';
 import { createCredential } from './identity';
+import type { CheckTarget } from './recovery/action-guard';
+import type { ActionDeps } from './recovery/run-action';
+import { createTapPolicyCache, type TapPolicyReader } from './recovery/tap-policy-cache';
+import { createTargetCheck } from './recovery/target-check';
 import { type AuditLog, createTableAuditLog } from './storage/audit-log';
 import { createTableIdempotencyStore, type IdempotencyStore } from './storage/idempotency-store';
 import { createQueueService } from './storage/queue-service';
@@ -24,6 +29,8 @@ export interface Services {
   idempotency: IdempotencyStore;
   suspensions: SuspensionStore;
   events: EventPublisher;
+  tapPolicy: TapPolicyReader;
+  checkTarget: CheckTarget;
 }
 
 let services: Services | undefined;
@@ -38,17 +45,29 @@ export function getServices(): Services {
     const credential = createCredential(config.identity);
     const queues = createQueueService(config.storage, credential);
     const table = createTableSource((name) => createTableClient(config.storage, credential, name));
+    const graph = createGraphClient(config.graph, credential);
     services = {
       config,
       credential,
-      graph: createGraphClient(config.graph, credential),
+      graph,
       tables: createTableService(config.storage, credential),
       queues,
       audit: createTableAuditLog({ table: () => table(TABLES.audit) }),
       idempotency: createTableIdempotencyStore({ table: () => table(TABLES.idempotency) }),
       suspensions: createTableSuspensionStore({ table: () => table(TABLES.suspensions) }),
       events: createQueueEventPublisher({ queue: queues.getQueueClient(config.queues.recoveryEvents) }),
+      tapPolicy: createTapPolicyCache(config.actions.tapPolicyCacheMs),
+      checkTarget: createTargetCheck(graph, config),
     };
   }
   return services;
 }
+
+export type RecoveryDeps = ActionDeps & { tapPolicy: TapPolicyReader; suspensions: SuspensionStore };
+export type ActionServices = (context: InvocationContext) => RecoveryDeps;
+
+/** What every recovery action needs, logging to the invocation that runs it. */
+export const getActionServices: ActionServices = (context) => {
+  const all = getServices();
+  return { ...all, log: { warn: (message) => context.warn(message) } };
+};

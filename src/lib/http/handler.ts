@@ -57,6 +57,10 @@ function problemResponse(
 }
 
 /** A JSON success response; `no-store` because every body here describes a person's account. */
-export function jsonResponse(status: number, body: unknown): HttpResponseInit {
-  return { status, jsonBody: body, headers: { 'cache-control': 'no-store' } };
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResponseInit {
+  return { status, jsonBody: body, headers: { 'cache-control': 'no-store', ...headers } };
 }

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+
+import type { HttpRequest } from '@azure/functions';
+import type { z } from 'zod';
+
+import { parseJsonBody } from '../http/json-body';
+import { parseInput } from '../http/parse';
+import { AppError } from '../http/problem';
+import { UserReferenceSchema } from '../http/user-reference';
+import type { AuditAction } from '../storage/audit-log';
+import type { ActionBase } from './action-schemas';
+import type { ActionRequest } from './run-action';
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{16,128}$/;
+
+/** JSON with sorted keys, so the same request always has the same fingerprint. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Function keys do not tell the app which caller used them; Easy Auth (App Service authentication)
+ * does, through headers only App Service can set, so they are trusted only when configured.
+ */
+function callerOf(request: HttpRequest, trustEasyAuth: boolean): string {
+  const principal = trustEasyAuth ? request.headers.get('x-ms-client-principal-name') : null;
+  return principal ? `principal:${principal}` : 'function-key';
+}
+
+/**
+ * Reads what every mutating route receives: `{user}`, the Idempotency-Key header and the JSON body,
+ * all validated before anything else happens (a refusal here is not stored or audited).
+ */
+export async function readActionRequest<Schema extends z.ZodType<ActionBase>>(
+  request: HttpRequest,
+  options: {
+    action: AuditAction;
+    route: string;
+    schema: Schema;
+    correlationId: string;
+    trustEasyAuth?: boolean;
+  },
+): Promise<ActionRequest & { input: z.output<Schema> }> {
+  const user = parseInput(UserReferenceSchema, request.params.user, 'user');
+  const key = request.headers.get('idempotency-key');
+  if (key === null) {
+    throw new AppError(
+      'idempotency_key_required',
+      'Send an Idempotency-Key header (16–128 characters: letters, digits, - or _), e.g. a UUID.',
+    );
+  }
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    const message = 'must be 16–128 characters: letters, digits, - or _';
+    throw new AppError('invalid_request', `Idempotency-Key ${message}.`, {
+      errors: [{ path: 'header.idempotency-key', message }],
+    });
+  }
+  const input = await parseJsonBody(request, options.schema);
+  const caller = callerOf(request, options.trustEasyAuth ?? false);
+  const target = user.kind === 'id' ? user.id : user.upn.toLowerCase();
+  return {
+    action: options.action,
+    user,
+    input,
+    caller,
+    correlationId: options.correlationId,
+    idempotency: {
+      key,
+      scope: `${caller}|${request.method}|${options.route}|${target}`,
+      fingerprint: createHash('sha256')
+        .update(canonicalJson({ params: request.params, input }))
+        .digest('hex'),
+    },
+  };
+}

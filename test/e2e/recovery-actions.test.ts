@@ -1,0 +1,373 @@
+import { randomUUID } from 'node:crypto';
+
+import { TableClient, TableServiceClient } from '@azure/data-tables';
+import { QueueServiceClient } from '@azure/storage-queue';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { type Stack, startStack } from '../../local/stack';
+import { demoSeedUser } from '../support/demo-tenant';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ hostPort: 0, timers: false });
+});
+
+beforeEach(() => {
+  stack.graph.reset();
+  stack.graph.clearRequests();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const VERIFIED = {
+  ticket: 'INC0012345',
+  verification: { method: 'video_call', reference: 'Teams call, badge shown' },
+};
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  const response = await fetch(`${stack.baseUrl}${path}`, {
+    method,
+    headers: {
+      'x-functions-key': stack.functionKey,
+      ...(body === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': randomUUID() }),
+      ...headers,
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
+}
+
+const userPath = (upn: string) => `/users/${encodeURIComponent(upn)}`;
+const graphWrites = () =>
+  stack.graph.requests().filter((request) => request.method !== 'GET' && !request.path.endsWith('$batch'));
+
+async function remainingMethodTypes(upn: string): Promise<string[]> {
+  const answer = await call('GET', `${userPath(upn)}/methods`);
+  return (answer.body.methods as { type: string }[]).map((method) => method.type).sort();
+}
+
+describe('POST /api/users/{user}/mfa/reset', () => {
+  it('removes every removable method of a user with every method type, keeping the password', async () => {
+    const user = demoSeedUser('everyMethodUser');
+    const answer = await call('POST', `${userPath(user.userPrincipalName)}/mfa/reset`, VERIFIED);
+    expect(answer.status).toBe(200);
+    const left = await remainingMethodTypes(user.userPrincipalName);
+    const remaining = answer.body.remaining as unknown[];
+    expect(answer.body.outcome).toBe(remaining.length === 0 ? 'complete' : 'partial');
+    expect(left.filter((type) => type !== 'password')).toHaveLength(remaining.length);
+    expect(left).toContain('password');
+    expect(answer.body.sessionsRevoked).toBe(true);
+  });
+
+  it('plans without changing anything in dry-run mode', async () => {
+    const user = demoSeedUser('ordinaryUser');
+    const answer = await call('POST', `${userPath(user.userPrincipalName)}/mfa/reset`, {
+      ...VERIFIED,
+      dryRun: true,
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.outcome).toBe('planned');
+    expect((answer.body.planned as unknown[]).length).toBeGreaterThan(0);
+    expect(graphWrites()).toHaveLength(0);
+  });
+
+  it('reports partial after an injected failure, and a repeat finishes the job', async () => {
+    const user = demoSeedUser('ordinaryUser');
+    stack.graph.injectFault({ method: 'DELETE', path: '/fido2Methods/', status: 500, count: 5 });
+    const first = await call('POST', `${userPath(user.userPrincipalName)}/mfa/reset`, VERIFIED);
+    expect(first.status).toBe(200);
+    expect(first.body.outcome).toBe('partial');
+    expect((first.body.failed as { type: string }[]).map((failure) => failure.type)).toContain('fido2');
+    stack.graph.clearFaults();
+    stack.graph.clearRequests();
+    const second = await call('POST', `${userPath(user.userPrincipalName)}/mfa/reset`, VERIFIED);
+    expect(second.body.outcome).toBe('complete');
+    const deletes = stack.graph.requests().filter((request) => request.method === 'DELETE');
+    expect(deletes.map((request) => request.path).every((path) => path.includes('/fido2Methods/'))).toBe(
+      true,
+    );
+    expect(await remainingMethodTypes(user.userPrincipalName)).toEqual(['password']);
+  });
+
+  it('refuses the Global Administrator with protected_account and changes nothing', async () => {
+    const admin = demoSeedUser('globalAdministrator');
+    const answer = await call('POST', `${userPath(admin.userPrincipalName)}/mfa/reset`, VERIFIED);
+    expect(answer.status).toBe(403);
+    expect(answer.body.code).toBe('protected_account');
+    expect(graphWrites()).toHaveLength(0);
+  });
+
+  it('refuses the break-glass account by object id, and raises a high-severity event', async () => {
+    const breakGlass = demoSeedUser('breakGlass');
+    const answer = await call('POST', `/users/${breakGlass.id}/mfa/reset`, VERIFIED);
+    expect(answer.status).toBe(403);
+    expect(answer.body.code).toBe('break_glass_account');
+    expect(graphWrites()).toHaveLength(0);
+    const events = await queueMessages();
+    expect(
+      events.some(
+        (event) => event.type === 'security.break_glass_attempt' && event.targetId === breakGlass.id,
+      ),
+    ).toBe(true);
+  });
+
+  it('needs an Idempotency-Key', async () => {
+    const user = demoSeedUser('ordinaryUser');
+    const answer = await call('POST', `${userPath(user.userPrincipalName)}/mfa/reset`, VERIFIED, {
+      'idempotency-key': '',
+    });
+    expect(answer.status).toBe(400);
+  });
+
+  it('refuses a verification method that is not allowed, and audits the refusal', async () => {
+    const user = demoSeedUser('ordinaryUser');
+    const answer = await call('POST', `${userPath(user.userPrincipalName)}/mfa/reset`, {
+      ...VERIFIED,
+      verification: { method: 'email_reply', reference: 'x' },
+    });
+    expect(answer.status).toBe(403);
+    expect(answer.body.code).toBe('verification_not_allowed');
+    const audit = await call('GET', `/audit?outcome=refused&action=mfa.reset`);
+    expect(
+      (audit.body.entries as { code?: string }[]).some((entry) => entry.code === 'verification_not_allowed'),
+    ).toBe(true);
+  });
+});
+
+describe('POST /api/users/{user}/tap', () => {
+  it('issues a one-time pass once, with no-store, and replays it without the pass', async () => {
+    const user = demoSeedUser('ordinaryUser');
+    const key = randomUUID();
+    const first = await call('POST', `${userPath(user.userPrincipalName)}/tap`, VERIFIED, {
+      'idempotency-key': key,
+    });
+    expect(first.status).toBe(201);
+    expect(first.headers.get('cache-control')).toBe('no-store');
+    expect(typeof first.body.temporaryAccessPass).toBe('string');
+    expect(first.body.isUsableOnce).toBe(true);
+    const replay = await call('POST', `${userPath(user.userPrincipalName)}/tap`, VERIFIED, {
+      'idempotency-key': key,
+    });
+    expect(replay.status).toBe(201);
+    expect(replay.body.temporaryAccessPass).toBeNull();
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    const creates = stack.graph
+      .requests()
+      .filter((request) => request.method === 'POST' && request.path.endsWith('/temporaryAccessPassMethods'));
+    expect(creates).toHaveLength(1);
+    const reused = await call(
+      'POST',
+      `${userPath(user.userPrincipalName)}/tap`,
+      { ...VERIFIED, lifetimeMinutes: 120 },
+      { 'idempotency-key': key },
+    );
+    expect(reused.status).toBe(422);
+    await expectPassNowhere(first.body.temporaryAccessPass as string);
+  });
+
+  it('refuses a lifetime outside the policy, stating the range', async () => {
+    const user = demoSeedUser('ordinaryUser');
+    const answer = await call('POST', `${userPath(user.userPrincipalName)}/tap`, {
+      ...VERIFIED,
+      lifetimeMinutes: 10_000,
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.detail).toMatch(/between \d+ and \d+ minutes/);
+    expect(graphWrites()).toHaveLength(0);
+  });
+});
+
+describe('POST /api/users/{user}/methods/phone', () => {
+  it('adds an office phone and refuses a second mobile', async () => {
+    const user = demoSeedUser('ordinaryUser');
+    const mobile = await call('POST', `${userPath(user.userPrincipalName)}/methods/phone`, {
+      ...VERIFIED,
+      phoneNumber: '+14255550111',
+      phoneType: 'mobile',
+    });
+    expect(mobile.status).toBe(409);
+    expect(mobile.body.code).toBe('method_exists');
+    const invalid = await call('POST', `${userPath(user.userPrincipalName)}/methods/phone`, {
+      ...VERIFIED,
+      phoneNumber: '425-555-0111',
+      phoneType: 'alternateMobile',
+    });
+    expect(invalid.status).toBe(400);
+    const added = await call('POST', `${userPath(user.userPrincipalName)}/methods/phone`, {
+      ...VERIFIED,
+      phoneNumber: '+14255550111',
+      phoneType: 'alternateMobile',
+    });
+    expect(added.status).toBe(201);
+    expect((added.body.method as { phoneNumber: string }).phoneNumber).toMatch(/0111$/);
+  });
+});
+
+describe('DELETE /api/users/{user}/methods/{methodId}', () => {
+  it('deletes one method through its type, refuses the password and unknown ids', async () => {
+    const user = demoSeedUser('ordinaryUser');
+    const fido2 = user.authenticationMethods.find((method) => method.type === 'fido2');
+    const password = user.authenticationMethods.find((method) => method.type === 'password');
+    const removed = await call(
+      'DELETE',
+      `${userPath(user.userPrincipalName)}/methods/${fido2?.id}`,
+      VERIFIED,
+    );
+    expect(removed.status).toBe(200);
+    expect(
+      stack.graph
+        .requests()
+        .some((request) => request.method === 'DELETE' && request.path.includes('/fido2Methods/')),
+    ).toBe(true);
+    const refused = await call(
+      'DELETE',
+      `${userPath(user.userPrincipalName)}/methods/${password?.id}`,
+      VERIFIED,
+    );
+    expect(refused.status).toBe(409);
+    const missing = await call(
+      'DELETE',
+      `${userPath(user.userPrincipalName)}/methods/${randomUUID()}`,
+      VERIFIED,
+    );
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('method_not_found');
+  });
+});
+
+describe('POST /api/users/{user}/sessions/revoke', () => {
+  it('revokes sign-in sessions', async () => {
+    const user = demoSeedUser('ordinaryUser');
+    const answer = await call('POST', `${userPath(user.userPrincipalName)}/sessions/revoke`, VERIFIED);
+    expect(answer.status).toBe(200);
+    expect(stack.graph.requests().some((request) => request.path.endsWith('/revokeSignInSessions'))).toBe(
+      true,
+    );
+  });
+});
+
+describe('per-user MFA suspension', () => {
+  it('suspends, extends within the bound, and restores now', async () => {
+    const user = demoSeedUser('ordinaryUser');
+    const first = await call('POST', `${userPath(user.userPrincipalName)}/mfa/suspend`, {
+      ...VERIFIED,
+      minutes: 30,
+    });
+    expect(first.status).toBe(201);
+    const previous = first.body.previousState;
+    const again = await call('POST', `${userPath(user.userPrincipalName)}/mfa/suspend`, {
+      ...VERIFIED,
+      minutes: 60,
+    });
+    expect(again.status).toBe(200);
+    expect(again.body.extended).toBe(true);
+    expect(again.body.previousState).toBe(previous);
+    const tooLong = await call('POST', `${userPath(user.userPrincipalName)}/mfa/suspend`, {
+      ...VERIFIED,
+      minutes: 100_000,
+    });
+    expect(tooLong.status).toBe(400);
+    const restored = await call('DELETE', `${userPath(user.userPrincipalName)}/mfa/suspend`, VERIFIED);
+    expect(restored.status).toBe(200);
+    expect(restored.body.perUserMfaState).toBe(previous);
+    const none = await call('DELETE', `${userPath(user.userPrincipalName)}/mfa/suspend`, VERIFIED);
+    expect(none.status).toBe(404);
+  });
+
+  it('is restored by the timer once the suspension has ended', async () => {
+    const user = demoSeedUser('ordinaryUser');
+    const suspended = await call('POST', `${userPath(user.userPrincipalName)}/mfa/suspend`, {
+      ...VERIFIED,
+      minutes: 5,
+    });
+    expect(suspended.status).toBe(201);
+    await endSuspensionNow(user.id);
+    stack.graph.clearRequests();
+    const run = await fetch(`${stack.baseUrl.replace(/\/api$/, '')}/admin/functions/restoreSuspendedMfa`, {
+      method: 'POST',
+      headers: { 'x-functions-key': stack.masterKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ input: '' }),
+    });
+    expect(run.status).toBe(202);
+    await expect
+      .poll(
+        () =>
+          stack.graph
+            .requests()
+            .some(
+              (request) =>
+                request.method === 'PATCH' &&
+                request.path.endsWith('/requirements') &&
+                request.status === 204,
+            ),
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    const audit = await call('GET', `/audit?action=mfa.restore&userId=${user.id}`);
+    expect((audit.body.entries as { outcome: string }[])[0]?.outcome).toBe('succeeded');
+  });
+});
+
+async function endSuspensionNow(userId: string): Promise<void> {
+  const table = TableClient.fromConnectionString(stack.storageConnectionString, 'Suspensions', {
+    allowInsecureConnection: true,
+  });
+  for await (const entity of table.listEntities<{ endsAt: string }>()) {
+    if (entity.rowKey === userId.toLowerCase()) {
+      await table.updateEntity(
+        {
+          partitionKey: entity.partitionKey ?? '',
+          rowKey: entity.rowKey,
+          endsAt: new Date(Date.now() - 1000).toISOString(),
+        },
+        'Merge',
+      );
+    }
+  }
+}
+
+async function queueMessages(): Promise<Record<string, unknown>[]> {
+  const queue = QueueServiceClient.fromConnectionString(stack.storageConnectionString).getQueueClient(
+    'recovery-events',
+  );
+  const peeked = await queue.peekMessages({ numberOfMessages: 32 });
+  return peeked.peekedMessageItems.map((item) => JSON.parse(item.messageText) as Record<string, unknown>);
+}
+
+/** T6: a pass value may appear in its one 201 response and nowhere else. */
+async function expectPassNowhere(pass: string): Promise<void> {
+  expect(stack.host.output()).not.toContain(pass);
+  const tables = TableServiceClient.fromConnectionString(stack.storageConnectionString, {
+    allowInsecureConnection: true,
+  });
+  for await (const table of tables.listTables()) {
+    for await (const entity of TableClient.fromConnectionString(
+      stack.storageConnectionString,
+      table.name ?? '',
+      { allowInsecureConnection: true },
+    ).listEntities()) {
+      expect(JSON.stringify(entity)).not.toContain(pass);
+    }
+  }
+  expect(JSON.stringify(await queueMessages())).not.toContain(pass);
+  expect(JSON.stringify(stack.graph.requests())).not.toContain(pass);
+}

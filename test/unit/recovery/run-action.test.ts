@@ -1,0 +1,220 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { describe, expect, it, vi } from 'vitest';
+
+import { loadConfig } from '../../../src/lib/config';
+import { AppError } from '../../../src/lib/http/problem';
+import type { GuardVerdict } from '../../../src/lib/recovery/action-guard';
+import { type ActionDeps, type ActionRequest, runAction } from '../../../src/lib/recovery/run-action';
+import type { AuditAttempt, AuditEntry, AuditLog, AuditResult } from '../../../src/lib/storage/audit-log';
+import type { IdempotencyBegin, IdempotencyStore } from '../../../src/lib/storage/idempotency-store';
+import type { NewRecoveryEvent } from '../../../src/lib/storage/recovery-events';
+
+const TARGET = {
+  id: '66b022fa-5f4b-45ff-86f2-1ae4037c6f3d',
+  userPrincipalName: 'AdeleV@contoso.onmicrosoft.com',
+  groupIds: new Set<string>(),
+};
+const RECORD = {
+  scope: 's',
+  key: 'k',
+  fingerprint: 'f',
+  state: 'processing' as const,
+  startedAt: '',
+  etag: 'e',
+};
+
+/** In-memory stand-ins that record what the pipeline did, in order. */
+function fakes(
+  options: { verdict?: GuardVerdict | Error; begin?: IdempotencyBegin; auditDown?: boolean } = {},
+) {
+  const steps: string[] = [];
+  const completed: AuditResult[] = [];
+  const events: NewRecoveryEvent[] = [];
+  const entry = (attempt: AuditAttempt, outcome: AuditEntry['outcome']): AuditEntry => ({
+    ...attempt,
+    id: 'a1',
+    time: new Date().toISOString(),
+    outcome,
+    graphRequestIds: [],
+  });
+  const audit: AuditLog = {
+    start: (attempt) => {
+      steps.push('audit.start');
+      return options.auditDown
+        ? Promise.reject(new AppError('audit_unavailable', 'down'))
+        : Promise.resolve(entry(attempt, 'started'));
+    },
+    complete: (started, result) => {
+      steps.push(`audit.complete:${result.outcome}`);
+      completed.push(result);
+      return Promise.resolve({ ...started, outcome: result.outcome });
+    },
+    refused: (attempt, code) => {
+      steps.push(`audit.refused:${code}`);
+      return Promise.resolve(entry(attempt, 'refused'));
+    },
+    list: () => Promise.resolve({ entries: [] }),
+  };
+  const idempotency: IdempotencyStore = {
+    begin: () => Promise.resolve(options.begin ?? { kind: 'started', record: RECORD }),
+    complete: () => {
+      steps.push('idempotency.complete');
+      return Promise.resolve();
+    },
+    release: () => {
+      steps.push('idempotency.release');
+      return Promise.resolve();
+    },
+  };
+  const verdict = options.verdict ?? { allowed: true, target: TARGET, graphRequestIds: ['g1'] };
+  const deps: ActionDeps = {
+    graph: {} as Client,
+    config: loadConfig({ STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }),
+    checkTarget: () => (verdict instanceof Error ? Promise.reject(verdict) : Promise.resolve(verdict)),
+    audit,
+    events: {
+      publish: (event) => {
+        events.push(event);
+        return Promise.resolve({ ...event, schemaVersion: 1, eventId: 'e', time: '' });
+      },
+    },
+    idempotency,
+    log: { warn: () => undefined },
+  };
+  return { deps, steps, completed, events };
+}
+
+const request = (method = 'video_call'): ActionRequest => ({
+  action: 'mfa.reset',
+  user: { kind: 'upn', upn: TARGET.userPrincipalName },
+  input: { ticket: 'INC1', verification: { method, reference: 'ref' } },
+  caller: 'function-key',
+  correlationId: 'c1',
+  idempotency: { key: 'k', scope: 's', fingerprint: 'f' },
+});
+
+const succeeded = () =>
+  Promise.resolve({ status: 200, body: { ok: true }, audit: { outcome: 'succeeded' as const } });
+
+async function refusal(promise: Promise<unknown>): Promise<AppError> {
+  const error: unknown = await promise.catch((thrown: unknown) => thrown);
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+describe('runAction', () => {
+  it('writes the audit row before acting, completes it after, and keeps the result for replay', async () => {
+    const { deps, steps, completed, events } = fakes();
+    const perform = vi.fn(() => {
+      steps.push('perform');
+      return succeeded();
+    });
+    const response = await runAction(deps, request(), perform);
+    expect(response.status).toBe(200);
+    expect(steps).toEqual(['audit.start', 'perform', 'audit.complete:succeeded', 'idempotency.complete']);
+    expect(completed[0]?.graphRequestIds).toEqual(['g1']);
+    expect(events.map((event) => event.type)).toEqual(['recovery.action.completed']);
+  });
+
+  it('refuses when the audit store is down, without acting', async () => {
+    const { deps, steps } = fakes({ auditDown: true });
+    const perform = vi.fn(succeeded);
+    expect((await refusal(runAction(deps, request(), perform))).code).toBe('audit_unavailable');
+    expect(perform).not.toHaveBeenCalled();
+    expect(steps).toContain('idempotency.release');
+  });
+
+  it('refuses a protected account, audits and raises an event, without acting', async () => {
+    const { deps, steps, events } = fakes({
+      verdict: {
+        allowed: false,
+        code: 'protected_account',
+        reasons: ['role:62e9'],
+        target: TARGET,
+        graphRequestIds: [],
+      },
+    });
+    const perform = vi.fn(succeeded);
+    expect((await refusal(runAction(deps, request(), perform))).code).toBe('protected_account');
+    expect(perform).not.toHaveBeenCalled();
+    expect(steps).toEqual(['audit.refused:protected_account', 'idempotency.release']);
+    expect(events[0]).toMatchObject({ type: 'recovery.action.refused', severity: 'high' });
+  });
+
+  it('raises a break-glass event for a break-glass account', async () => {
+    const { deps, events } = fakes({
+      verdict: {
+        allowed: false,
+        code: 'break_glass_account',
+        reasons: [],
+        target: TARGET,
+        graphRequestIds: [],
+      },
+    });
+    expect((await refusal(runAction(deps, request(), succeeded))).code).toBe('break_glass_account');
+    expect(events[0]).toMatchObject({
+      type: 'security.break_glass_attempt',
+      severity: 'high',
+      targetId: TARGET.id,
+    });
+  });
+
+  it('fails closed when the guard cannot decide', async () => {
+    const { deps, steps } = fakes({ verdict: new Error('socket hang up') });
+    const perform = vi.fn(succeeded);
+    expect((await refusal(runAction(deps, request(), perform))).code).toBe('guard_unavailable');
+    expect(perform).not.toHaveBeenCalled();
+    expect(steps[0]).toBe('audit.refused:guard_unavailable');
+  });
+
+  it('refuses a verification method outside the allowed list', async () => {
+    const { deps, steps } = fakes();
+    expect((await refusal(runAction(deps, request('email_reply'), succeeded))).code).toBe(
+      'verification_not_allowed',
+    );
+    expect(steps[0]).toBe('audit.refused:verification_not_allowed');
+  });
+
+  it('releases the key after a partial result so a retry runs again', async () => {
+    const { deps, steps } = fakes();
+    await runAction(deps, request(), () =>
+      Promise.resolve({ status: 200, body: {}, audit: { outcome: 'partial' as const } }),
+    );
+    expect(steps).toEqual(['audit.start', 'audit.complete:partial', 'idempotency.release']);
+  });
+
+  it('records a failed action with its code and releases the key', async () => {
+    const { deps, steps, completed } = fakes();
+    const failing = () => Promise.reject(new AppError('graph_unavailable', 'down', { graphRequestId: 'r9' }));
+    expect((await refusal(runAction(deps, request(), failing))).code).toBe('graph_unavailable');
+    expect(completed[0]).toMatchObject({
+      outcome: 'failed',
+      code: 'graph_unavailable',
+      graphRequestIds: ['r9'],
+    });
+    expect(steps).toContain('idempotency.release');
+  });
+
+  it('replays a completed request without acting', async () => {
+    const { deps } = fakes({
+      begin: { kind: 'replay', status: 201, body: { temporaryAccessPass: null }, headers: {} },
+    });
+    const perform = vi.fn(succeeded);
+    const response = await runAction(deps, request(), perform);
+    expect(response).toMatchObject({
+      status: 201,
+      body: { temporaryAccessPass: null },
+      headers: { 'idempotent-replayed': 'true' },
+    });
+    expect(perform).not.toHaveBeenCalled();
+  });
+
+  it('answers 409 while the same key is in progress and 422 for a reused key', async () => {
+    expect(
+      (await refusal(runAction(fakes({ begin: { kind: 'in_progress' } }).deps, request(), succeeded))).code,
+    ).toBe('idempotency_in_progress');
+    expect(
+      (await refusal(runAction(fakes({ begin: { kind: 'mismatch' } }).deps, request(), succeeded))).code,
+    ).toBe('idempotency_key_reused');
+  });
+});
