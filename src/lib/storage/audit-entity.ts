@@ -79,10 +79,25 @@ export const AuditEntitySchema = z.object({
 export type AuditRow = z.infer<typeof AuditEntitySchema>;
 
 export function toAuditEntry(row: AuditRow): AuditEntry {
-  const { verificationMethod, verificationReference, rowKey: _rowKey, etag: _etag, ...rest } = row;
-  const entry: AuditEntry = { ...rest };
-  if (verificationMethod !== undefined && verificationReference !== undefined) {
-    entry.verification = { method: verificationMethod, reference: verificationReference };
+  const entry: AuditEntry = {
+    id: row.id,
+    time: row.time,
+    action: row.action,
+    outcome: row.outcome,
+    caller: row.caller,
+    correlationId: row.correlationId,
+    targetId: row.targetId,
+    targetUpn: row.targetUpn,
+    ticket: row.ticket,
+    reason: row.reason,
+    code: row.code,
+    detail: row.detail,
+    graphRequestIds: row.graphRequestIds,
+    completedTime: row.completedTime,
+    summary: row.summary,
+  };
+  if (row.verificationMethod !== undefined && row.verificationReference !== undefined) {
+    entry.verification = { method: row.verificationMethod, reference: row.verificationReference };
   }
   return withoutUndefined(entry);
 }

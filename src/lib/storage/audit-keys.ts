@@ -57,7 +57,8 @@ export function decodeCursor(token: string, query: string): string {
     new AppError('invalid_request', 'The continuation token is not valid.', {
       errors: [{ path: 'continuationToken', message }],
     });
-  if (token.length > 512 || !/^[A-Za-z0-9_-]+$/.test(token)) throw invalid('is not a token this service issued');
+  if (token.length > 512 || !/^[A-Za-z0-9_-]+$/.test(token))
+    throw invalid('is not a token this service issued');
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));

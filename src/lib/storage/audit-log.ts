@@ -22,7 +22,7 @@ import {
 } from './audit-keys';
 import { clip } from './clip';
 import { assertNoSecrets } from './secret-guard';
-import { StorageConflictError, storageStatus } from './storage-errors';
+import { requireEtag, StorageConflictError, storageStatus } from './storage-errors';
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditOutcome = 'started' | 'succeeded' | 'partial' | 'failed' | 'refused' | 'unknown';
@@ -153,7 +153,11 @@ export function createTableAuditLog(options: TableAuditLogOptions): AuditLog {
 
   async function readRow(client: TableClient, entry: AuditEntry) {
     try {
-      const row = await client.getEntity(AUDIT_PARTITION, auditRowKey(new Date(entry.time), entry.id), deadline());
+      const row = await client.getEntity(
+        AUDIT_PARTITION,
+        auditRowKey(new Date(entry.time), entry.id),
+        deadline(),
+      );
       return AuditEntitySchema.parse(row);
     } catch (error) {
       if (storageStatus(error) === 404) {
@@ -195,7 +199,7 @@ export function createTableAuditLog(options: TableAuditLogOptions): AuditLog {
         if (result.summary !== undefined) completed.summary = result.summary;
         const entity = toAuditEntity(completed);
         try {
-          await client.updateEntity(entity, 'Replace', { etag: row.etag, ...deadline() });
+          await client.updateEntity(entity, 'Replace', { etag: requireEtag(row.etag), ...deadline() });
         } catch (error) {
           if (storageStatus(error) === 412 || storageStatus(error) === 404) {
             throw new StorageConflictError('Audit', `entry ${entry.id} changed while completing`, {

@@ -4,7 +4,7 @@ import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 
 import { assertNoSecrets } from './secret-guard';
-import { StorageConflictError, storageStatus } from './storage-errors';
+import { requireEtag, StorageConflictError, storageStatus } from './storage-errors';
 
 export interface IdempotencyRecord {
   scope: string;
@@ -59,6 +59,8 @@ export interface TableIdempotencyStoreOptions {
    * HTTP-triggered function answers within 230 s at most) and a retry may take it over. Default 230 s.
    */
   takeoverAfterMs?: number;
+  /** Deadline for each call, retries included: `begin` sits in front of every mutating request. */
+  timeoutMs?: number;
 }
 
 const TABLE = 'Idempotency';
@@ -99,7 +101,9 @@ export function createTableIdempotencyStore(options: TableIdempotencyStoreOption
     now = () => new Date(),
     retentionMs = 24 * 60 * 60 * 1000,
     takeoverAfterMs = 230 * 1000,
+    timeoutMs = 10_000,
   } = options;
+  const deadline = () => ({ abortSignal: AbortSignal.timeout(timeoutMs) });
 
   const processingRow = (scope: string, key: string, fingerprint: string) => ({
     ...keysFor(scope, key),
@@ -124,7 +128,7 @@ export function createTableIdempotencyStore(options: TableIdempotencyStoreOption
   async function read(client: TableClient, scope: string, key: string): Promise<Row | undefined> {
     const { partitionKey, rowKey } = keysFor(scope, key);
     try {
-      return RowSchema.parse(await client.getEntity(partitionKey, rowKey));
+      return RowSchema.parse(await client.getEntity(partitionKey, rowKey, deadline()));
     } catch (error) {
       if (storageStatus(error) === 404) return undefined;
       throw error;
@@ -149,8 +153,8 @@ export function createTableIdempotencyStore(options: TableIdempotencyStoreOption
   ): Promise<IdempotencyBegin | undefined> {
     const fresh = processingRow(scope, key, fingerprint);
     try {
-      const { etag } = await client.createEntity(fresh);
-      return { kind: 'started', record: toRecord(fresh, etag ?? '') };
+      const { etag } = await client.createEntity(fresh, deadline());
+      return { kind: 'started', record: toRecord(fresh, requireEtag(etag)) };
     } catch (error) {
       if (storageStatus(error) !== 409) throw error;
     }
@@ -163,8 +167,11 @@ export function createTableIdempotencyStore(options: TableIdempotencyStoreOption
     // Expired, or processing but abandoned: take it over. The ETag makes this a compare-and-swap,
     // so of several retries arriving together exactly one wins; the others look again.
     try {
-      const { etag } = await client.updateEntity(fresh, 'Replace', { etag: existing.etag });
-      return { kind: 'started', record: toRecord(fresh, etag ?? '') };
+      const { etag } = await client.updateEntity(fresh, 'Replace', {
+        etag: requireEtag(existing.etag),
+        ...deadline(),
+      });
+      return { kind: 'started', record: toRecord(fresh, requireEtag(etag)) };
     } catch (error) {
       if (storageStatus(error) === 412 || storageStatus(error) === 404) return undefined;
       throw error;
@@ -186,7 +193,9 @@ export function createTableIdempotencyStore(options: TableIdempotencyStoreOption
       assertNoSecrets(response.headers ?? {}, '$.headers');
       const body = JSON.stringify(response.body ?? null);
       if (body.length > MAX_BODY_CHARS) {
-        throw new RangeError(`Idempotent response body is ${body.length} characters; the limit is ${MAX_BODY_CHARS}.`);
+        throw new RangeError(
+          `Idempotent response body is ${body.length} characters; the limit is ${MAX_BODY_CHARS}.`,
+        );
       }
       const client = await table();
       try {
@@ -204,7 +213,7 @@ export function createTableIdempotencyStore(options: TableIdempotencyStoreOption
             headers: JSON.stringify(response.headers ?? {}),
           },
           'Replace',
-          { etag: record.etag },
+          { etag: requireEtag(record.etag), ...deadline() },
         );
       } catch (error) {
         const status = storageStatus(error);
@@ -221,7 +230,7 @@ export function createTableIdempotencyStore(options: TableIdempotencyStoreOption
       const client = await table();
       const { partitionKey, rowKey } = keysFor(record.scope, record.key);
       try {
-        await client.deleteEntity(partitionKey, rowKey, { etag: record.etag });
+        await client.deleteEntity(partitionKey, rowKey, { etag: requireEtag(record.etag), ...deadline() });
       } catch (error) {
         // Gone already, or taken over by a retry after our lock went stale: either way it is not
         // ours to delete any more.

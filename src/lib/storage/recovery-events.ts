@@ -42,7 +42,13 @@ export class EventTooLargeError extends Error {
 const RecoveryEventSchema = z.strictObject({
   schemaVersion: z.literal(1),
   eventId: z.uuid(),
-  type: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, 'must be dotted snake_case, e.g. recovery.action.completed').max(100),
+  type: z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/,
+      'must be dotted snake_case, e.g. recovery.action.completed',
+    )
+    .max(100),
   time: z.iso.datetime({ offset: true }),
   severity: z.enum(['info', 'high']),
   action: z.enum(AUDIT_ACTIONS).optional(),
@@ -97,7 +103,9 @@ export function createQueueEventPublisher(options: QueueEventPublisherOptions): 
       const text = JSON.stringify(event);
       const bytes = xmlEscapedBytes(text);
       if (bytes > MAX_MESSAGE_BYTES) {
-        throw new EventTooLargeError(`Event ${event.type} is ${bytes} bytes; a queue message holds at most ${MAX_MESSAGE_BYTES}.`);
+        throw new EventTooLargeError(
+          `Event ${event.type} is ${bytes} bytes; a queue message holds at most ${MAX_MESSAGE_BYTES}.`,
+        );
       }
       await ensureQueue();
       await queue.sendMessage(text);

@@ -25,7 +25,9 @@ export function assertNoSecrets(value: unknown, path = '$'): void {
 function walk(value: unknown, path: string, seen: Set<object>): void {
   if (typeof value === 'string') {
     if (TAP_IN_TEXT.test(value)) {
-      throw new SecretLeakError(`${path} looks like it holds a temporaryAccessPass value; refusing to store it`);
+      throw new SecretLeakError(
+        `${path} looks like it holds a temporaryAccessPass value; refusing to store it`,
+      );
     }
     return;
   }

@@ -21,3 +21,13 @@ export function storageStatus(error: unknown): number | undefined {
   const status = (error as Error & { statusCode?: unknown }).statusCode;
   return typeof status === 'number' ? status : undefined;
 }
+
+/**
+ * The ETag of a write the service just acknowledged, or of a record a caller hands back. Never
+ * empty: an absent ETag would turn a guarded update into an unconditional one (the SDK's default
+ * is `*`), so a missing one is a bug to surface, not to paper over.
+ */
+export function requireEtag(etag: string | undefined): string {
+  if (!etag) throw new Error('Table Storage write without an ETag; refusing an unguarded update.');
+  return etag;
+}

@@ -2,7 +2,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 
 import { clip } from './clip';
-import { StorageConflictError, storageStatus } from './storage-errors';
+import { requireEtag, StorageConflictError, storageStatus } from './storage-errors';
 
 export type PerUserMfaState = 'disabled' | 'enabled' | 'enforced';
 
@@ -49,8 +49,13 @@ const TABLE = 'Suspensions';
  */
 const PARTITION = 'suspension';
 
-/** Characters Table Storage forbids in keys, plus a length cap. */
-const UNSAFE_KEY = /[/\\#?\u0000-\u001f\u007f-\u009f]/;
+/** Table Storage forbids `/ \\ # ?` and control characters in PartitionKey and RowKey. */
+function isKeySafe(text: string): boolean {
+  return [...text].every((char) => {
+    const code = char.charCodeAt(0);
+    return !'/\\#?'.includes(char) && code >= 0x20 && (code < 0x7f || code > 0x9f);
+  });
+}
 
 const isoTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
 
@@ -59,7 +64,7 @@ const SuspensionSchema = z.object({
     .string()
     .min(1)
     .max(256)
-    .refine((id) => !UNSAFE_KEY.test(id), 'contains characters not allowed in a table key')
+    .refine(isKeySafe, 'contains characters not allowed in a table key')
     .transform((id) => id.toLowerCase()),
   userPrincipalName: z.string().max(1024),
   previousState: z.enum(['disabled', 'enabled', 'enforced']),
@@ -120,8 +125,8 @@ export function createTableSuspensionStore(options: { table: () => Promise<Table
   async function replace(entity: ReturnType<typeof toEntity>, etag: string, userId: string) {
     const client = await table();
     try {
-      const response = await client.updateEntity(entity, 'Replace', { etag });
-      return fromRow({ ...entity, etag: response.etag ?? '' });
+      const response = await client.updateEntity(entity, 'Replace', { etag: requireEtag(etag) });
+      return fromRow({ ...entity, etag: requireEtag(response.etag) });
     } catch (error) {
       const status = storageStatus(error);
       if (status === 412 || status === 404) throw conflict(userId, 'changed meanwhile', error);
@@ -137,7 +142,7 @@ export function createTableSuspensionStore(options: { table: () => Promise<Table
       const client = await table();
       try {
         const response = await client.createEntity(entity);
-        return fromRow({ ...entity, etag: response.etag ?? '' });
+        return fromRow({ ...entity, etag: requireEtag(response.etag) });
       } catch (error) {
         if (storageStatus(error) !== 409) throw error;
       }

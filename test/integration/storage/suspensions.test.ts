@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+
+import { StorageConflictError } from '../../../src/lib/storage/storage-errors';
+import { createTableSuspensionStore, type NewSuspension } from '../../../src/lib/storage/suspensions';
+import { useAzurite } from './azurite-fixture';
+
+const fixture = useAzurite();
+
+const MINUTE = 60_000;
+const T0 = new Date('2025-06-02T09:00:00.000Z');
+const at = (minutes: number) => new Date(T0.getTime() + minutes * MINUTE).toISOString();
+const userId = (n: number) => `3f1c2d4e-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+const suspension = (overrides: Partial<NewSuspension> = {}): NewSuspension => ({
+  userId: userId(1),
+  userPrincipalName: 'ada@contoso.example',
+  previousState: 'enforced',
+  suspendedAt: at(0),
+  endsAt: at(60),
+  ticket: 'INC0012345',
+  correlationId: 'corr-1',
+  status: 'active',
+  restoreAttempts: 0,
+  ...overrides,
+});
+
+async function setup() {
+  const table = await fixture.freshTable();
+  return createTableSuspensionStore({ table: () => Promise.resolve(table) });
+}
+
+describe('suspension store', () => {
+  it('creates a suspension and reads it back, the user id lower-cased', async () => {
+    const store = await setup();
+    const created = await store.create(suspension({ userId: userId(1).toUpperCase() }));
+    const { etag, ...fields } = created;
+    expect(fields).toEqual(suspension());
+    expect(etag).toMatch(/\S/);
+    await expect(store.get(userId(1))).resolves.toEqual(created);
+    await expect(store.get(userId(1).toUpperCase())).resolves.toEqual(created);
+    await expect(store.get(userId(2))).resolves.toBeUndefined();
+  });
+
+  it('refuses to create over an active suspension, keeping the original previous state', async () => {
+    const store = await setup();
+    await store.create(suspension());
+    await expect(store.create(suspension({ previousState: 'disabled' }))).rejects.toBeInstanceOf(
+      StorageConflictError,
+    );
+    await expect(store.get(userId(1))).resolves.toMatchObject({ previousState: 'enforced' });
+  });
+
+  it('updates with the current ETag and refuses a stale one', async () => {
+    const store = await setup();
+    const created = await store.create(suspension());
+    const failed = await store.update({ ...created, restoreAttempts: 1, lastError: 'graph_unavailable' });
+    expect(failed).toMatchObject({ restoreAttempts: 1, lastError: 'graph_unavailable' });
+    expect(failed.etag).not.toBe(created.etag);
+    await expect(store.update({ ...created, status: 'restored', restoredAt: at(61) })).rejects.toBeInstanceOf(
+      StorageConflictError,
+    );
+    const restored = await store.update({
+      ...failed,
+      status: 'restored',
+      restoredAt: at(62),
+      restoreAttempts: 2,
+      lastError: undefined,
+    });
+    expect(restored).not.toHaveProperty('lastError');
+    await expect(store.get(userId(1))).resolves.toEqual(restored);
+  });
+
+  it('lets one of two concurrent updates win', async () => {
+    const store = await setup();
+    const created = await store.create(suspension());
+    const results = await Promise.allSettled([
+      store.update({ ...created, endsAt: at(90) }),
+      store.update({ ...created, endsAt: at(120) }),
+    ]);
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    const lost = results.find((result) => result.status === 'rejected');
+    expect(lost?.reason).toBeInstanceOf(StorageConflictError);
+  });
+
+  it('treats updating a suspension that does not exist as a conflict', async () => {
+    const store = await setup();
+    const created = await store.create(suspension());
+    await expect(store.update({ ...created, userId: userId(9) })).rejects.toBeInstanceOf(
+      StorageConflictError,
+    );
+  });
+
+  it('replaces a restored suspension with a new one, and only one of two racing creates wins', async () => {
+    const store = await setup();
+    const first = await store.create(suspension());
+    await store.update({ ...first, status: 'restored', restoredAt: at(60), restoreAttempts: 1 });
+    const results = await Promise.allSettled([
+      store.create(
+        suspension({ suspendedAt: at(600), endsAt: at(630), previousState: 'enabled', ticket: 'INC-2' }),
+      ),
+      store.create(
+        suspension({ suspendedAt: at(600), endsAt: at(640), previousState: 'enabled', ticket: 'INC-3' }),
+      ),
+    ]);
+    const won = results.filter((result) => result.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    expect(results.find((result) => result.status === 'rejected')?.reason).toBeInstanceOf(
+      StorageConflictError,
+    );
+    const current = await store.get(userId(1));
+    expect(current).toEqual(won[0]!.value);
+    expect(current).toMatchObject({ status: 'active', previousState: 'enabled', restoreAttempts: 0 });
+    expect(current).not.toHaveProperty('restoredAt');
+  });
+
+  it('lists every active suspension due at or before now, most overdue first', async () => {
+    const store = await setup();
+    await store.create(suspension({ userId: userId(1), endsAt: at(30) }));
+    await store.create(suspension({ userId: userId(2), endsAt: at(10) }));
+    await store.create(suspension({ userId: userId(3), endsAt: at(60) })); // due exactly now
+    await store.create(suspension({ userId: userId(4), endsAt: at(61) })); // not yet
+    await store.create(
+      suspension({ userId: userId(5), endsAt: at(5), status: 'restored', restoredAt: at(5) }),
+    );
+    const due = await store.listDue(new Date(at(60)));
+    expect(due.map((item) => item.userId)).toEqual([userId(2), userId(1), userId(3)]);
+    await expect(store.listDue(new Date(at(0)))).resolves.toEqual([]);
+  });
+
+  it('compares end times as instants, whatever offset they were given in', async () => {
+    const store = await setup();
+    await store.create(suspension({ endsAt: '2025-06-02T11:00:00+02:00' })); // 09:00Z
+    const due = await store.listDue(new Date('2025-06-02T09:00:00.000Z'));
+    expect(due.map((item) => item.endsAt)).toEqual(['2025-06-02T09:00:00.000Z']);
+  });
+
+  it('returns every due suspension when there are more than one page of them', async () => {
+    const store = await setup();
+    const total = 1030; // Table Storage returns at most 1,000 entities per page
+    for (let start = 0; start < total; start += 100) {
+      await Promise.all(
+        Array.from({ length: Math.min(100, total - start) }, (_, index) =>
+          store.create(
+            suspension({ userId: userId(start + index + 1), endsAt: at(-((start + index) % 50)) }),
+          ),
+        ),
+      );
+    }
+    const due = await store.listDue(new Date(at(0)));
+    expect(due).toHaveLength(total);
+    expect(new Set(due.map((item) => item.userId)).size).toBe(total);
+    expect(due.map((item) => item.endsAt)).toEqual([...due.map((item) => item.endsAt)].sort());
+  });
+
+  it('rejects a user id that cannot be a table key', async () => {
+    const store = await setup();
+    await expect(store.create(suspension({ userId: 'a/b' }))).rejects.toThrow(/table key/);
+  });
+});
