@@ -4,6 +4,7 @@
 import { DEMO_SEED_PATH, loadSeedFile } from '../local/graph';
 import { findAppRoot } from '../local/host/options';
 import { startStack } from '../local/stack';
+import { measureActions } from './actions';
 import { measureColdStart } from './cold-start';
 import { measureLatency } from './latency';
 import { round } from './stats';
@@ -14,6 +15,7 @@ const COLD_START_RUNS = 10;
 const WARM_UP_REQUESTS = 50;
 const LATENCY_REQUESTS = { 1: 300, 16: 2000 } as const;
 const READY_RUNS = 3;
+const ACTION_RUNS = 20;
 
 interface Row {
   measure: string;
@@ -54,6 +56,14 @@ async function main(): Promise<void> {
         median: ms(result.median),
         p95: ms(result.p95),
         note: `${result.count} requests, ${round(result.requestsPerSecond, 0)} req/s`,
+      });
+    }
+    for (const action of await measureActions(stack, ACTION_RUNS)) {
+      rows.push({
+        measure: `POST ${action.action}`,
+        median: ms(action.median),
+        p95: ms(action.p95),
+        note: `${action.graphRequests} Graph requests (a $batch counts once), ${action.runs} runs`,
       });
     }
   } finally {
