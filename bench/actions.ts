@@ -16,12 +16,17 @@ export interface ActionFigures {
   runs: number;
 }
 
+const withNewId = <Method extends AuthenticationMethodSeed>(method: Method): Method => ({
+  ...method,
+  id: randomUUID(),
+});
+
 /** A copy of `template` named `bench-N`, with its password and the first `methods` removable methods. */
 function benchUser(template: UserSeed, methods: number): UserSeed {
   const removable = template.authenticationMethods.filter((method) => method.type !== 'password');
   const password = template.authenticationMethods.filter((method) => method.type === 'password');
-  const kept = [...password, ...removable.slice(0, methods)].map((method): AuthenticationMethodSeed =>
-    FIXED_ID_TYPES.has(method.type) ? method : { ...method, id: randomUUID() },
+  const kept = [...password, ...removable.slice(0, methods)].map((method) =>
+    FIXED_ID_TYPES.has(method.type) ? method : withNewId(method),
   );
   const [, domain] = template.userPrincipalName.split('@');
   return {
