@@ -14,6 +14,23 @@ param location string
 param graphAppRoles array = [
   'User.Read.All'
   'UserAuthenticationMethod.Read.All'
+  'UserAuthMethod-Phone.ReadWrite.All'
+  'UserAuthMethod-Email.ReadWrite.All'
+  'UserAuthMethod-Passkey.ReadWrite.All'
+  'UserAuthMethod-MicrosoftAuthApp.ReadWrite.All'
+  'UserAuthMethod-SoftwareOATH.ReadWrite.All'
+  'UserAuthMethod-HardwareOATH.ReadWrite.All'
+  'UserAuthMethod-WindowsHello.ReadWrite.All'
+  'UserAuthMethod-PlatformCred.ReadWrite.All'
+  'UserAuthMethod-QR.ReadWrite.All'
+  'UserAuthMethod-TAP.ReadWrite.All'
+  'Policy.Read.AuthenticationMethod'
+  'Policy.ReadWrite.AuthenticationMethod'
+  'User.RevokeSessions.All'
+  'RoleManagement.Read.Directory'
+  'PrivilegedEligibilitySchedule.Read.AzureADGroup'
+  'GroupMember.Read.All'
+  'AuditLog.Read.All'
 ]
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))

@@ -88,6 +88,22 @@ export const GraphErrors = {
 
   malformedBody: (message: string) => error(400, 'BadRequest', message),
 
+  /**
+   * The authentication-methods service's 400. The observed bodies (default-method delete, TAP
+   * lifetime; authentication-methods.md, tap.md) use `badRequest` and repeat the message in
+   * `innerError`; other messages passed here are inferred unless their call site says otherwise.
+   */
+  authenticationBadRequest: (message: string) =>
+    error(400, 'badRequest', message, { innerError: { message } }),
+
+  /** A method id the user doesn't have (in that collection); code as for an unknown user, wording inferred. */
+  authenticationMethodNotFound: (id: string) =>
+    error(404, 'itemNotFound', `Authentication method '${id}' was not found.`),
+
+  /** An authentication method configuration id Graph doesn't have; code and wording inferred. */
+  authenticationMethodConfigurationNotFound: (id: string) =>
+    error(404, 'itemNotFound', `Authentication method configuration '${id}' was not found.`),
+
   /** A path Microsoft documents but the simulator does not serve yet. */
   notImplemented: (method: string, template: string) =>
     error(501, 'notImplemented', `The Graph simulator does not implement ${method} ${template} yet.`),

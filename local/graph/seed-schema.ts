@@ -21,6 +21,9 @@ const MethodBase = {
 
 const KeyStrength = z.enum(['normal', 'weak', 'unknown']);
 
+/** Graph's phone number format, "+{country code} {number}x{extension}" (phoneAuthenticationMethod docs). */
+export const PHONE_NUMBER_PATTERN = /^\+\d{1,3} \d{4,14}(x\d+)?$/;
+
 export const PasswordMethodSchema = z.strictObject({
   type: z.literal('password'),
   ...MethodBase,
@@ -32,9 +35,7 @@ export const PhoneMethodSchema = z
     type: z.literal('phone'),
     ...MethodBase,
     // Graph's format: "+{country code} {number}x{extension}".
-    phoneNumber: z
-      .string()
-      .regex(/^\+\d{1,3} \d{4,14}(x\d+)?$/, 'phoneNumber must look like "+1 5555551234"'),
+    phoneNumber: z.string().regex(PHONE_NUMBER_PATTERN, 'phoneNumber must look like "+1 5555551234"'),
     phoneType: z.enum(['mobile', 'alternateMobile', 'office']),
     smsSignInState: z
       .enum([
@@ -91,6 +92,11 @@ export const WindowsHelloForBusinessMethodSchema = z.strictObject({
   ...MethodBase,
   displayName: z.string(),
   keyStrength: KeyStrength.default('normal'),
+  /**
+   * Simulator state: deleting this key is refused with "MFA is required for a 'RemoveKey'
+   * operation, but was not performed." (observed from Graph, msgraph-sdk-powershell#2518).
+   */
+  deleteRequiresMfa: z.boolean().optional(),
 });
 
 export const TemporaryAccessPassMethodSchema = z
@@ -129,6 +135,12 @@ export const PasswordlessMicrosoftAuthenticatorMethodSchema = z.strictObject({
   displayName: z.string(),
 });
 
+/** QR code + PIN (frontline workers): managed through the beta single-valued `qrCodePinMethod`. */
+export const QrCodePinMethodSchema = z.strictObject({
+  type: z.literal('qrCodePin'),
+  ...MethodBase,
+});
+
 export const AuthenticationMethodSeedSchema = z.discriminatedUnion('type', [
   PasswordMethodSchema,
   PhoneMethodSchema,
@@ -141,6 +153,7 @@ export const AuthenticationMethodSeedSchema = z.discriminatedUnion('type', [
   PlatformCredentialMethodSchema,
   HardwareOathMethodSchema,
   PasswordlessMicrosoftAuthenticatorMethodSchema,
+  QrCodePinMethodSchema,
 ]);
 
 export type AuthenticationMethodSeed = z.infer<typeof AuthenticationMethodSeedSchema>;
@@ -186,6 +199,8 @@ export const UserSeedSchema = z.strictObject({
   signInPreferences: SignInPreferencesSchema.optional(),
   /** Beta `authentication/requirements`. */
   perUserMfaState: z.enum(['disabled', 'enabled', 'enforced']).default('disabled'),
+  /** Set by revokeSignInSessions; refresh tokens issued before it are invalid. */
+  signInSessionsValidFromDateTime: DateTime.optional(),
 });
 
 export type UserSeed = z.infer<typeof UserSeedSchema>;
@@ -217,6 +232,52 @@ export const DirectoryRoleSeedSchema = z.strictObject({
 
 export type DirectoryRoleSeed = z.infer<typeof DirectoryRoleSeedSchema>;
 
+/** Licences the tenant holds. PIM (eligible roles, PIM for Groups) needs Entra ID P2 or ID Governance. */
+export const LicencesSchema = z.strictObject({ p2: z.boolean() });
+
+/** `/` (tenant-wide) or `/administrativeUnits/{id}`. */
+const DirectoryScopeId = z
+  .string()
+  .regex(
+    /^\/(administrativeUnits\/[0-9a-f-]{36})?$/i,
+    'directoryScopeId must be / or /administrativeUnits/{id}',
+  );
+
+const RoleScheduleBase = {
+  /** A user or a role-assignable group (a group's rows carry the group's id, never its members'). */
+  principalId: Guid,
+  /** For built-in roles the role template id (unifiedRoleAssignment docs). */
+  roleDefinitionId: Guid,
+  directoryScopeId: DirectoryScopeId.default('/'),
+  /** null: from the start / never ends. Ended schedules are kept in the seed but no longer listed. */
+  startDateTime: DateTime.nullable().default(null),
+  endDateTime: DateTime.nullable().default(null),
+};
+
+/** A PIM eligibility for a directory role (roleEligibilityScheduleInstances). */
+export const RoleEligibilitySeedSchema = z.strictObject(RoleScheduleBase);
+export type RoleEligibilitySeed = z.infer<typeof RoleEligibilitySeedSchema>;
+
+/**
+ * An active role assignment other than the permanent tenant-wide ones listed under
+ * `directoryRoles`: one scoped to an administrative unit, or a time-bound / PIM-activated one.
+ */
+export const RoleAssignmentSeedSchema = z.strictObject({
+  ...RoleScheduleBase,
+  assignmentType: z.enum(['Assigned', 'Activated']).default('Assigned'),
+});
+export type RoleAssignmentSeed = z.infer<typeof RoleAssignmentSeedSchema>;
+
+/** PIM for Groups: a user eligible to become a member or owner of a group. */
+export const GroupEligibilitySeedSchema = z.strictObject({
+  groupId: Guid,
+  principalId: Guid,
+  accessId: z.enum(['member', 'owner']).default('member'),
+  startDateTime: DateTime.nullable().default(null),
+  endDateTime: DateTime.nullable().default(null),
+});
+export type GroupEligibilitySeed = z.infer<typeof GroupEligibilitySeedSchema>;
+
 const MethodTarget = z.strictObject({
   targetType: z.enum(['user', 'group']),
   /** An object id, or "all_users". */
@@ -244,6 +305,17 @@ export const TemporaryAccessPassPolicySchema = z
     { error: 'need minimumLifetimeInMinutes <= defaultLifetimeInMinutes <= maximumLifetimeInMinutes' },
   );
 
+/**
+ * The SMS method's policy (Graph's `smsAuthenticationMethodConfiguration`): only what SMS sign-in
+ * needs. A user may sign in with SMS when the method is enabled and an include target with
+ * `isUsableForSignIn` covers them (phoneauthenticationmethod-enablesmssignin docs).
+ */
+export const SmsPolicySchema = z.strictObject({
+  state: z.enum(['enabled', 'disabled']),
+  includeTargets: z.array(MethodTarget.extend({ isUsableForSignIn: z.boolean().default(true) })).default([]),
+  excludeTargets: z.array(MethodTarget.omit({ isRegistrationRequired: true })).default([]),
+});
+
 /** Sign-in events are shaped as Graph's `signIn`; only the fields every consumer needs are checked. */
 export const SignInSeedSchema = z.looseObject({ id: z.string(), createdDateTime: DateTime, userId: Guid });
 
@@ -262,13 +334,34 @@ export const TenantSeedSchema = z
         breakGlass: Upn,
         guest: Upn,
         dollarUser: Upn,
+        /** PIM-eligible (not active) Global Administrator. */
+        eligibleGlobalAdministrator: Upn,
+        /** Active protected role held through a role-assignable group. */
+        roleGroupMember: Upn,
+        /** Member of a role-assignable group that is PIM-eligible for a protected role. */
+        eligibleRoleGroupMember: Upn,
+        /** PIM for Groups: eligible member of a role-assignable group holding a protected role. */
+        pimGroupEligibleMember: Upn,
+        /** Member, through a nested plain group, of the group the demo config protects. */
+        protectedGroupMember: Upn,
+        /** Active protected role scoped to an administrative unit (absent from transitiveMemberOf). */
+        scopedAdministrator: Upn,
       })
       .partial()
       .default({}),
     users: z.array(UserSeedSchema),
     groups: z.array(GroupSeedSchema).default([]),
     directoryRoles: z.array(DirectoryRoleSeedSchema).default([]),
-    policies: z.strictObject({ temporaryAccessPass: TemporaryAccessPassPolicySchema }),
+    /** Without P2 the PIM endpoints answer 400 AadPremiumLicenseRequired. */
+    licences: LicencesSchema.default({ p2: true }),
+    roleEligibilities: z.array(RoleEligibilitySeedSchema).default([]),
+    roleAssignments: z.array(RoleAssignmentSeedSchema).default([]),
+    groupEligibilities: z.array(GroupEligibilitySeedSchema).default([]),
+    policies: z.strictObject({
+      temporaryAccessPass: TemporaryAccessPassPolicySchema,
+      /** Absent: SMS sign-in is off for everyone. */
+      sms: SmsPolicySchema.optional(),
+    }),
     signIns: z.array(SignInSeedSchema).default([]),
   })
   .superRefine((seed, ctx) => {
@@ -287,6 +380,13 @@ export const TenantSeedSchema = z
       if (new Set(methodIds).size !== methodIds.length) issue('duplicate method id', ['users', i]);
       const taps = user.authenticationMethods.filter((m) => m.type === 'temporaryAccessPass');
       if (taps.length > 1) issue('a user has at most one Temporary Access Pass', ['users', i]);
+      // qrCodePinMethod is single-valued.
+      if (user.authenticationMethods.filter((m) => m.type === 'qrCodePin').length > 1) {
+        issue('a user has at most one QR code + PIN method', ['users', i]);
+      }
+      const phoneTypes = user.authenticationMethods.flatMap((m) => (m.type === 'phone' ? [m.phoneType] : []));
+      if (new Set(phoneTypes).size !== phoneTypes.length)
+        issue('a user has one phone per phoneType', ['users', i]);
       const phones = user.authenticationMethods.filter((m) => m.type === 'phone');
       if (
         phones.some((p) => p.phoneType === 'alternateMobile') &&
@@ -322,6 +422,32 @@ export const TenantSeedSchema = z
           ]);
         }
       });
+    });
+    // PIM rows: principals are users or role-assignable groups; a tenant-wide active assignment
+    // needs its role activated (a directoryRoles entry), as transitiveMemberOf lists that object.
+    const activated = new Set(seed.directoryRoles.map((role) => role.roleTemplateId.toLowerCase()));
+    const rolePrincipal = (kind: 'roleEligibilities' | 'roleAssignments') =>
+      seed[kind].forEach((row, i) => {
+        const id = row.principalId.toLowerCase();
+        if (!userIds.has(id) && !roleAssignable.has(id)) {
+          issue(`principal ${row.principalId} is neither a user nor a role-assignable group`, [kind, i]);
+        }
+      });
+    rolePrincipal('roleEligibilities');
+    rolePrincipal('roleAssignments');
+    seed.roleAssignments.forEach((row, i) => {
+      if (row.directoryScopeId === '/' && !activated.has(row.roleDefinitionId.toLowerCase())) {
+        issue(`a tenant-wide assignment needs directoryRoles to hold ${row.roleDefinitionId}`, [
+          'roleAssignments',
+          i,
+        ]);
+      }
+    });
+    seed.groupEligibilities.forEach((row, i) => {
+      if (!groupIds.has(row.groupId.toLowerCase()))
+        issue(`unknown group ${row.groupId}`, ['groupEligibilities', i]);
+      if (!userIds.has(row.principalId.toLowerCase()))
+        issue(`principal ${row.principalId} is not a user`, ['groupEligibilities', i]);
     });
     for (const [part, upn] of Object.entries(seed.demo)) {
       if (!upns.has(upn.toLowerCase())) issue(`demo.${part} names no seeded user`, ['demo', part]);

@@ -52,6 +52,11 @@ export class Tenant {
     return structuredClone(this.data);
   }
 
+  /** The live state, for read-only routes (groups, roles, PIM) that would only copy it. */
+  view(): Readonly<TenantData> {
+    return this.data;
+  }
+
   /** Looks a user up by object id or by userPrincipalName (case-insensitive, as Entra does). */
   findUser(key: string): UserSeed | undefined {
     const wanted = key.toLowerCase();
@@ -67,6 +72,19 @@ export class Tenant {
 
   temporaryAccessPassPolicy(): TenantData['policies']['temporaryAccessPass'] {
     return this.data.policies.temporaryAccessPass;
+  }
+
+  /** Adds a method, or replaces the one with the same id (in place, keeping Graph's order). */
+  putMethod(user: UserSeed, method: AuthenticationMethodSeed): void {
+    const index = user.authenticationMethods.findIndex((m) => m.id.toLowerCase() === method.id.toLowerCase());
+    if (index === -1) user.authenticationMethods.push(method);
+    else user.authenticationMethods[index] = method;
+  }
+
+  removeMethod(user: UserSeed, methodId: string): void {
+    user.authenticationMethods = user.authenticationMethods.filter(
+      (method) => method.id.toLowerCase() !== methodId.toLowerCase(),
+    );
   }
 }
 

@@ -91,7 +91,10 @@ describe('managed-identity endpoint (App Service protocol)', () => {
   });
 
   it('puts exactly the least-privilege app roles into tokens by default', () => {
-    expect(DEFAULT_APP_ROLES).toEqual(['User.Read.All', 'UserAuthenticationMethod.Read.All']);
+    // What the list holds, and why, is checked in test/unit/graph-simulator/app-roles.test.ts.
+    expect(identity.mintToken().claims.roles).toEqual([...DEFAULT_APP_ROLES]);
+    expect(DEFAULT_APP_ROLES).toContain('UserAuthMethod-TAP.ReadWrite.All');
+    expect(DEFAULT_APP_ROLES).not.toContain('UserAuthenticationMethod.ReadWrite.All');
   });
 
   it('rejects a wrong X-IDENTITY-HEADER with 401 and an App Service error body', async () => {

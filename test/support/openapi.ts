@@ -282,10 +282,13 @@ export function createOpenApiValidator(
       const operation = `${method.toUpperCase()} ${template}`;
       const responses = document.paths[template]?.[method.toLowerCase()]?.responses ?? {};
       const exact = responses[String(status)];
-      // An entry with only a description (no content) falls back to `default` for its body schema.
+      // An error entry with only a description (no content) falls back to `default` for its body
+      // schema; a success entry without content (204) means no body.
       const exactContent = exact === undefined ? undefined : resolveResponse(exact).content;
       const responseKey =
-        exactContent !== undefined || responses.default === undefined ? String(status) : 'default';
+        exactContent !== undefined || responses.default === undefined || (exact !== undefined && status < 400)
+          ? String(status)
+          : 'default';
       const entry = responseKey === 'default' ? responses.default : exact;
       if (entry === undefined) {
         return {

@@ -14,6 +14,7 @@ export const METHOD_ODATA_TYPES: Record<AuthenticationMethodType, string> = {
   hardwareOath: '#microsoft.graph.hardwareOathAuthenticationMethod',
   passwordlessMicrosoftAuthenticator:
     '#microsoft.graph.passwordlessMicrosoftAuthenticatorAuthenticationMethod',
+  qrCodePin: '#microsoft.graph.qrCodePinAuthenticationMethod',
 };
 
 /** Types only the beta API lists (authentication-methods.md §2). */
@@ -28,15 +29,27 @@ export function isListedIn(type: AuthenticationMethodType, version: GraphVersion
 
 type TapPolicy = TenantData['policies']['temporaryAccessPass'];
 
+export interface ProjectionOptions {
+  now?: Date;
+  /**
+   * Whether the TAP policy's include/exclude targets cover the method's user: a TAP can be
+   * created for anyone, but only targeted users can sign in with it (tap.md).
+   */
+  inTapPolicyTargets?: boolean;
+}
+
 /** `methodUsabilityReason` values (a string in Graph, not an enum; tap.md). */
 function temporaryAccessPassUsability(
   tap: Extract<AuthenticationMethodSeed, { type: 'temporaryAccessPass' }>,
   policy: TapPolicy,
   now: Date,
+  inTargets: boolean,
 ): { isUsable: boolean; methodUsabilityReason: string } {
   const start = Date.parse(tap.startDateTime);
   const end = start + tap.lifetimeInMinutes * 60_000;
-  if (policy.state === 'disabled') return { isUsable: false, methodUsabilityReason: 'DisabledByPolicy' };
+  if (policy.state === 'disabled' || !inTargets) {
+    return { isUsable: false, methodUsabilityReason: 'DisabledByPolicy' };
+  }
   if (tap.used) return { isUsable: false, methodUsabilityReason: 'OneTimeUsed' };
   if (now.getTime() < start) return { isUsable: false, methodUsabilityReason: 'NotYetValid' };
   if (now.getTime() >= end) return { isUsable: false, methodUsabilityReason: 'Expired' };
@@ -48,7 +61,7 @@ function ownProperties(
   method: AuthenticationMethodSeed,
   version: GraphVersion,
   policy: TapPolicy,
-  now: Date,
+  options: Required<ProjectionOptions>,
 ): Record<string, unknown> {
   switch (method.type) {
     case 'password':
@@ -87,7 +100,9 @@ function ownProperties(
         lifetimeInMinutes: method.lifetimeInMinutes,
         isUsableOnce: method.isUsableOnce,
         // The beta type declares neither isUsable nor methodUsabilityReason (tap.md).
-        ...(version === 'v1.0' ? temporaryAccessPassUsability(method, policy, now) : {}),
+        ...(version === 'v1.0'
+          ? temporaryAccessPassUsability(method, policy, options.now, options.inTapPolicyTargets)
+          : {}),
         temporaryAccessPass: null, // the pass itself is returned only on create
       };
     case 'platformCredential':
@@ -96,6 +111,8 @@ function ownProperties(
       return {};
     case 'passwordlessMicrosoftAuthenticator':
       return { displayName: method.displayName, creationDateTime: method.createdDateTime ?? null };
+    case 'qrCodePin':
+      return {}; // its pin and QR codes are navigation properties, not returned inline
   }
 }
 
@@ -104,13 +121,14 @@ export function projectMethod(
   method: AuthenticationMethodSeed,
   version: GraphVersion,
   policy: TapPolicy,
-  now: Date = new Date(),
+  options: ProjectionOptions = {},
 ): Record<string, unknown> {
+  const resolved = { now: options.now ?? new Date(), inTapPolicyTargets: options.inTapPolicyTargets ?? true };
   return {
     '@odata.type': METHOD_ODATA_TYPES[method.type],
     id: method.id,
     createdDateTime: method.createdDateTime ?? null,
     ...(version === 'beta' ? { lastUsedDateTime: method.lastUsedDateTime ?? null } : {}),
-    ...ownProperties(method, version, policy, now),
+    ...ownProperties(method, version, policy, resolved),
   };
 }

@@ -2,8 +2,9 @@ import { GraphErrors } from '../errors';
 import { ok } from '../messages';
 import { GRAPH_VERSIONS } from '../openapi-spec';
 import { odataKey } from '../path';
-import { isListedIn, projectMethod } from '../projection/authentication-method';
+import { isListedIn } from '../projection/authentication-method';
 import type { RouteDefinition } from '../router';
+import { projectForRequest } from './method-support';
 import { lookUpUser } from './user-key';
 
 /**
@@ -17,11 +18,10 @@ export const listAuthenticationMethods: RouteDefinition = {
   handle(context) {
     const lookup = lookUpUser(context, GraphErrors.authenticationUserNotFound);
     if (!lookup.ok) return lookup.error;
-    const policy = context.tenant.temporaryAccessPassPolicy();
     const value = context.tenant
       .methodsOf(lookup.user)
       .filter((method) => isListedIn(method.type, context.version))
-      .map((method) => projectMethod(method, context.version, policy));
+      .map((method) => projectForRequest(context, lookup.user, method));
     return ok({
       // The context URL repeats the key as the request gave it (inferred from OData's rules).
       '@odata.context': `https://graph.microsoft.com/${context.version}/$metadata#users(${odataKey(lookup.key)})/authentication/methods`,

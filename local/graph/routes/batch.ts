@@ -96,6 +96,8 @@ function stepRequest(step: BatchStep, context: RouteContext): GraphRequest {
   if (headers['client-request-id'] === undefined && outer['client-request-id'] !== undefined) {
     headers['client-request-id'] = outer['client-request-id'];
   }
+  // Steps are served on the batch's host (their @odata.nextLink points there).
+  if (outer.host !== undefined) headers.host = outer.host;
   const body =
     step.body === undefined ? '' : typeof step.body === 'string' ? step.body : JSON.stringify(step.body);
   return {

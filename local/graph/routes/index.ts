@@ -1,7 +1,29 @@
 import type { RouteDefinition } from '../router';
 import { listAuthenticationMethods } from './authentication-methods';
+import { AUTHENTICATION_STATE_ROUTES } from './authentication-states';
 import { batch } from './batch';
+import { METHOD_DELETION_ROUTES } from './method-deletion';
+import { PHONE_METHOD_ROUTES } from './phone-methods';
+import { getAuthenticationMethodConfiguration } from './policies';
+import { ROLE_MANAGEMENT_ROUTES } from './role-management';
+import { revokeSignInSessions } from './sessions';
+import { TEMPORARY_ACCESS_PASS_ROUTES } from './temporary-access-pass';
+import { TRANSITIVE_MEMBER_OF_ROUTES } from './transitive-member-of';
 import { getUser } from './users';
 
 /** Every Graph operation the simulator serves. A new route needs a case in the OpenAPI conformance test. */
-export const GRAPH_ROUTES: readonly RouteDefinition[] = [getUser, listAuthenticationMethods, batch];
+export const GRAPH_ROUTES: readonly RouteDefinition[] = [
+  getUser,
+  listAuthenticationMethods,
+  batch,
+  // Recovery actions: method removal, phones and SMS sign-in, TAP, sessions, per-user MFA.
+  ...METHOD_DELETION_ROUTES,
+  ...PHONE_METHOD_ROUTES,
+  ...TEMPORARY_ACCESS_PASS_ROUTES,
+  getAuthenticationMethodConfiguration,
+  revokeSignInSessions,
+  ...AUTHENTICATION_STATE_ROUTES,
+  // Protected-account checks: memberships, role assignments, PIM eligibilities.
+  ...TRANSITIVE_MEMBER_OF_ROUTES,
+  ...ROLE_MANAGEMENT_ROUTES,
+];

@@ -92,6 +92,19 @@ describe('OpenAPI response validator', () => {
     expect(v1.validateResponse({ ...request, body: { error: { code: 'x' } } }).valid).toBe(false);
   });
 
+  it('takes a success entry without content (204) to mean no body', () => {
+    const request = {
+      method: 'DELETE',
+      path: '/users/abc/authentication/fido2Methods/def',
+      status: 204,
+    };
+    expect(v1.validateResponse({ ...request, body: undefined })).toMatchObject({
+      valid: true,
+      responseKey: '204',
+    });
+    expect(v1.validateResponse({ ...request, body: { value: true } }).valid).toBe(false);
+  });
+
   it('reports paths the document does not describe', () => {
     expect(v1.validateResponse({ method: 'GET', path: '/nothing', status: 200, body: {} }).valid).toBe(false);
     expect(v1.findOperation('GET', '/users/abc/transitiveMemberOf/microsoft.graph.group')).toBe(

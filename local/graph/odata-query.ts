@@ -1,0 +1,211 @@
+import type { GraphErrorSpec, GraphRequest } from './messages';
+import { queryParameter } from './messages';
+
+/**
+ * The OData query options the group, role and PIM routes share: a small `$filter` language
+ * (`eq`/`ne` comparisons and `startswith`, joined by `and`), `$top`/`$skiptoken` paging with
+ * `@odata.nextLink`, and the directory's advanced-query rule.
+ */
+
+const error = (status: number, code: string, message: string): GraphErrorSpec => ({
+  kind: 'error',
+  status,
+  code,
+  message,
+});
+
+export const QueryErrors = {
+  /** [obs] `Request_UnsupportedQuery: Invalid page size specified: '1000'. Must be between 1 and 999 inclusive.` */
+  invalidPageSize: (top: string, max: number) =>
+    error(
+      400,
+      'Request_UnsupportedQuery',
+      `Invalid page size specified: '${top}'. Must be between 1 and ${max} inclusive.`,
+    ),
+
+  /** Directory wording for a clause it can't run ([doc] aad-advanced-queries, "Unsupported or invalid query filter clause …"). */
+  unsupportedFilter: (property: string, resource: string) =>
+    error(
+      400,
+      'Request_UnsupportedQuery',
+      `Unsupported or invalid query filter clause specified for property '${property}' of resource '${resource}'.`,
+    ),
+
+  /** A `$filter` that doesn't parse; wording inferred. */
+  invalidFilter: (detail: string) => error(400, 'BadRequest', `Invalid $filter: ${detail}`),
+
+  /**
+   * An advanced query (cast, `$filter`, `$orderby`) without `ConsistencyLevel: eventual` and
+   * `$count=true`. The docs say both are required; the status and code follow the documented
+   * `endsWith` example, the wording for casts is inferred.
+   */
+  advancedQueryRequired: (what: string) =>
+    error(
+      400,
+      'Request_UnsupportedQuery',
+      `${what} is not supported because the required parameters might be missing. Try adding $count=true query parameter and ConsistencyLevel:eventual header. Refer to https://aka.ms/graph-docs/advanced-queries for more information`,
+    ),
+
+  /** [doc] aad-advanced-queries: `$search` without the header. */
+  searchNeedsConsistencyLevel: () =>
+    error(
+      400,
+      'Request_UnsupportedQuery',
+      "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+    ),
+} as const;
+
+export type FilterValue = string | boolean | null;
+
+export type FilterClause =
+  | { kind: 'compare'; property: string; operator: 'eq' | 'ne'; value: FilterValue }
+  | { kind: 'startsWith'; property: string; value: string };
+
+type Token =
+  { kind: 'word'; text: string } | { kind: 'string'; text: string } | { kind: 'punct'; text: string };
+
+function tokenize(text: string): Token[] | string {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const char = text[i] ?? '';
+    if (/\s/.test(char)) {
+      i += 1;
+    } else if (char === "'") {
+      let value = '';
+      i += 1;
+      for (;;) {
+        if (i >= text.length) return 'unterminated string literal';
+        if (text[i] === "'") {
+          if (text[i + 1] === "'") {
+            value += "'";
+            i += 2;
+            continue;
+          }
+          i += 1;
+          break;
+        }
+        value += text[i];
+        i += 1;
+      }
+      tokens.push({ kind: 'string', text: value });
+    } else if ('(),'.includes(char)) {
+      tokens.push({ kind: 'punct', text: char });
+      i += 1;
+    } else {
+      const word = /^[A-Za-z0-9_./@-]+/.exec(text.slice(i))?.[0];
+      if (word === undefined) return `unexpected '${char}'`;
+      tokens.push({ kind: 'word', text: word });
+      i += word.length;
+    }
+  }
+  return tokens;
+}
+
+/** Parses `a eq 'x' and startswith(b,'y') and c ne true`; anything else is refused. */
+export function parseFilter(
+  text: string,
+): { ok: true; clauses: FilterClause[] } | { ok: false; message: string } {
+  const tokens = tokenize(text);
+  if (typeof tokens === 'string') return { ok: false, message: tokens };
+  const clauses: FilterClause[] = [];
+  let i = 0;
+  const take = () => tokens[i++];
+  for (;;) {
+    const first = take();
+    if (first?.kind !== 'word') return { ok: false, message: 'expected a property or function' };
+    if (first.text.toLowerCase() === 'startswith') {
+      const [open, property, comma, value, close] = [take(), take(), take(), take(), take()];
+      if (
+        open?.text !== '(' ||
+        property?.kind !== 'word' ||
+        comma?.text !== ',' ||
+        value?.kind !== 'string' ||
+        close?.text !== ')'
+      ) {
+        return { ok: false, message: "startswith takes (property, 'text')" };
+      }
+      clauses.push({ kind: 'startsWith', property: property.text, value: value.text });
+    } else {
+      const operator = take();
+      const value = take();
+      const op = operator?.kind === 'word' ? operator.text.toLowerCase() : '';
+      if (op !== 'eq' && op !== 'ne')
+        return { ok: false, message: `unsupported operator after ${first.text}` };
+      let literal: FilterValue;
+      if (value?.kind === 'string') literal = value.text;
+      else if (value?.kind === 'word' && ['true', 'false', 'null'].includes(value.text.toLowerCase())) {
+        const lower = value.text.toLowerCase();
+        literal = lower === 'null' ? null : lower === 'true';
+      } else return { ok: false, message: `unsupported value for ${first.text}` };
+      clauses.push({ kind: 'compare', property: first.text, operator: op, value: literal });
+    }
+    const next = take();
+    if (next === undefined) return { ok: true, clauses };
+    if (next.kind !== 'word' || next.text.toLowerCase() !== 'and') {
+      return { ok: false, message: `unexpected '${next.text}'` };
+    }
+  }
+}
+
+/** Whether an object passes every clause; string comparisons ignore case, as the directory's do. */
+export function matchesFilter(
+  clauses: readonly FilterClause[],
+  valueOf: (property: string) => unknown,
+): boolean {
+  const normal = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : (value ?? null));
+  return clauses.every((clause) => {
+    const actual = valueOf(clause.property);
+    if (clause.kind === 'startsWith') {
+      return typeof actual === 'string' && actual.toLowerCase().startsWith(clause.value.toLowerCase());
+    }
+    const equal = normal(actual) === normal(clause.value);
+    return clause.operator === 'eq' ? equal : !equal;
+  });
+}
+
+export const hasEventualConsistency = (request: GraphRequest) =>
+  (request.headers.consistencylevel ?? '').trim().toLowerCase() === 'eventual';
+
+export const countRequested = (request: GraphRequest) =>
+  (queryParameter(request, '$count') ?? '').trim().toLowerCase() === 'true';
+
+/** `$top` (1…max, default `defaultSize`) and the offset a `$skiptoken` carries. */
+export function pageWindow(
+  request: GraphRequest,
+  defaultSize: number,
+  max: number,
+): { ok: true; size: number; offset: number } | { ok: false; error: GraphErrorSpec } {
+  const top = queryParameter(request, '$top');
+  let size = defaultSize;
+  if (top !== null) {
+    const parsed = /^\d+$/.test(top.trim()) ? Number(top.trim()) : NaN;
+    if (!(parsed >= 1 && parsed <= max)) return { ok: false, error: QueryErrors.invalidPageSize(top, max) };
+    size = parsed;
+  }
+  const token = queryParameter(request, '$skiptoken');
+  let offset = 0;
+  if (token !== null) {
+    const decoded = /^o(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
+    if (decoded?.[1] === undefined)
+      return { ok: false, error: QueryErrors.invalidFilter('invalid $skiptoken') };
+    offset = Number(decoded[1]);
+  }
+  return { ok: true, size, offset };
+}
+
+/**
+ * The `@odata.nextLink` for the page after `offset`: the same path and query with a new
+ * `$skiptoken`. Graph writes its links on its canonical host whatever name the client used; the
+ * simulator's canonical name is `localhost` (what `simulator.url` gives) on the port the request
+ * came in on, so a client configured with another name for the simulator (127.0.0.1) sees a link
+ * to a different origin, as it would behind a proxy.
+ */
+export function nextLink(request: GraphRequest, offset: number): string {
+  const port = /:(\d+)$/.exec(request.headers.host ?? '')?.[1];
+  const origin = `https://localhost${port === undefined ? '' : `:${port}`}`;
+  const query = new URLSearchParams(request.query);
+  query.set('$skiptoken', Buffer.from(`o${offset}`).toString('base64url'));
+  // Keep `$` readable, as Graph's links do.
+  return `${origin}${request.path}?${query.toString().replaceAll('%24', '$')}`;
+}

@@ -1,0 +1,48 @@
+import { isTargeted } from '../method-rules';
+import { odataKey } from '../path';
+import { projectMethod } from '../projection/authentication-method';
+import type { RouteContext } from '../router';
+import type { AuthenticationMethodSeed, UserSeed } from '../seed-schema';
+
+/**
+ * `@odata.context` for something under a user's `authentication`, repeating the user key as the
+ * request gave it (inferred from OData's rules, as for the methods list), e.g.
+ * `…/$metadata#users('a%40b')/authentication/phoneMethods/$entity`.
+ */
+export function authenticationContextUrl(context: RouteContext, key: string, suffix: string): string {
+  return `https://graph.microsoft.com/${context.version}/$metadata#users(${odataKey(key)})/authentication/${suffix}`;
+}
+
+/** A method as Graph returns it to this request (version, TAP policy and its targets). */
+export function projectForRequest(
+  context: RouteContext,
+  user: UserSeed,
+  method: AuthenticationMethodSeed,
+): Record<string, unknown> {
+  const policy = context.tenant.temporaryAccessPassPolicy();
+  return projectMethod(method, context.version, policy, {
+    inTapPolicyTargets: isTargeted(context.tenant, user, policy),
+  });
+}
+
+/** The user's method of this type with this id (ids compare case-insensitively). */
+export function findMethod<T extends AuthenticationMethodSeed['type']>(
+  context: RouteContext,
+  user: UserSeed,
+  type: T,
+  id: string,
+): Extract<AuthenticationMethodSeed, { type: T }> | undefined {
+  return context.tenant
+    .methodsOf(user)
+    .find(
+      (method): method is Extract<AuthenticationMethodSeed, { type: T }> =>
+        method.type === type && method.id.toLowerCase() === id.toLowerCase(),
+    );
+}
+
+/** A path parameter's value; the router guarantees it exists for the route's own template. */
+export function param(context: RouteContext, name: string): string {
+  const value = context.params[name];
+  if (value === undefined) throw new Error(`route has no {${name}} parameter`);
+  return value.value;
+}

@@ -1,0 +1,336 @@
+import type { AccessTokenClaims } from '../../identity';
+import { activeRoleRows, eligibleRoleRows, findGroup, groupEligibilityRows } from '../directory';
+import { GraphErrors } from '../errors';
+import type { GraphErrorSpec, HandlerResult } from '../messages';
+import { ok, queryParameter } from '../messages';
+import { type FilterClause, matchesFilter, parseFilter, QueryErrors } from '../odata-query';
+import { GRAPH_VERSIONS, graphSpec, type GraphVersion } from '../openapi-spec';
+import { projectGroup, projectPrincipalUser } from '../projection/directory-object';
+import type { RouteContext, RouteDefinition } from '../router';
+import type { TenantData } from '../seed-schema';
+
+/**
+ * Directory role assignments and PIM (shared/graph/pim-and-registration-reports.md Part 1,
+ * roles-and-groups.md):
+ * - GET /roleManagement/directory/roleAssignments: active assignments (unified RBAC; no P2 needed);
+ * - GET /roleManagement/directory/roleAssignmentScheduleInstances: active, permanent and activated;
+ * - GET /roleManagement/directory/roleEligibilityScheduleInstances: PIM eligibilities;
+ * - GET /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances: PIM for Groups
+ *   (`$filter` on principalId or groupId required).
+ * Rows made to a role-assignable group carry the group's id as principalId; none are made per
+ * member. The three PIM lists need P2: without it they answer 400 AadPremiumLicenseRequired, as
+ * observed for eligibility instances (maester365/maester#1421; the same for the other two is
+ * inferred). No page size is documented for these lists; every row comes in one page.
+ */
+
+const error = (status: number, code: string, message: string): GraphErrorSpec => ({
+  kind: 'error',
+  status,
+  code,
+  message,
+});
+
+/** [obs] maester365/maester#1421, 2026-01-22. */
+const licenceRequired = () =>
+  error(
+    400,
+    'AadPremiumLicenseRequired',
+    'The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.',
+  );
+
+/**
+ * The PIM service's 403 for a missing scope: its own JSON as a string in `message`, under the
+ * generic code UnknownError ([obs] microsoft-graph-docs-contrib#17, for a write; the read form,
+ * listing the read scopes, is inferred).
+ */
+const scopeNotGranted = (permissions: readonly string[]) =>
+  error(
+    403,
+    'UnknownError',
+    JSON.stringify({
+      errorCode: 'PermissionScopeNotGranted',
+      message: `Authorization failed due to missing permission scope ${permissions.join(',')}.`,
+      instanceAnnotations: [],
+    }),
+  );
+
+/** Wording inferred; the doc says the filter is required. */
+const filterRequired = () =>
+  error(400, 'BadRequest', 'A $filter on principalId or groupId (eq) is required for this request.');
+
+type Row = Record<string, unknown>;
+
+interface ListSpec {
+  /** e.g. `roleManagement/directory/roleAssignments`, for the context URL. */
+  entitySet: string;
+  /** Lower-case property names `$filter` may use. */
+  filterable: readonly string[];
+  rows(directory: Readonly<TenantData>, version: GraphVersion): Row[];
+}
+
+function principalOf(
+  directory: Readonly<TenantData>,
+  principalId: string,
+  version: GraphVersion,
+  claims: AccessTokenClaims,
+): Row | null {
+  const options = { version, claims, select: undefined, withType: true };
+  const user = directory.users.find((candidate) => candidate.id.toLowerCase() === principalId.toLowerCase());
+  if (user !== undefined) return projectPrincipalUser(user, options);
+  const group = findGroup(directory, principalId);
+  return group === undefined ? null : projectGroup(group, directory, options);
+}
+
+function listRows(context: RouteContext, spec: ListSpec): HandlerResult {
+  const { request, version } = context;
+  const directory = context.tenant.view();
+  const filterText = queryParameter(request, '$filter');
+  let clauses: FilterClause[] = [];
+  if (filterText !== null) {
+    const parsed = parseFilter(filterText);
+    if (!parsed.ok) return QueryErrors.invalidFilter(parsed.message);
+    const unsupported = parsed.clauses.find(
+      (clause) => clause.kind !== 'compare' || !spec.filterable.includes(clause.property.toLowerCase()),
+    );
+    if (unsupported !== undefined) {
+      return QueryErrors.invalidFilter(`'${unsupported.property}' can't be filtered on here`);
+    }
+    clauses = parsed.clauses;
+  }
+  const expand = (queryParameter(request, '$expand') ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  const unsupportedExpand = expand.find((item) => item.toLowerCase() !== 'principal');
+  if (unsupportedExpand !== undefined)
+    return GraphErrors.notImplemented('GET', `…?$expand=${unsupportedExpand}`);
+  const select = (queryParameter(request, '$select') ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+  const rows = spec
+    .rows(directory, version)
+    .filter((row) =>
+      matchesFilter(clauses, (property) => {
+        const key = Object.keys(row).find((name) => name.toLowerCase() === property.toLowerCase());
+        return key === undefined ? undefined : row[key];
+      }),
+    )
+    .map((row) => {
+      const selected =
+        select.length === 0
+          ? row
+          : Object.fromEntries(
+              Object.entries(row).filter(
+                ([name]) =>
+                  name === 'id' || select.some((wanted) => wanted.toLowerCase() === name.toLowerCase()),
+              ),
+            );
+      return expand.length === 0
+        ? selected
+        : {
+            ...selected,
+            principal: principalOf(directory, String(row.principalId), version, context.claims),
+          };
+    });
+  return ok({
+    '@odata.context': `https://graph.microsoft.com/${version}/$metadata#${spec.entitySet}${expand.length > 0 ? '(principal())' : ''}`,
+    value: rows,
+  });
+}
+
+/** Keeps the row to the properties the version's schema has (beta's unifiedRoleAssignment adds resourceScope). */
+function keepKnown(row: Row, version: GraphVersion, typeName: string): Row {
+  const known = graphSpec(version).structuralProperties(typeName);
+  return Object.fromEntries(Object.entries(row).filter(([name]) => known.has(name.toLowerCase())));
+}
+
+const ROLE_ASSIGNMENTS: ListSpec = {
+  entitySet: 'roleManagement/directory/roleAssignments',
+  filterable: ['id', 'principalid', 'roledefinitionid', 'directoryscopeid', 'appscopeid'],
+  rows: (directory, version) =>
+    activeRoleRows(directory, new Date()).map((row) =>
+      keepKnown(
+        {
+          id: row.id,
+          principalId: row.principalId,
+          roleDefinitionId: row.roleDefinitionId,
+          directoryScopeId: row.directoryScopeId,
+          // The doc's response example also shows resourceScope "/" (beta schema only).
+          resourceScope: row.directoryScopeId,
+          appScopeId: null,
+          condition: null,
+          principalOrganizationId: directory.tenant.id,
+        },
+        version,
+        'unifiedRoleAssignment',
+      ),
+    ),
+};
+
+const ASSIGNMENT_INSTANCES: ListSpec = {
+  entitySet: 'roleManagement/directory/roleAssignmentScheduleInstances',
+  filterable: [
+    'principalid',
+    'roledefinitionid',
+    'directoryscopeid',
+    'appscopeid',
+    'membertype',
+    'assignmenttype',
+    'roleassignmentoriginid',
+    'roleassignmentscheduleid',
+  ],
+  // Shape per §1.2/§1.4: PascalCase memberType/assignmentType strings.
+  rows: (directory) =>
+    activeRoleRows(directory, new Date()).map((row) => ({
+      id: row.id,
+      principalId: row.principalId,
+      roleDefinitionId: row.roleDefinitionId,
+      directoryScopeId: row.directoryScopeId,
+      appScopeId: null,
+      startDateTime: row.startDateTime,
+      endDateTime: row.endDateTime,
+      assignmentType: row.assignmentType,
+      memberType: 'Direct',
+      roleAssignmentOriginId: row.id,
+      roleAssignmentScheduleId: row.roleAssignmentScheduleId,
+    })),
+};
+
+const ELIGIBILITY_INSTANCES: ListSpec = {
+  entitySet: 'roleManagement/directory/roleEligibilityScheduleInstances',
+  filterable: [
+    'principalid',
+    'roledefinitionid',
+    'directoryscopeid',
+    'appscopeid',
+    'membertype',
+    'roleeligibilityscheduleid',
+  ],
+  rows: (directory) =>
+    eligibleRoleRows(directory, new Date()).map((row) => ({
+      id: row.id,
+      principalId: row.principalId,
+      roleDefinitionId: row.roleDefinitionId,
+      directoryScopeId: row.directoryScopeId,
+      appScopeId: null,
+      startDateTime: row.startDateTime,
+      endDateTime: row.endDateTime,
+      memberType: 'Direct',
+      roleEligibilityScheduleId: row.roleEligibilityScheduleId,
+    })),
+};
+
+const GROUP_ELIGIBILITY_INSTANCES: ListSpec = {
+  entitySet: 'identityGovernance/privilegedAccess/group/eligibilityScheduleInstances',
+  filterable: ['principalid', 'groupid', 'accessid', 'membertype'],
+  rows: (directory) =>
+    groupEligibilityRows(directory, new Date()).map((row) => ({
+      id: row.id,
+      accessId: row.accessId,
+      eligibilityScheduleId: row.eligibilityScheduleId,
+      groupId: row.groupId,
+      // The schema's enum member (direct | group); the doc example writes "Direct".
+      memberType: 'direct',
+      principalId: row.principalId,
+      startDateTime: row.startDateTime,
+      endDateTime: row.endDateTime,
+    })),
+};
+
+/** Application permissions per operation (pim-and-registration-reports.md §1.7). */
+const ELIGIBILITY_PERMISSIONS = [
+  'RoleEligibilitySchedule.Read.Directory',
+  'RoleManagement.Read.Directory',
+  'RoleManagement.Read.All',
+  'RoleEligibilitySchedule.ReadWrite.Directory',
+  'RoleManagement.ReadWrite.Directory',
+];
+const ASSIGNMENT_SCHEDULE_PERMISSIONS = [
+  'RoleAssignmentSchedule.Read.Directory',
+  'RoleManagement.Read.Directory',
+  'RoleManagement.Read.All',
+  'RoleAssignmentSchedule.ReadWrite.Directory',
+  'RoleManagement.ReadWrite.Directory',
+];
+const GROUP_ELIGIBILITY_PERMISSIONS = [
+  'PrivilegedEligibilitySchedule.Read.AzureADGroup',
+  'PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup',
+];
+
+/**
+ * A PIM list: the route takes any valid token and checks the scope itself, so a missing one gets
+ * PIM's own 403 body; then the licence; then the rows.
+ */
+function pimList(
+  template: string,
+  permissions: readonly string[],
+  spec: ListSpec,
+  requireFilter = false,
+): RouteDefinition {
+  return {
+    method: 'GET',
+    template,
+    versions: GRAPH_VERSIONS,
+    permissions: 'anyValidToken',
+    handle(context) {
+      const roles = context.claims.roles ?? [];
+      if (!permissions.some((permission) => roles.includes(permission))) return scopeNotGranted(permissions);
+      if (!context.tenant.view().licences.p2) return licenceRequired();
+      if (requireFilter) {
+        const parsed = parseFilter(queryParameter(context.request, '$filter') ?? '');
+        const keyed =
+          parsed.ok &&
+          parsed.clauses.some(
+            (clause) =>
+              clause.kind === 'compare' &&
+              clause.operator === 'eq' &&
+              ['principalid', 'groupid'].includes(clause.property.toLowerCase()),
+          );
+        if (!keyed) return filterRequired();
+      }
+      return listRows(context, spec);
+    },
+  };
+}
+
+export const listRoleAssignments: RouteDefinition = {
+  method: 'GET',
+  template: '/roleManagement/directory/roleAssignments',
+  versions: GRAPH_VERSIONS,
+  handle: (context) => listRows(context, ROLE_ASSIGNMENTS),
+};
+
+export const listRoleAssignmentScheduleInstances = pimList(
+  '/roleManagement/directory/roleAssignmentScheduleInstances',
+  ASSIGNMENT_SCHEDULE_PERMISSIONS,
+  ASSIGNMENT_INSTANCES,
+);
+
+export const listRoleEligibilityScheduleInstances = pimList(
+  '/roleManagement/directory/roleEligibilityScheduleInstances',
+  ELIGIBILITY_PERMISSIONS,
+  ELIGIBILITY_INSTANCES,
+);
+
+export const listGroupEligibilityScheduleInstances = pimList(
+  '/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances',
+  GROUP_ELIGIBILITY_PERMISSIONS,
+  GROUP_ELIGIBILITY_INSTANCES,
+  true,
+);
+
+/** Routes served although Microsoft's OpenAPI subsets don't describe them (their shapes: §1.2/§1.4). */
+export const PIM_ROUTE_TEMPLATES = [
+  listRoleAssignmentScheduleInstances.template,
+  listRoleEligibilityScheduleInstances.template,
+  listGroupEligibilityScheduleInstances.template,
+];
+
+export const ROLE_MANAGEMENT_ROUTES: readonly RouteDefinition[] = [
+  listRoleAssignments,
+  listRoleAssignmentScheduleInstances,
+  listRoleEligibilityScheduleInstances,
+  listGroupEligibilityScheduleInstances,
+];

@@ -1,0 +1,315 @@
+import { describe, expect, it } from 'vitest';
+
+import type { UserSeed } from '../../local/graph';
+import { demoSeed } from '../support/demo-tenant';
+import { useGraphSimulator } from '../support/graph-fixture';
+import { errorOf, graphCall, liveMethods, liveUser, methodOf, users } from '../support/recovery-seed';
+
+// Per-type method deletion (shared/graph/authentication-methods.md §2–3): 204, the default-method
+// rule, the mobile/alternate-mobile rule, Windows Hello keys that need MFA, refused paths.
+
+const fixture = useGraphSimulator({ resetAfterEach: true });
+const { adele, diego, isaiah, johanna, megan, patti, grady } = users;
+
+const DEFAULT_REFUSAL =
+  'Cannot delete default method with other methods configured. Please change default method before deletion.';
+
+const del = (userId: string, rest: string, options: Parameters<typeof graphCall>[3] = {}) =>
+  graphCall(fixture, 'DELETE', `/users/${userId}/authentication/${rest}`, options);
+
+const has = (user: UserSeed, id: string) => liveMethods(fixture, user).some((method) => method.id === id);
+
+describe('DELETE /users/{user}/authentication/<type>Methods/{id}', () => {
+  it('removes a method of each type with 204 and no body, in v1.0 and beta', async () => {
+    const cases: [string, string, 'v1.0' | 'beta'][] = [
+      [`emailMethods/${methodOf(adele, 'email').id}`, methodOf(adele, 'email').id, 'v1.0'],
+      [`fido2Methods/${methodOf(adele, 'fido2').id}`, methodOf(adele, 'fido2').id, 'beta'],
+      [
+        `softwareOathMethods/${methodOf(adele, 'softwareOath').id}`,
+        methodOf(adele, 'softwareOath').id,
+        'v1.0',
+      ],
+    ];
+    for (const [path, id, version] of cases) {
+      const reply = await del(adele.id, path, { version });
+      expect(reply.status).toBe(204);
+      expect(reply.text).toBe('');
+      expect(has(adele, id)).toBe(false);
+    }
+    for (const [collection, type] of [
+      ['microsoftAuthenticatorMethods', 'microsoftAuthenticator'],
+      ['platformCredentialMethods', 'platformCredential'],
+      ['windowsHelloForBusinessMethods', 'windowsHelloForBusiness'],
+      ['temporaryAccessPassMethods', 'temporaryAccessPass'],
+    ] as const) {
+      const id = methodOf(diego, type).id;
+      expect((await del(diego.id, `${collection}/${id}`)).status).toBe(204);
+      expect(has(diego, id)).toBe(false);
+    }
+  });
+
+  it('takes the user by UPN and ids in any case', async () => {
+    const id = methodOf(adele, 'fido2').id;
+    expect((await del(adele.userPrincipalName, `fido2Methods/${id.toUpperCase()}`)).status).toBe(204);
+    expect(has(adele, id)).toBe(false);
+  });
+
+  it("answers 404 itemNotFound for an id the user doesn't have in that collection, and for an unknown user", async () => {
+    const fido2 = methodOf(adele, 'fido2').id;
+    const wrongCollection = await del(adele.id, `softwareOathMethods/${fido2}`);
+    expect(wrongCollection.status).toBe(404);
+    expect(errorOf(wrongCollection).code).toBe('itemNotFound');
+    expect(has(adele, fido2)).toBe(true);
+    expect((await del(grady.id, `fido2Methods/${fido2}`)).status).toBe(404);
+    const nobody = await del('nobody@contoso.onmicrosoft.com', `fido2Methods/${fido2}`);
+    expect(nobody.status).toBe(404);
+    expect(errorOf(nobody).code).toBe('itemNotFound');
+  });
+
+  it('serves hardware OATH, legacy passwordless Authenticator and QR code + PIN on beta only', async () => {
+    const token = methodOf(diego, 'hardwareOath').id;
+    expect((await del(diego.id, `hardwareOathMethods/${token}`)).status).toBe(400);
+    expect((await del(diego.id, `hardwareOathMethods/${token}`, { version: 'beta' })).status).toBe(204);
+    expect(has(diego, token)).toBe(false);
+
+    const qr = methodOf(patti, 'qrCodePin').id;
+    expect((await del(patti.id, 'qrCodePinMethod')).status).toBe(400);
+    expect((await del(patti.id, 'qrCodePinMethod', { version: 'beta' })).status).toBe(204);
+    expect(has(patti, qr)).toBe(false);
+    const again = await del(patti.id, 'qrCodePinMethod', { version: 'beta' });
+    expect([again.status, errorOf(again).code]).toEqual([404, 'itemNotFound']);
+  });
+
+  it('deletes a legacy passwordless Authenticator only with UserAuthenticationMethod.ReadWrite.All (its page lists no other)', async () => {
+    const id = methodOf(diego, 'passwordlessMicrosoftAuthenticator').id;
+    const path = `passwordlessMicrosoftAuthenticatorMethods/${id}`;
+    const refused = await del(diego.id, path, { version: 'beta' });
+    expect([refused.status, errorOf(refused).code]).toEqual([403, 'Authorization_RequestDenied']);
+    const readWriteAll = fixture.identity.mintToken({ roles: ['UserAuthenticationMethod.ReadWrite.All'] });
+    expect((await del(diego.id, path, { version: 'beta', token: readWriteAll.accessToken })).status).toBe(
+      204,
+    );
+  });
+
+  it('refuses the password (not deletable) and the generic methods path with 405', async () => {
+    const password = methodOf(adele, 'password').id;
+    for (const path of [`passwordMethods/${password}`, `methods/${methodOf(adele, 'fido2').id}`]) {
+      const reply = await del(adele.id, path);
+      expect(reply.status).toBe(405);
+      expect(errorOf(reply).message).toBe('Specified HTTP method is not allowed for the request target.');
+    }
+    expect(has(adele, password)).toBe(true);
+  });
+
+  it("needs the type's write permission: the read permission, another type's, or none is 403; no token is 401", async () => {
+    const id = methodOf(adele, 'fido2').id;
+    const mint = (roles: string[]) => fixture.identity.mintToken({ roles }).accessToken;
+    for (const roles of [
+      ['UserAuthenticationMethod.Read.All', 'UserAuthMethod-Passkey.Read.All'],
+      ['UserAuthMethod-SoftwareOATH.ReadWrite.All'],
+      [],
+    ]) {
+      const reply = await del(adele.id, `fido2Methods/${id}`, { token: mint(roles) });
+      expect([reply.status, errorOf(reply).code]).toEqual([403, 'Authorization_RequestDenied']);
+    }
+    const anonymous = await del(adele.id, `fido2Methods/${id}`, { token: null });
+    expect([anonymous.status, errorOf(anonymous).code]).toEqual([401, 'InvalidAuthenticationToken']);
+    expect(has(adele, id)).toBe(true);
+    expect(
+      (await del(adele.id, `fido2Methods/${id}`, { token: mint(['UserAuthMethod-Passkey.ReadWrite.All']) }))
+        .status,
+    ).toBe(204);
+  });
+});
+
+describe('the default method', () => {
+  it('refuses to delete the default while other methods that could be the default remain (observed 400 badRequest)', async () => {
+    // Adele: default push → her Authenticator; she also has phones and a software OATH token.
+    const authenticator = methodOf(adele, 'microsoftAuthenticator').id;
+    const reply = await del(adele.id, `microsoftAuthenticatorMethods/${authenticator}`);
+    expect(reply.status).toBe(400);
+    expect(errorOf(reply)).toMatchObject({
+      code: 'badRequest',
+      message: DEFAULT_REFUSAL,
+      innerError: { message: DEFAULT_REFUSAL },
+    });
+    expect(has(adele, authenticator)).toBe(true);
+  });
+
+  it('maps each default value to its method: sms → mobile, voiceMobile → mobile, oath → OATH token', async () => {
+    const mobile = methodOf(diego, 'phone', (phone) => phone.phoneType === 'mobile').id;
+    expect(errorOf(await del(diego.id, `phoneMethods/${mobile}`)).message).toBe(DEFAULT_REFUSAL); // sms
+    const pattiMobile = methodOf(patti, 'phone', (phone) => phone.phoneType === 'mobile').id;
+    expect(errorOf(await del(patti.id, `phoneMethods/${pattiMobile}`)).message).toBe(DEFAULT_REFUSAL); // voiceMobile
+    const token = methodOf(isaiah, 'hardwareOath').id;
+    expect(errorOf(await del(isaiah.id, `hardwareOathMethods/${token}`, { version: 'beta' })).message).toBe(
+      DEFAULT_REFUSAL,
+    ); // oath
+  });
+
+  it('lets non-default methods go in any order, then the default once it is the last method that could be one', async () => {
+    // Adele: delete everything but the Authenticator (default push), then the Authenticator.
+    const order: [string, string][] = [
+      ['phoneMethods', methodOf(adele, 'phone', (phone) => phone.phoneType === 'office').id],
+      ['phoneMethods', methodOf(adele, 'phone', (phone) => phone.phoneType === 'mobile').id],
+      ['softwareOathMethods', methodOf(adele, 'softwareOath').id],
+    ];
+    const authenticator = `microsoftAuthenticatorMethods/${methodOf(adele, 'microsoftAuthenticator').id}`;
+    for (const [collection, id] of order) {
+      expect((await del(adele.id, authenticator)).status).toBe(400);
+      expect((await del(adele.id, `${collection}/${id}`)).status).toBe(204);
+    }
+    // Email and FIDO2 remain: they can't be a default, so they don't hold the default back.
+    expect(liveMethods(fixture, adele).map((m) => m.type)).toEqual([
+      'password',
+      'email',
+      'microsoftAuthenticator',
+      'fido2',
+    ]);
+    expect((await del(adele.id, authenticator)).status).toBe(204);
+    // No method provides "push" any more: the default is cleared.
+    expect(
+      liveUser(fixture, adele).signInPreferences?.userPreferredMethodForSecondaryAuthentication,
+    ).toBeNull();
+  });
+
+  it("deletes a user's only phone even when it is the default", async () => {
+    const mobile = methodOf(johanna, 'phone').id;
+    expect((await del(johanna.id, `phoneMethods/${mobile}`)).status).toBe(204);
+    expect(liveMethods(fixture, johanna).map((m) => m.type)).toEqual(['password']);
+  });
+
+  it('is not the default while another method provides the same default (a second OATH token)', async () => {
+    // Isaiah: default oath → his hardware token. Give him a software token too.
+    const state = fixture.simulator.state();
+    const live = state.users.find((user) => user.id === isaiah.id);
+    live?.authenticationMethods.push({ type: 'softwareOath', id: 'a0c4b2de-1f3e-4a5b-8c6d-7e8f9a0b1c2d' });
+    fixture.simulator.reset(state);
+    const token = methodOf(isaiah, 'hardwareOath').id;
+    expect((await del(isaiah.id, `hardwareOathMethods/${token}`, { version: 'beta' })).status).toBe(204);
+    expect(liveUser(fixture, isaiah).signInPreferences?.userPreferredMethodForSecondaryAuthentication).toBe(
+      'oath',
+    );
+  });
+});
+
+describe('phones and Windows Hello', () => {
+  it('refuses to delete the mobile while an alternate mobile exists', async () => {
+    // Isaiah's default is oath, so only the alternate-mobile rule applies to his mobile.
+    const mobile = methodOf(isaiah, 'phone', (phone) => phone.phoneType === 'mobile').id;
+    const reply = await del(isaiah.id, `phoneMethods/${mobile}`);
+    expect([reply.status, errorOf(reply).code]).toEqual([400, 'badRequest']);
+    expect(errorOf(reply).message).toContain('alternate mobile');
+    const alternate = methodOf(isaiah, 'phone', (phone) => phone.phoneType === 'alternateMobile').id;
+    expect((await del(isaiah.id, `phoneMethods/${alternate}`)).status).toBe(204);
+  });
+
+  it("refuses a Windows Hello key the seed marks as needing MFA, with the device service's body passed through", async () => {
+    const locked = methodOf(patti, 'windowsHelloForBusiness', (key) => key.deleteRequiresMfa === true).id;
+    const reply = await del(patti.id, `windowsHelloForBusinessMethods/${locked}`);
+    expect(reply.status).toBe(400);
+    expect(reply.body).toEqual({
+      'odata.error': {
+        code: 'invalid_request',
+        message: { lang: 'en', value: "MFA is required for a 'RemoveKey' operation, but was not performed." },
+      },
+    });
+    expect(has(patti, locked)).toBe(true);
+    const other = methodOf(patti, 'windowsHelloForBusiness', (key) => key.deleteRequiresMfa !== true).id;
+    expect((await del(patti.id, `windowsHelloForBusinessMethods/${other}`)).status).toBe(204);
+    expect(
+      (await del(megan.id, `windowsHelloForBusinessMethods/${methodOf(megan, 'windowsHelloForBusiness').id}`))
+        .status,
+    ).toBe(204);
+  });
+});
+
+describe('seed rules for these methods', () => {
+  it('refuses a second QR code + PIN method or a second phone of one type', () => {
+    const twice = (add: (user: UserSeed) => void) => {
+      const seed = structuredClone(demoSeed());
+      const user = seed.users.find((candidate) => candidate.id === patti.id);
+      if (user !== undefined) add(user);
+      return () => fixture.simulator.reset(seed);
+    };
+    expect(
+      twice((user) =>
+        user.authenticationMethods.push({ type: 'qrCodePin', id: 'c0ffee00-0000-4000-8000-000000000001' }),
+      ),
+    ).toThrow(/at most one QR code/);
+    const mobile = methodOf(patti, 'phone', (phone) => phone.phoneType === 'mobile');
+    expect(twice((user) => user.authenticationMethods.push({ ...mobile }))).toThrow(
+      /one phone per phoneType/,
+    );
+  });
+});
+
+interface StepResponse {
+  id: string;
+  status: number;
+  body?: { error?: { code: string; message: string } };
+}
+
+describe('deletions as $batch steps', () => {
+  it('runs DELETE steps with dependsOn, and fails the dependants of a refused DELETE with 424', async () => {
+    const office = methodOf(diego, 'phone', (phone) => phone.phoneType === 'office').id;
+    const mobile = methodOf(diego, 'phone', (phone) => phone.phoneType === 'mobile').id;
+    const fido2 = methodOf(diego, 'fido2').id;
+    const base = `/users/${diego.id}/authentication`;
+    const reply = await graphCall(fixture, 'POST', '/$batch', {
+      body: {
+        requests: [
+          { id: '1', method: 'DELETE', url: `${base}/phoneMethods/${office}` },
+          { id: '2', method: 'DELETE', url: `${base}/phoneMethods/${mobile}`, dependsOn: ['1'] },
+          { id: '3', method: 'DELETE', url: `${base}/fido2Methods/${fido2}`, dependsOn: ['2'] },
+          { id: '4', method: 'GET', url: `${base}/methods`, dependsOn: ['3'] },
+        ],
+      },
+    });
+    expect(reply.status).toBe(200);
+    const responses = (reply.body as { responses: StepResponse[] }).responses;
+    expect(responses.map((step) => [step.id, step.status])).toEqual([
+      ['1', 204],
+      ['2', 400],
+      ['3', 424],
+      ['4', 424],
+    ]);
+    expect(responses[0]?.body).toBeUndefined();
+    expect(responses[1]?.body?.error).toMatchObject({ code: 'badRequest', message: DEFAULT_REFUSAL });
+    expect(has(diego, office)).toBe(false);
+    expect(has(diego, mobile)).toBe(true);
+    expect(has(diego, fido2)).toBe(true); // never ran
+    expect(
+      fixture.simulator
+        .requests()
+        .filter((entry) => entry.inBatch)
+        .map((entry) => [entry.batchStepId, entry.status]),
+    ).toEqual([
+      ['1', 204],
+      ['2', 400],
+    ]);
+  });
+
+  it('checks each DELETE step against its own permission', async () => {
+    const token = fixture.identity.mintToken({ roles: ['UserAuthMethod-Passkey.ReadWrite.All'] }).accessToken;
+    const base = `/users/${adele.id}/authentication`;
+    const reply = await graphCall(fixture, 'POST', '/$batch', {
+      token,
+      body: {
+        requests: [
+          { id: 'key', method: 'DELETE', url: `${base}/fido2Methods/${methodOf(adele, 'fido2').id}` },
+          {
+            id: 'oath',
+            method: 'DELETE',
+            url: `${base}/softwareOathMethods/${methodOf(adele, 'softwareOath').id}`,
+          },
+        ],
+      },
+    });
+    const responses = (reply.body as { responses: StepResponse[] }).responses;
+    expect(responses.map((step) => [step.id, step.status])).toEqual([
+      ['key', 204],
+      ['oath', 403],
+    ]);
+  });
+});

@@ -1,0 +1,464 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
+import { parseSeed, ROLE_TEMPLATE_IDS } from '../../local/graph';
+import { demoSeed, demoSeedUser } from '../support/demo-tenant';
+import { useGraphSimulator } from '../support/graph-fixture';
+import { graphOpenApiValidator } from '../support/openapi';
+
+// Group, role and PIM reads of the simulator (shared/graph/roles-and-groups.md,
+// pim-and-registration-reports.md Part 1). The PIM lists aren't in Microsoft's OpenAPI subsets, so
+// their shapes are checked here against §1.2/§1.4.
+
+const fixture = useGraphSimulator({ resetAfterEach: true });
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const GA = ROLE_TEMPLATE_IDS.globalAdministrator;
+const SECURITY_ADMIN = '194ae4cb-b126-40b2-bd5b-6091b380977d';
+const EXCHANGE_ADMIN = '29232cdf-9323-42fd-ade2-1d097af3e4de';
+
+interface Reply {
+  status: number;
+  body: Record<string, unknown> & {
+    value?: Record<string, unknown>[];
+    error?: { code: string; message: string; innerError: Record<string, string> };
+  };
+}
+
+async function get(
+  path: string,
+  options: { roles?: string[]; headers?: Record<string, string>; base?: string } = {},
+): Promise<Reply> {
+  const token =
+    options.roles === undefined
+      ? fixture.token
+      : fixture.identity.mintToken({ roles: options.roles }).accessToken;
+  const response = await fetch(path.startsWith('https://') ? path : `${fixture.simulator.url}${path}`, {
+    headers: { Authorization: `Bearer ${token}`, ...options.headers },
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Reply['body'] };
+}
+
+const ADVANCED = { ConsistencyLevel: 'eventual' };
+const groupId = (name: string) => demoSeed().groups.find((group) => group.displayName === name)?.id ?? '';
+const filter = (expression: string) => `$filter=${encodeURIComponent(expression)}`;
+const validator = graphOpenApiValidator('v1.0');
+const odataError = (body: unknown) =>
+  validator.validateSchema('microsoft.graph.ODataErrors.ODataError', body).errors;
+
+describe('GET /users/{id}/transitiveMemberOf', () => {
+  it('lists nested groups with @odata.type; ordinary groups answer isAssignableToRole null', async () => {
+    const joni = demoSeedUser('protectedGroupMember');
+    const reply = await get(`/v1.0/users/${joni.userPrincipalName}/transitiveMemberOf`);
+    expect(reply.status).toBe(200);
+    expect(reply.body['@odata.context']).toBe('https://graph.microsoft.com/v1.0/$metadata#directoryObjects');
+    expect(
+      reply.body.value?.map((item) => [item['@odata.type'], item.displayName, item.isAssignableToRole]),
+    ).toEqual([
+      ['#microsoft.graph.group', 'Treasury Team', null],
+      ['#microsoft.graph.group', 'Payment Approvers', null],
+    ]);
+    expect(
+      validator.validateResponse({
+        method: 'GET',
+        path: `/users/${joni.id}/transitiveMemberOf`,
+        status: 200,
+        body: reply.body,
+      }).errors,
+    ).toEqual([]);
+  });
+
+  it('lists a role held through a role-assignable group as a directoryRole with its template id', async () => {
+    const nestor = demoSeedUser('roleGroupMember');
+    const reply = await get(`/v1.0/users/${nestor.id}/transitiveMemberOf`);
+    expect(reply.body.value).toEqual([
+      expect.objectContaining({
+        '@odata.type': '#microsoft.graph.group',
+        id: groupId('Security Operations Admins'),
+        isAssignableToRole: true,
+      }),
+      expect.objectContaining({
+        '@odata.type': '#microsoft.graph.directoryRole',
+        roleTemplateId: SECURITY_ADMIN,
+      }),
+    ]);
+  });
+
+  it.each([
+    ['PIM-eligible roles', 'eligibleGlobalAdministrator'],
+    ['roles scoped to an administrative unit', 'scopedAdministrator'],
+    ['groups one is only PIM-eligible to join', 'pimGroupEligibleMember'],
+  ] as const)('leaves out %s', async (_what, part) => {
+    const reply = await get(`/v1.0/users/${demoSeedUser(part).id}/transitiveMemberOf`);
+    expect(reply.body.value).toEqual([]);
+  });
+
+  it('gives limited objects (type and id, the rest null) to an app that may not read groups or roles', async () => {
+    const nestor = demoSeedUser('roleGroupMember');
+    const reply = await get(`/v1.0/users/${nestor.id}/transitiveMemberOf`, { roles: ['User.Read.All'] });
+    expect(reply.status).toBe(200);
+    expect(reply.body.value?.[0]).toMatchObject({
+      '@odata.type': '#microsoft.graph.group',
+      id: groupId('Security Operations Admins'),
+      displayName: null,
+      isAssignableToRole: null,
+      securityEnabled: null,
+      groupTypes: [],
+    });
+    expect(reply.body.value?.[1]).toMatchObject({ displayName: null, roleTemplateId: null });
+  });
+
+  it('pages at $top with an @odata.nextLink on the simulator’s canonical origin, and refuses $top over 999', async () => {
+    const joni = demoSeedUser('protectedGroupMember');
+    const first = await get(`/v1.0/users/${joni.id}/transitiveMemberOf?$top=1`);
+    const next = String(first.body['@odata.nextLink']);
+    expect(
+      next.startsWith(
+        `https://localhost:${fixture.simulator.port}/v1.0/users/${joni.id}/transitiveMemberOf?`,
+      ),
+    ).toBe(true);
+    expect(next).toContain('$top=1');
+    const second = await get(next);
+    expect([first.body.value?.[0]?.displayName, second.body.value?.[0]?.displayName]).toEqual([
+      'Treasury Team',
+      'Payment Approvers',
+    ]);
+    expect(second.body['@odata.nextLink']).toBeUndefined();
+
+    const tooMany = await get(`/v1.0/users/${joni.id}/transitiveMemberOf?$top=1000`);
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error).toMatchObject({
+      code: 'Request_UnsupportedQuery',
+      message: "Invalid page size specified: '1000'. Must be between 1 and 999 inclusive.",
+    });
+  });
+
+  it('needs ConsistencyLevel: eventual and $count=true for a cast or $filter; then counts', async () => {
+    const nestor = demoSeedUser('roleGroupMember');
+    const cast = `/v1.0/users/${nestor.id}/transitiveMemberOf/microsoft.graph.directoryRole`;
+    const without = await get(cast);
+    expect(without.status).toBe(400);
+    expect(without.body.error?.code).toBe('Request_UnsupportedQuery');
+    expect(odataError(without.body)).toEqual([]);
+    expect((await get(`${cast}?$count=true`)).status).toBe(400);
+
+    const withHeader = await get(`${cast}?$count=true`, { headers: ADVANCED });
+    expect(withHeader.status).toBe(200);
+    expect(withHeader.body).toMatchObject({
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryRoles',
+      '@odata.count': 1,
+      value: [{ roleTemplateId: SECURITY_ADMIN }],
+    });
+    expect(withHeader.body.value?.[0]?.['@odata.type']).toBeUndefined();
+
+    const filtered = `/v1.0/users/${nestor.id}/transitiveMemberOf?$count=true&${filter('isAssignableToRole eq true')}`;
+    expect((await get(filtered)).status).toBe(400);
+    const reply = await get(filtered, { headers: ADVANCED });
+    expect(reply.body.value?.map((item) => item.id)).toEqual([groupId('Security Operations Admins')]);
+  });
+
+  it('ignores $count=true without the header, and answers $search without it with 400', async () => {
+    const joni = demoSeedUser('protectedGroupMember');
+    const counted = await get(`/v1.0/users/${joni.id}/transitiveMemberOf?$count=true`);
+    expect(counted.status).toBe(200);
+    expect(counted.body['@odata.count']).toBeUndefined();
+    const search = await get(`/v1.0/users/${joni.id}/transitiveMemberOf?$search="displayName:treasury"`);
+    expect(search.status).toBe(400);
+    const searched = await get(`/v1.0/users/${joni.id}/transitiveMemberOf?$search="displayName:treasury"`, {
+      headers: ADVANCED,
+    });
+    expect(searched.body.value?.map((item) => item.displayName)).toEqual(['Treasury Team']);
+  });
+
+  it('applies $select per type and rejects names no member type has', async () => {
+    const nestor = demoSeedUser('roleGroupMember');
+    const reply = await get(
+      `/v1.0/users/${nestor.id}/transitiveMemberOf?$select=id,isAssignableToRole,roleTemplateId`,
+    );
+    expect(reply.body['@odata.context']).toBe(
+      'https://graph.microsoft.com/v1.0/$metadata#directoryObjects(id,isAssignableToRole,roleTemplateId)',
+    );
+    expect(reply.body.value).toEqual([
+      {
+        '@odata.type': '#microsoft.graph.group',
+        id: groupId('Security Operations Admins'),
+        isAssignableToRole: true,
+      },
+      {
+        '@odata.type': '#microsoft.graph.directoryRole',
+        id: expect.stringMatching(GUID) as unknown,
+        roleTemplateId: SECURITY_ADMIN,
+      },
+    ]);
+    expect((await get(`/v1.0/users/${nestor.id}/transitiveMemberOf?$select=nope`)).status).toBe(400);
+  });
+
+  it('answers 404 for an unknown user', async () => {
+    const reply = await get('/v1.0/users/nobody@contoso.onmicrosoft.com/transitiveMemberOf');
+    expect(reply.status).toBe(404);
+    expect(reply.body.error?.code).toBe('Request_ResourceNotFound');
+  });
+
+  it('runs inside $batch with the step’s own ConsistencyLevel header', async () => {
+    const nestor = demoSeedUser('roleGroupMember');
+    const response = await fetch(`${fixture.simulator.url}/v1.0/$batch`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${fixture.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        requests: [
+          {
+            id: 'cast',
+            method: 'GET',
+            url: `/users/${nestor.id}/transitiveMemberOf/microsoft.graph.group?$count=true`,
+            headers: ADVANCED,
+          },
+          { id: 'paged', method: 'GET', url: `/users/${nestor.id}/transitiveMemberOf?$top=1` },
+        ],
+      }),
+    });
+    const body = (await response.json()) as {
+      responses: { id: string; status: number; body: Reply['body'] }[];
+    };
+    const cast = body.responses.find((step) => step.id === 'cast');
+    expect(cast).toMatchObject({ status: 200, body: { '@odata.count': 1 } });
+    const paged = body.responses.find((step) => step.id === 'paged');
+    expect(String(paged?.body['@odata.nextLink'])).toMatch(
+      new RegExp(`^https://localhost:${fixture.simulator.port}/v1\\.0/users/`),
+    );
+  });
+});
+
+describe('GET /roleManagement/directory/roleAssignments', () => {
+  it('stores a group’s assignment under the group’s id, with no per-member rows', async () => {
+    const group = groupId('Security Operations Admins');
+    const byGroup = await get(
+      `/v1.0/roleManagement/directory/roleAssignments?${filter(`principalId eq '${group}'`)}`,
+    );
+    expect(byGroup.body.value).toEqual([
+      {
+        id: expect.stringMatching(/^[A-Za-z0-9_-]{43}-1$/) as unknown,
+        principalId: group,
+        roleDefinitionId: SECURITY_ADMIN,
+        directoryScopeId: '/',
+        appScopeId: null,
+        condition: null,
+        principalOrganizationId: demoSeed().tenant.id,
+      },
+    ]);
+    const member = demoSeedUser('roleGroupMember').id;
+    const byMember = await get(
+      `/v1.0/roleManagement/directory/roleAssignments?${filter(`principalId eq '${member}'`)}`,
+    );
+    expect(byMember.body.value).toEqual([]);
+  });
+
+  it('builds ids as Graph does: role definition id then principal id, base64url, "-1"', async () => {
+    const megan = demoSeedUser('globalAdministrator').id;
+    const reply = await get(
+      `/v1.0/roleManagement/directory/roleAssignments?${filter(`principalId eq '${megan}' and roleDefinitionId eq '${GA}'`)}`,
+    );
+    // The documented example id for a Global Administrator assignment starts with lAPpYvVpN0KRkAEhdxReE.
+    expect(reply.body.value?.[0]?.id).toMatch(/^lAPpYvVpN0KRkAEhdxReE/);
+  });
+
+  it('expands the principal and lists scoped assignments', async () => {
+    const pradeep = demoSeedUser('scopedAdministrator');
+    const reply = await get(
+      `/v1.0/roleManagement/directory/roleAssignments?${filter(`principalId eq '${pradeep.id}'`)}&$expand=principal`,
+    );
+    expect(reply.body.value).toEqual([
+      expect.objectContaining({
+        directoryScopeId: '/administrativeUnits/26a72f37-b032-4256-9be2-13fb0c1723a7',
+        principal: expect.objectContaining({
+          '@odata.type': '#microsoft.graph.user',
+          id: pradeep.id,
+        }) as unknown,
+      }),
+    ]);
+  });
+
+  it('answers 403 without a role-management read permission', async () => {
+    const reply = await get('/v1.0/roleManagement/directory/roleAssignments', { roles: ['User.Read.All'] });
+    expect(reply.status).toBe(403);
+    expect(reply.body.error?.code).toBe('Authorization_RequestDenied');
+  });
+});
+
+// §1.2/§1.4 shapes: exactly these properties (strict), PascalCase memberType/assignmentType.
+const NullableDate = z.iso.datetime({ offset: true }).nullable();
+const EligibilityInstance = z.strictObject({
+  id: z.string().regex(/-\d+-e$/),
+  principalId: z.string().regex(GUID),
+  roleDefinitionId: z.string().regex(GUID),
+  directoryScopeId: z.string(),
+  appScopeId: z.null(),
+  startDateTime: NullableDate,
+  endDateTime: NullableDate,
+  memberType: z.enum(['Direct', 'Group', 'Inherited']),
+  roleEligibilityScheduleId: z.string().regex(GUID),
+});
+const AssignmentInstance = z.strictObject({
+  id: z.string(),
+  principalId: z.string().regex(GUID),
+  roleDefinitionId: z.string().regex(GUID),
+  directoryScopeId: z.string(),
+  appScopeId: z.null(),
+  startDateTime: NullableDate,
+  endDateTime: NullableDate,
+  assignmentType: z.enum(['Assigned', 'Activated']),
+  memberType: z.enum(['Direct', 'Group', 'Inherited']),
+  roleAssignmentOriginId: z.string(),
+  roleAssignmentScheduleId: z.string(),
+});
+const GroupEligibilityInstance = z.strictObject({
+  id: z.string(),
+  accessId: z.enum(['owner', 'member']),
+  eligibilityScheduleId: z.string(),
+  groupId: z.string().regex(GUID),
+  memberType: z.enum(['direct', 'group']),
+  principalId: z.string().regex(GUID),
+  startDateTime: NullableDate,
+  endDateTime: NullableDate,
+});
+const collection = <T extends z.ZodType>(context: string, item: T) =>
+  z.strictObject({
+    '@odata.context': z.literal(`https://graph.microsoft.com/v1.0/$metadata#${context}`),
+    value: z.array(item),
+  });
+
+const ELIGIBILITY = '/v1.0/roleManagement/directory/roleEligibilityScheduleInstances';
+const ASSIGNMENT = '/v1.0/roleManagement/directory/roleAssignmentScheduleInstances';
+const PIM_GROUPS = '/v1.0/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances';
+
+describe('PIM instance lists', () => {
+  it('lists eligibilities in the documented shape, a group’s under the group’s id, ended ones left out', async () => {
+    const all = await get(ELIGIBILITY);
+    expect(
+      collection('roleManagement/directory/roleEligibilityScheduleInstances', EligibilityInstance).safeParse(
+        all.body,
+      ).error,
+    ).toBeUndefined();
+    const group = groupId('Privileged Role Approvers');
+    expect(all.body.value?.map((row) => [row.principalId, row.roleDefinitionId])).toEqual([
+      [demoSeedUser('eligibleGlobalAdministrator').id, GA],
+      [group, ROLE_TEMPLATE_IDS.privilegedRoleAdministrator],
+    ]);
+    const member = demoSeedUser('eligibleRoleGroupMember').id;
+    expect((await get(`${ELIGIBILITY}?${filter(`principalId eq '${member}'`)}`)).body.value).toEqual([]);
+  });
+
+  it('lists active instances in the documented shape: permanent direct ones reuse the assignment id', async () => {
+    const megan = demoSeedUser('globalAdministrator').id;
+    const reply = await get(`${ASSIGNMENT}?${filter(`principalId eq '${megan}'`)}`);
+    const parsed = collection(
+      'roleManagement/directory/roleAssignmentScheduleInstances',
+      AssignmentInstance,
+    ).parse(reply.body);
+    expect(parsed.value).toEqual([
+      expect.objectContaining({
+        roleDefinitionId: GA,
+        assignmentType: 'Assigned',
+        memberType: 'Direct',
+        startDateTime: null,
+        endDateTime: null,
+      }),
+    ]);
+    const row = parsed.value[0];
+    expect([row?.roleAssignmentOriginId, row?.roleAssignmentScheduleId]).toEqual([row?.id, row?.id]);
+  });
+
+  it('lists PIM for Groups eligibilities by principalId or groupId, and requires one of them', async () => {
+    const miriam = demoSeedUser('pimGroupEligibleMember').id;
+    const group = groupId('Exchange Operators');
+    const byUser = await get(`${PIM_GROUPS}?${filter(`principalId eq '${miriam}'`)}`);
+    const parsed = collection(
+      'identityGovernance/privilegedAccess/group/eligibilityScheduleInstances',
+      GroupEligibilityInstance,
+    ).parse(byUser.body);
+    expect(parsed.value).toEqual([
+      expect.objectContaining({ id: `${group}_member_${miriam}`, groupId: group, accessId: 'member' }),
+    ]);
+    expect((await get(`${PIM_GROUPS}?${filter(`groupId eq '${group}'`)}`)).body.value).toHaveLength(1);
+    const unfiltered = await get(PIM_GROUPS);
+    expect(unfiltered.status).toBe(400);
+    expect(odataError(unfiltered.body)).toEqual([]);
+  });
+
+  it.each([ELIGIBILITY, ASSIGNMENT, PIM_GROUPS])(
+    '%s answers 400 AadPremiumLicenseRequired in a tenant without P2',
+    async (path) => {
+      const seed = structuredClone(demoSeed());
+      seed.licences = { p2: false };
+      fixture.simulator.reset(seed);
+      const miriam = demoSeedUser('pimGroupEligibleMember').id;
+      const reply = await get(`${path}?${filter(`principalId eq '${miriam}'`)}`);
+      expect(reply.status).toBe(400);
+      expect(reply.body.error).toMatchObject({
+        code: 'AadPremiumLicenseRequired',
+        message: 'The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.',
+      });
+      expect(odataError(reply.body)).toEqual([]);
+      // The unified RBAC list needs no P2.
+      expect((await get('/v1.0/roleManagement/directory/roleAssignments')).status).toBe(200);
+    },
+  );
+
+  it.each([
+    [ELIGIBILITY, 'RoleEligibilitySchedule.Read.Directory'],
+    [ASSIGNMENT, 'RoleAssignmentSchedule.Read.Directory'],
+    [PIM_GROUPS, 'PrivilegedEligibilitySchedule.Read.AzureADGroup'],
+  ])('%s answers PIM’s own 403 without %s', async (path, permission) => {
+    const miriam = demoSeedUser('pimGroupEligibleMember').id;
+    const denied = await get(`${path}?${filter(`principalId eq '${miriam}'`)}`, { roles: ['User.Read.All'] });
+    expect(denied.status).toBe(403);
+    expect(denied.body.error?.code).toBe('UnknownError');
+    expect(JSON.parse(denied.body.error?.message ?? '{}')).toMatchObject({
+      errorCode: 'PermissionScopeNotGranted',
+      message: expect.stringContaining(permission) as unknown,
+    });
+    const allowed = await get(`${path}?${filter(`principalId eq '${miriam}'`)}`, { roles: [permission] });
+    expect(allowed.status).toBe(200);
+  });
+
+  it('refuses a $filter on a property the list can’t filter', async () => {
+    const reply = await get(`${ELIGIBILITY}?${filter("startDateTime eq '2025-01-01'")}`);
+    expect(reply.status).toBe(400);
+  });
+});
+
+describe('the seed format', () => {
+  const base = () => structuredClone(demoSeed());
+
+  it('refuses role rows for principals that can’t hold roles, and unknown PIM groups', () => {
+    const seed = base();
+    seed.roleEligibilities.push({
+      principalId: groupId('Treasury Team'),
+      roleDefinitionId: GA,
+      directoryScopeId: '/',
+      startDateTime: null,
+      endDateTime: null,
+    });
+    seed.groupEligibilities.push({
+      groupId: '00000000-0000-4000-8000-000000000001',
+      principalId: demoSeedUser('ordinaryUser').id,
+      accessId: 'member',
+      startDateTime: null,
+      endDateTime: null,
+    });
+    expect(() => parseSeed(seed)).toThrow(/neither a user nor a role-assignable group[\s\S]*unknown group/);
+  });
+
+  it('refuses a tenant-wide assignment of a role that isn’t activated', () => {
+    const seed = base();
+    seed.roleAssignments.push({
+      principalId: demoSeedUser('ordinaryUser').id,
+      roleDefinitionId: EXCHANGE_ADMIN.replace('29232cdf', '29232cd0'),
+      directoryScopeId: '/',
+      startDateTime: null,
+      endDateTime: null,
+      assignmentType: 'Activated',
+    });
+    expect(() => parseSeed(seed)).toThrow(/needs directoryRoles to hold/);
+  });
+});
