@@ -1,5 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 
+import { type GraphErrorDetails, parseErrorBody } from './error-body';
 import { toAppError } from './errors';
 
 /** Graph's JSON batching limit per request. */
@@ -120,15 +121,6 @@ async function postBatch(
 }
 
 /** Graph's error code, message and request-id from a failed step's body, when it has them. */
-export function stepError(result: BatchStepResult): { code?: string; message?: string; requestId?: string } {
-  const error = (
-    result.body as
-      { error?: { code?: string; message?: string; innerError?: Record<string, unknown> } } | undefined
-  )?.error;
-  const requestId = error?.innerError?.['request-id'];
-  return {
-    ...(error?.code ? { code: error.code } : {}),
-    ...(error?.message ? { message: error.message } : {}),
-    ...(typeof requestId === 'string' ? { requestId } : {}),
-  };
+export function stepError(result: BatchStepResult): GraphErrorDetails {
+  return parseErrorBody(result.body);
 }

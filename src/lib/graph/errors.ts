@@ -1,6 +1,7 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
 
 import { AppError, type ProblemCode } from '../http/problem';
+import { parseErrorBody } from './error-body';
 
 export interface GraphErrorContext {
   /** What a 404 from Graph means for this call, e.g. `user_not_found`. */
@@ -49,11 +50,12 @@ export function toAppError(error: unknown, context: GraphErrorContext = {}): App
   if (!(error instanceof GraphError)) {
     return new AppError('graph_unavailable', 'Microsoft Graph could not be reached.', { cause: error });
   }
+  const passedThrough = error.code ? {} : parseErrorBody(error.body);
   const graphRequestId = error.requestId ?? error.headers?.get('request-id') ?? undefined;
   const details = {
     cause: error,
     graphRequestId,
-    graphCode: error.code ?? undefined,
+    graphCode: error.code ?? passedThrough.code,
     retryAfterSeconds: retryAfterSeconds(error.headers),
   };
   if (error.statusCode === 404 && context.notFound) {
@@ -64,6 +66,6 @@ export function toAppError(error: unknown, context: GraphErrorContext = {}): App
   const detail =
     code === 'graph_unavailable' || code === 'graph_throttled'
       ? `Microsoft Graph answered ${error.statusCode}; try again later.`
-      : `Microsoft Graph answered ${error.statusCode} ${error.code ?? ''}: ${error.message}`.trim();
+      : `Microsoft Graph answered ${error.statusCode} ${details.graphCode ?? ''}: ${error.message || passedThrough.message || ''}`.trim();
   return new AppError(code, detail, details);
 }
