@@ -9,12 +9,15 @@ import { useGraphSimulator } from '../support/graph-fixture';
 const seed = demoSeed();
 const ordinary = demoSeedUser('ordinaryUser');
 const methodsPath = `/v1.0/users/${ordinary.id}/authentication/methods`;
-/** The demo seed cut down to the given users (groups, roles and demo parts refer to the others). */
+/** The demo seed cut down to the given users (groups, roles, PIM rows and demo parts refer to the others). */
 const seedWithUsers = (users: TenantSeed['users']): TenantSeed => ({
   ...seed,
   users,
   groups: [],
   directoryRoles: [],
+  roleEligibilities: [],
+  roleAssignments: [],
+  groupEligibilities: [],
   demo: {},
 });
 

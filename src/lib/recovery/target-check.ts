@@ -1,27 +1,11 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 
 import type { Config } from '../config';
-import { getUser } from '../graph/users';
+import { checkTarget } from '../guard';
 import type { CheckTarget } from './action-guard';
 
-// Interim: resolves the target and refuses break-glass ids; the full guard replaces this.
-export function createTargetCheck(graph: Client, config: Pick<Config, 'guard'>): CheckTarget {
-  return async (user, clientRequestId) => {
-    const found = await getUser(graph, user, clientRequestId);
-    const target = {
-      id: found.id.toLowerCase(),
-      userPrincipalName: found.userPrincipalName ?? '',
-      groupIds: new Set<string>(),
-    };
-    if (config.guard.breakGlassObjectIds.has(target.id)) {
-      return {
-        allowed: false,
-        code: 'break_glass_account',
-        reasons: ['break-glass id'],
-        target,
-        graphRequestIds: [],
-      };
-    }
-    return { allowed: true, target, graphRequestIds: [] };
-  };
+/** The recovery pipeline's view of the protected-account guard. */
+export function createTargetCheck(graph: Client, config: Pick<Config, 'guard' | 'graph'>): CheckTarget {
+  return async (user, clientRequestId) =>
+    await checkTarget({ graph, guard: config.guard, graphConfig: config.graph }, user, clientRequestId);
 }
