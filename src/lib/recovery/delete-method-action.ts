@@ -1,6 +1,6 @@
 import { deleteMethod } from '../graph/delete-method';
 import { isRemovable, methodTypeOf } from '../graph/method-types';
-import { listAuthenticationMethods } from '../graph/users';
+import { type GraphAuthenticationMethod, listAuthenticationMethods } from '../graph/users';
 import { AppError } from '../http/problem';
 import type { ActionDeps, ActionRequest, ActionResponse } from './run-action';
 import { runAction } from './run-action';
@@ -10,27 +10,29 @@ export async function deleteUserMethod(
   deps: ActionDeps,
   request: ActionRequest & { methodId: string },
 ): Promise<ActionResponse> {
-  return await runAction(deps, request, async (context) => {
-    const methods = await listAuthenticationMethods(
-      context.graph,
-      { kind: 'id', id: context.target.id },
-      context.clientRequestId,
-    );
-    const method = methods.find((candidate) => candidate.id.toLowerCase() === request.methodId.toLowerCase());
-    if (!method)
-      throw new AppError('method_not_found', `The user has no authentication method ${request.methodId}.`);
-    const type = methodTypeOf(method['@odata.type']);
-    if (!isRemovable(type)) {
-      throw new AppError('method_not_removable', `A ${type} method cannot be removed by this service.`);
-    }
-    await deleteMethod(context.graph, context.userPath, { id: method.id, type }, context.clientRequestId);
-    return {
-      status: 200,
-      body: {
-        user: { id: context.target.id, userPrincipalName: context.target.userPrincipalName },
-        removed: { id: method.id, type },
-      },
-      audit: { outcome: 'succeeded', summary: { methodId: method.id, type } },
-    };
-  });
+  return await runAction<GraphAuthenticationMethod[]>(
+    deps,
+    request,
+    async (context, methods) => {
+      const method = methods.find(
+        (candidate) => candidate.id.toLowerCase() === request.methodId.toLowerCase(),
+      );
+      if (!method)
+        throw new AppError('method_not_found', `The user has no authentication method ${request.methodId}.`);
+      const type = methodTypeOf(method['@odata.type']);
+      if (!isRemovable(type)) {
+        throw new AppError('method_not_removable', `A ${type} method cannot be removed by this service.`);
+      }
+      await deleteMethod(context.graph, context.userPath, { id: method.id, type }, context.clientRequestId);
+      return {
+        status: 200,
+        body: {
+          user: { id: context.target.id, userPrincipalName: context.target.userPrincipalName },
+          removed: { id: method.id, type },
+        },
+        audit: { outcome: 'succeeded', summary: { methodId: method.id, type } },
+      };
+    },
+    listAuthenticationMethods,
+  );
 }

@@ -1,12 +1,12 @@
 import type { z } from 'zod';
 
 import { createPhoneMethod, enableSmsSignIn } from '../graph/phone';
-import { listAuthenticationMethods } from '../graph/users';
+import { type GraphAuthenticationMethod, listAuthenticationMethods } from '../graph/users';
 import { AppError } from '../http/problem';
 import { maskPhoneNumber } from '../lookup/mask';
 import type { AddPhoneSchema } from './action-schemas';
 import { toGraphPhoneNumber } from './phone-number';
-import type { ActionDeps, ActionRequest, ActionResponse } from './run-action';
+import type { ActionContext, ActionDeps, ActionRequest, ActionResponse } from './run-action';
 import { runAction } from './run-action';
 
 export type AddPhoneInput = z.output<typeof AddPhoneSchema>;
@@ -32,54 +32,58 @@ export async function addBackupPhone(
   request: ActionRequest & { input: AddPhoneInput },
 ): Promise<ActionResponse> {
   const phoneNumber = graphPhoneNumberOrThrow(request.input.phoneNumber);
-  return await runAction(deps, request, async (context) => {
-    const methods = await listAuthenticationMethods(
-      context.graph,
-      { kind: 'id', id: context.target.id },
-      context.clientRequestId,
-    );
-    const existing = methods.find(
-      (method) =>
-        method['@odata.type'] === '#microsoft.graph.phoneAuthenticationMethod' &&
-        method.phoneType === request.input.phoneType,
-    );
-    if (existing) {
-      throw new AppError(
-        'method_exists',
-        `The user already has a ${request.input.phoneType} phone; delete it first to replace it.`,
+  return await runAction<GraphAuthenticationMethod[]>(
+    deps,
+    request,
+    async (context, methods) => {
+      const existing = methods.find(
+        (method) =>
+          method['@odata.type'] === '#microsoft.graph.phoneAuthenticationMethod' &&
+          method.phoneType === request.input.phoneType,
       );
-    }
-    const phone = await createPhoneMethod(
-      context.graph,
-      context.userPath,
-      { phoneNumber, phoneType: request.input.phoneType },
-      context.clientRequestId,
-    );
-    let smsSignIn: { requested: boolean; enabled: boolean; state: string; code?: string } = {
-      requested: request.input.smsSignIn,
-      enabled: phone.smsSignInState === 'ready',
-      state: phone.smsSignInState,
-    };
-    if (request.input.smsSignIn && phone.smsSignInState !== 'ready') {
-      smsSignIn = await enableSms(context, phone.id, smsSignIn);
-    }
-    return {
-      status: 201,
-      body: {
-        user: { id: context.target.id, userPrincipalName: context.target.userPrincipalName },
-        method: { id: phone.id, phoneType: phone.phoneType, phoneNumber: maskPhoneNumber(phone.phoneNumber) },
-        smsSignIn,
-      },
-      audit: {
-        outcome: smsSignIn.requested && !smsSignIn.enabled ? 'partial' : 'succeeded',
-        summary: { methodId: phone.id, phoneType: phone.phoneType, smsSignIn },
-      },
-    };
-  });
+      if (existing) {
+        throw new AppError(
+          'method_exists',
+          `The user already has a ${request.input.phoneType} phone; delete it first to replace it.`,
+        );
+      }
+      const phone = await createPhoneMethod(
+        context.graph,
+        context.userPath,
+        { phoneNumber, phoneType: request.input.phoneType },
+        context.clientRequestId,
+      );
+      let smsSignIn: { requested: boolean; enabled: boolean; state: string; code?: string } = {
+        requested: request.input.smsSignIn,
+        enabled: phone.smsSignInState === 'ready',
+        state: phone.smsSignInState,
+      };
+      if (request.input.smsSignIn && phone.smsSignInState !== 'ready') {
+        smsSignIn = await enableSms(context, phone.id, smsSignIn);
+      }
+      return {
+        status: 201,
+        body: {
+          user: { id: context.target.id, userPrincipalName: context.target.userPrincipalName },
+          method: {
+            id: phone.id,
+            phoneType: phone.phoneType,
+            phoneNumber: maskPhoneNumber(phone.phoneNumber),
+          },
+          smsSignIn,
+        },
+        audit: {
+          outcome: smsSignIn.requested && !smsSignIn.enabled ? 'partial' : 'succeeded',
+          summary: { methodId: phone.id, phoneType: phone.phoneType, smsSignIn },
+        },
+      };
+    },
+    listAuthenticationMethods,
+  );
 }
 
 async function enableSms(
-  context: Parameters<Parameters<typeof runAction>[2]>[0],
+  context: ActionContext,
   methodId: string,
   current: { requested: boolean; enabled: boolean; state: string },
 ): Promise<{ requested: boolean; enabled: boolean; state: string; code?: string }> {

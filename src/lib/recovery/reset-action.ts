@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 
-import { listAuthenticationMethods } from '../graph/users';
+import { type GraphAuthenticationMethod, listAuthenticationMethods } from '../graph/users';
 import type { ResetMfaSchema } from './action-schemas';
 import { resetMfa } from './reset-mfa';
 import type { ActionRequest, ActionResponse } from './run-action';
@@ -13,45 +13,50 @@ export async function resetUserMfa(
   deps: ActionDeps,
   request: ActionRequest & { input: ResetMfaInput },
 ): Promise<ActionResponse> {
-  return await runAction(deps, request, async (context) => {
-    const byId = { kind: 'id', id: context.target.id } as const;
-    const listMethods = () => listAuthenticationMethods(context.graph, byId, context.clientRequestId);
-    const report = await resetMfa(
-      {
-        userPath: context.userPath,
-        methods: await listMethods(),
-        ...(request.input.methodTypes ? { methodTypes: new Set(request.input.methodTypes) } : {}),
-        revokeSessions: request.input.revokeSessions,
-        dryRun: request.input.dryRun,
-      },
-      {
-        graph: context.graph,
-        clientRequestId: context.clientRequestId,
-        deadline: context.deadline,
-        listMethods,
-      },
-    );
-    const body = {
-      user: { id: context.target.id, userPrincipalName: context.target.userPrincipalName },
-      ...report,
-    };
-    return {
-      status: 200,
-      body,
-      audit: {
-        outcome: report.outcome === 'partial' ? 'partial' : 'succeeded',
-        graphRequestIds: report.graphRequestIds,
-        summary: {
-          outcome: report.outcome,
-          removed: report.removed.length,
-          failed: report.failed.map(
-            (failure) => `${failure.type}:${failure.status}:${failure.graphCode ?? ''}`,
-          ),
-          remaining: report.remaining.length,
-          sessionsRevoked: report.sessionsRevoked,
+  return await runAction<GraphAuthenticationMethod[]>(
+    deps,
+    request,
+    async (context, methods) => {
+      const byId = { kind: 'id', id: context.target.id } as const;
+      const listMethods = () => listAuthenticationMethods(context.graph, byId, context.clientRequestId);
+      const report = await resetMfa(
+        {
+          userPath: context.userPath,
+          methods,
+          ...(request.input.methodTypes ? { methodTypes: new Set(request.input.methodTypes) } : {}),
+          revokeSessions: request.input.revokeSessions,
           dryRun: request.input.dryRun,
         },
-      },
-    };
-  });
+        {
+          graph: context.graph,
+          clientRequestId: context.clientRequestId,
+          deadline: context.deadline,
+          listMethods,
+        },
+      );
+      const body = {
+        user: { id: context.target.id, userPrincipalName: context.target.userPrincipalName },
+        ...report,
+      };
+      return {
+        status: 200,
+        body,
+        audit: {
+          outcome: report.outcome === 'partial' ? 'partial' : 'succeeded',
+          graphRequestIds: report.graphRequestIds,
+          summary: {
+            outcome: report.outcome,
+            removed: report.removed.length,
+            failed: report.failed.map(
+              (failure) => `${failure.type}:${failure.status}:${failure.graphCode ?? ''}`,
+            ),
+            remaining: report.remaining.length,
+            sessionsRevoked: report.sessionsRevoked,
+            dryRun: request.input.dryRun,
+          },
+        },
+      };
+    },
+    listAuthenticationMethods,
+  );
 }

@@ -53,6 +53,23 @@ export interface ActionOutcome {
   replayBody?: unknown;
 }
 
+/** A read started together with the guard, by the user as the caller named them. */
+export type Prefetch<T> = (graph: Client, user: UserReference, clientRequestId: string) => Promise<T>;
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** Holds a rejection until it is needed, so a refused action leaves no unhandled promise. */
+const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
+  promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+
+function unwrap<T>(settled: Settled<T>): T {
+  if (settled.ok) return settled.value;
+  throw settled.error;
+}
+
 export interface ActionResponse {
   status: number;
   body: unknown;
@@ -64,10 +81,11 @@ export interface ActionResponse {
  * an audit row written before the tenant changes and completed after, and one event. Only a fully
  * successful result is kept for replay; anything else is released so a retry runs (and finishes) it.
  */
-export async function runAction(
+export async function runAction<Prefetched = undefined>(
   deps: ActionDeps,
   request: ActionRequest,
-  perform: (context: ActionContext) => Promise<ActionOutcome>,
+  perform: (context: ActionContext, prefetched: Prefetched) => Promise<ActionOutcome>,
+  prefetch?: Prefetch<Prefetched>,
 ): Promise<ActionResponse> {
   const begun = await deps.idempotency.begin(
     request.idempotency.scope,
@@ -91,7 +109,7 @@ export async function runAction(
   }
   const record = begun.record;
   try {
-    const outcome = await guardedAction(deps, request, perform);
+    const outcome = await guardedAction(deps, request, perform, prefetch);
     if (outcome.audit.outcome === 'succeeded') {
       await deps.idempotency.complete(record, {
         status: outcome.status,
@@ -116,10 +134,11 @@ async function release(deps: ActionDeps, record: IdempotencyRecord): Promise<voi
   });
 }
 
-async function guardedAction(
+async function guardedAction<Prefetched>(
   deps: ActionDeps,
   request: ActionRequest,
-  perform: (context: ActionContext) => Promise<ActionOutcome>,
+  perform: (context: ActionContext, prefetched: Prefetched) => Promise<ActionOutcome>,
+  prefetch: Prefetch<Prefetched> | undefined,
 ): Promise<ActionOutcome> {
   const started = Date.now();
   const clientRequestId = graphClientRequestId(request.correlationId);
@@ -144,6 +163,9 @@ async function guardedAction(
     );
   }
 
+  // A read the action needs anyway runs beside the guard's look-ups, saving a round trip; its
+  // answer is used only once the guard has allowed the target.
+  const prefetched = prefetch ? settle(prefetch(deps.graph, request.user, clientRequestId)) : undefined;
   let verdict;
   try {
     verdict = await deps.checkTarget(request.user, clientRequestId);
@@ -193,7 +215,7 @@ async function guardedAction(
   };
   let outcome: ActionOutcome;
   try {
-    outcome = await perform(context);
+    outcome = await perform(context, (await prefetched?.then(unwrap)) as Prefetched);
   } catch (error) {
     const appError =
       error instanceof AppError

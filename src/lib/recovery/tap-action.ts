@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 
-import { createTap } from '../graph/tap';
+import { createTap, type TapPolicy } from '../graph/tap';
 import type { IssueTapSchema } from './action-schemas';
 import type { ActionDeps, ActionRequest, ActionResponse } from './run-action';
 import { runAction } from './run-action';
@@ -17,38 +17,42 @@ export async function issueTap(
   deps: ActionDeps & { tapPolicy: TapPolicyReader },
   request: ActionRequest & { input: IssueTapInput },
 ): Promise<ActionResponse> {
-  return await runAction(deps, request, async (context) => {
-    const policy = await deps.tapPolicy(context.graph, context.clientRequestId);
-    const resolved = resolveTapRequest(policy, request.input);
-    const warning = tapTargetWarning(policy, context.target.id, context.target.groupIds);
-    const tap = await createTap(context.graph, context.userPath, resolved, context.clientRequestId);
-    const start = new Date(tap.startDateTime ?? tap.createdDateTime);
-    const metadata = {
-      user: { id: context.target.id, userPrincipalName: context.target.userPrincipalName },
-      methodId: tap.id,
-      startDateTime: start.toISOString(),
-      lifetimeInMinutes: tap.lifetimeInMinutes,
-      expiresDateTime: new Date(start.getTime() + tap.lifetimeInMinutes * 60_000).toISOString(),
-      isUsableOnce: tap.isUsableOnce,
-      isUsable: tap.isUsable ?? null,
-      methodUsabilityReason: tap.methodUsabilityReason ?? null,
-      warnings: warning ? [warning] : [],
-    };
-    return {
-      status: 201,
-      body: { temporaryAccessPass: tap.temporaryAccessPass, ...metadata },
-      headers: { 'cache-control': 'no-store' },
-      replayBody: { temporaryAccessPass: null, passDisclosed: true, ...metadata },
-      audit: {
-        outcome: 'succeeded',
-        summary: {
-          methodId: tap.id,
-          lifetimeInMinutes: tap.lifetimeInMinutes,
-          isUsableOnce: tap.isUsableOnce,
-          startDateTime: metadata.startDateTime,
-          targetWarning: Boolean(warning),
+  return await runAction<TapPolicy>(
+    deps,
+    request,
+    async (context, policy) => {
+      const resolved = resolveTapRequest(policy, request.input);
+      const warning = tapTargetWarning(policy, context.target.id, context.target.groupIds);
+      const tap = await createTap(context.graph, context.userPath, resolved, context.clientRequestId);
+      const start = new Date(tap.startDateTime ?? tap.createdDateTime);
+      const metadata = {
+        user: { id: context.target.id, userPrincipalName: context.target.userPrincipalName },
+        methodId: tap.id,
+        startDateTime: start.toISOString(),
+        lifetimeInMinutes: tap.lifetimeInMinutes,
+        expiresDateTime: new Date(start.getTime() + tap.lifetimeInMinutes * 60_000).toISOString(),
+        isUsableOnce: tap.isUsableOnce,
+        isUsable: tap.isUsable ?? null,
+        methodUsabilityReason: tap.methodUsabilityReason ?? null,
+        warnings: warning ? [warning] : [],
+      };
+      return {
+        status: 201,
+        body: { temporaryAccessPass: tap.temporaryAccessPass, ...metadata },
+        headers: { 'cache-control': 'no-store' },
+        replayBody: { temporaryAccessPass: null, passDisclosed: true, ...metadata },
+        audit: {
+          outcome: 'succeeded',
+          summary: {
+            methodId: tap.id,
+            lifetimeInMinutes: tap.lifetimeInMinutes,
+            isUsableOnce: tap.isUsableOnce,
+            startDateTime: metadata.startDateTime,
+            targetWarning: Boolean(warning),
+          },
         },
-      },
-    };
-  });
+      };
+    },
+    (graph, _user, clientRequestId) => deps.tapPolicy(graph, clientRequestId),
+  );
 }

@@ -217,4 +217,50 @@ describe('runAction', () => {
       (await refusal(runAction(fakes({ begin: { kind: 'mismatch' } }).deps, request(), succeeded))).code,
     ).toBe('idempotency_key_reused');
   });
+
+  it('starts the prefetch beside the guard and hands its answer to the action', async () => {
+    const { deps } = fakes();
+    const order: string[] = [];
+    deps.checkTarget = () => {
+      order.push('guard');
+      return Promise.resolve({ allowed: true, target: TARGET, graphRequestIds: [] });
+    };
+    const prefetch = vi.fn(() => {
+      order.push('prefetch');
+      return Promise.resolve(['m1']);
+    });
+    const seen: string[][] = [];
+    await runAction(
+      deps,
+      request(),
+      (_context, methods: string[]) => {
+        seen.push(methods);
+        return succeeded();
+      },
+      prefetch,
+    );
+    expect(order).toEqual(['prefetch', 'guard']);
+    expect(seen).toEqual([['m1']]);
+  });
+
+  it('drops a failed prefetch when the guard refuses, and reports it when the action needs it', async () => {
+    const refused = fakes({
+      verdict: {
+        allowed: false,
+        code: 'protected_account',
+        reasons: [],
+        target: TARGET,
+        graphRequestIds: [],
+      },
+    });
+    const failing = () => Promise.reject(new AppError('graph_unavailable', 'down'));
+    expect((await refusal(runAction(refused.deps, request(), succeeded, failing))).code).toBe(
+      'protected_account',
+    );
+    const allowed = fakes();
+    expect((await refusal(runAction(allowed.deps, request(), succeeded, failing))).code).toBe(
+      'graph_unavailable',
+    );
+    expect(allowed.completed[0]).toMatchObject({ outcome: 'failed', code: 'graph_unavailable' });
+  });
 });
