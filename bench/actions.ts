@@ -48,24 +48,22 @@ export async function measureActions(stack: Stack, runs: number): Promise<Action
   const template = base.users.find((user) => user.userPrincipalName === base.demo.everyMethodUser);
   if (!template) throw new Error('the demo tenant has no everyMethodUser');
   const counts = [1, 5, 12];
-  const seed = {
-    ...base,
-    users: [...base.users, ...counts.map((count) => benchUser(template, count))],
-  } as TenantSeed;
-  const [, domain] = template.userPrincipalName.split('@');
+  const benchUsers = counts.map((count) => benchUser(template, count));
+  const seed = { ...base, users: [...base.users, ...benchUsers] } as TenantSeed;
   const body = { ticket: 'BENCH-1', verification: { method: 'video_call', reference: 'bench' } };
+  const idOf = (count: number) => benchUsers[counts.indexOf(count)]!.id;
+  const upnOf = (count: number) => benchUsers[counts.indexOf(count)]!.userPrincipalName;
+  const phone = { ...body, phoneNumber: '+14255550199', phoneType: 'office' };
   const scenarios = [
     ...counts.map((count) => ({
-      action: `reset, ${count} method${count === 1 ? '' : 's'}`,
-      path: `/users/bench-${count}@${domain}/mfa/reset`,
+      action: `reset, ${count} method${count === 1 ? '' : 's'}, by id`,
+      path: `/users/${idOf(count)}/mfa/reset`,
       body,
     })),
-    { action: 'TAP', path: `/users/bench-5@${domain}/tap`, body },
-    {
-      action: 'add phone',
-      path: `/users/bench-1@${domain}/methods/phone`,
-      body: { ...body, phoneNumber: '+14255550199', phoneType: 'office' },
-    },
+    { action: 'reset, 12 methods, by UPN', path: `/users/${upnOf(12)}/mfa/reset`, body },
+    { action: 'TAP, by id', path: `/users/${idOf(5)}/tap`, body },
+    { action: 'TAP, by UPN', path: `/users/${upnOf(5)}/tap`, body },
+    { action: 'add phone, by id', path: `/users/${idOf(1)}/methods/phone`, body: phone },
   ];
   const figures: ActionFigures[] = [];
   for (const scenario of scenarios) {
