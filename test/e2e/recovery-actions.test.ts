@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { TableClient, TableServiceClient } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
@@ -8,13 +9,17 @@ import { type Stack, startStack } from '../../local/stack';
 import { demoSeedUser } from '../support/demo-tenant';
 
 let stack: Stack;
+/** Just over the TAP_POLICY_CACHE_SECONDS this stack runs with. */
+const TAP_POLICY_CACHE_MS = 1100;
 
 beforeAll(async () => {
-  stack = await startStack({ hostPort: 0, timers: false });
+  // A short TAP policy cache, so a test can change the policy without waiting a minute.
+  stack = await startStack({ hostPort: 0, timers: false, appSettings: { TAP_POLICY_CACHE_SECONDS: '1' } });
 });
 
 beforeEach(() => {
   stack.graph.reset();
+  stack.graph.clearFaults();
   stack.graph.clearRequests();
 });
 
@@ -184,6 +189,27 @@ describe('POST /api/users/{user}/tap', () => {
     await expectPassNowhere(first.body.temporaryAccessPass as string);
   });
 
+  it('refuses with tap_policy_disabled when the tenant has turned TAP off', async () => {
+    const user = demoSeedUser('ordinaryUser');
+    const tenant = stack.graph.state();
+    stack.graph.reset({
+      ...tenant,
+      policies: {
+        ...tenant.policies,
+        temporaryAccessPass: { ...tenant.policies.temporaryAccessPass, state: 'disabled' },
+      },
+    });
+    await sleep(TAP_POLICY_CACHE_MS);
+    stack.graph.clearRequests();
+    const answer = await call('POST', `${userPath(user.userPrincipalName)}/tap`, VERIFIED);
+    expect(answer.status).toBe(409);
+    expect(answer.body.code).toBe('tap_policy_disabled');
+    expect(graphWrites()).toHaveLength(0);
+    // Let the app's cached (disabled) policy expire before the next test.
+    stack.graph.reset();
+    await sleep(TAP_POLICY_CACHE_MS);
+  });
+
   it('refuses a lifetime outside the policy, stating the range', async () => {
     const user = demoSeedUser('ordinaryUser');
     const answer = await call('POST', `${userPath(user.userPrincipalName)}/tap`, {
@@ -251,6 +277,54 @@ describe('DELETE /api/users/{user}/methods/{methodId}', () => {
     );
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe('method_not_found');
+  });
+});
+
+describe('GET /api/audit', () => {
+  it('holds one entry per attempt: allowed, refused and failed', async () => {
+    const user = demoSeedUser('ordinaryUser');
+    const admin = demoSeedUser('globalAdministrator');
+    const allowed = await call('POST', `/users/${user.id}/sessions/revoke`, {
+      ...VERIFIED,
+      ticket: 'INC-ALLOWED',
+    });
+    expect(allowed.status).toBe(200);
+    const refused = await call('POST', `/users/${admin.id}/sessions/revoke`, {
+      ...VERIFIED,
+      ticket: 'INC-REFUSED',
+    });
+    expect(refused.status).toBe(403);
+    stack.graph.injectFault({
+      method: 'POST',
+      path: '/revokeSignInSessions$',
+      status: 500,
+      count: 10,
+      retryAfter: 0,
+    });
+    const failed = await call('POST', `/users/${user.id}/sessions/revoke`, {
+      ...VERIFIED,
+      ticket: 'INC-FAILED',
+    });
+    expect(failed.status).toBe(503);
+    const audit = await call('GET', `/audit?action=sessions.revoke&limit=10`);
+    const entries = audit.body.entries as {
+      ticket: string;
+      outcome: string;
+      correlationId: string;
+      code?: string;
+    }[];
+    const byTicket = (ticket: string) => entries.find((entry) => entry.ticket === ticket);
+    expect(byTicket('INC-ALLOWED')).toMatchObject({
+      outcome: 'succeeded',
+      correlationId: allowed.headers.get('x-correlation-id'),
+    });
+    expect(byTicket('INC-REFUSED')).toMatchObject({ outcome: 'refused', code: 'protected_account' });
+    expect(byTicket('INC-FAILED')).toMatchObject({ outcome: 'failed', code: 'graph_unavailable' });
+    expect(entries.map((entry) => entry.ticket).slice(0, 3)).toEqual([
+      'INC-FAILED',
+      'INC-REFUSED',
+      'INC-ALLOWED',
+    ]);
   });
 });
 

@@ -87,11 +87,14 @@ export async function runAction<Prefetched = undefined>(
   perform: (context: ActionContext, prefetched: Prefetched) => Promise<ActionOutcome>,
   prefetch?: Prefetch<Prefetched>,
 ): Promise<ActionResponse> {
-  const begun = await deps.idempotency.begin(
-    request.idempotency.scope,
-    request.idempotency.key,
-    request.idempotency.fingerprint,
-  );
+  // The key's record lives in the audit's Table Storage: if it can't be written, nothing changes.
+  const begun = await deps.idempotency
+    .begin(request.idempotency.scope, request.idempotency.key, request.idempotency.fingerprint)
+    .catch((error: unknown) => {
+      throw new AppError('audit_unavailable', 'The audit store (Table Storage) is unavailable.', {
+        cause: error,
+      });
+    });
   if (begun.kind === 'replay') {
     return {
       status: begun.status,
@@ -111,11 +114,18 @@ export async function runAction<Prefetched = undefined>(
   try {
     const outcome = await guardedAction(deps, request, perform, prefetch);
     if (outcome.audit.outcome === 'succeeded') {
-      await deps.idempotency.complete(record, {
-        status: outcome.status,
-        body: outcome.replayBody ?? outcome.body,
-        headers: outcome.headers ?? {},
-      });
+      // The action is done: a record that can't be completed only costs the replay, so log it.
+      await deps.idempotency
+        .complete(record, {
+          status: outcome.status,
+          body: outcome.replayBody ?? outcome.body,
+          headers: outcome.headers ?? {},
+        })
+        .catch((error: unknown) =>
+          deps.log.warn(
+            `could not complete Idempotency-Key record: ${error instanceof Error ? error.name : 'unknown'}`,
+          ),
+        );
     } else {
       await release(deps, record);
     }

@@ -263,4 +263,12 @@ describe('runAction', () => {
     );
     expect(allowed.completed[0]).toMatchObject({ outcome: 'failed', code: 'graph_unavailable' });
   });
+
+  it('refuses with audit_unavailable when the Idempotency-Key cannot be recorded, without acting', async () => {
+    const { deps } = fakes();
+    deps.idempotency.begin = () => Promise.reject(new Error('ECONNREFUSED'));
+    const perform = vi.fn(succeeded);
+    expect((await refusal(runAction(deps, request(), perform))).code).toBe('audit_unavailable');
+    expect(perform).not.toHaveBeenCalled();
+  });
 });

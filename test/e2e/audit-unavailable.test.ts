@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type Stack, startStack } from '../../local/stack';
+import { demoSeedUser } from '../support/demo-tenant';
+
+let stack: Stack;
+
+/** A loopback port nothing listens on: the app's storage is "down" from the start. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+beforeAll(async () => {
+  const port = await closedPort();
+  stack = await startStack({
+    hostPort: 0,
+    timers: false,
+    appSettings: {
+      STORAGE_CONNECTION_STRING: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${Buffer.from('x').toString('base64')};TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`,
+    },
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('an action while the audit store is down', () => {
+  it('is refused with 503 audit_unavailable and changes nothing in the tenant', async () => {
+    const user = demoSeedUser('ordinaryUser');
+    stack.graph.clearRequests();
+    const response = await fetch(`${stack.baseUrl}/users/${user.id}/mfa/reset`, {
+      method: 'POST',
+      headers: {
+        'x-functions-key': stack.functionKey,
+        'content-type': 'application/json',
+        'idempotency-key': randomUUID(),
+      },
+      body: JSON.stringify({ ticket: 'INC1', verification: { method: 'video_call', reference: 'r' } }),
+    });
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { code: string }).code).toBe('audit_unavailable');
+    expect(
+      stack.graph
+        .requests()
+        .filter((request) => request.method !== 'GET' && !request.path.endsWith('$batch')),
+    ).toHaveLength(0);
+    expect(
+      stack.graph.state().users.find((candidate) => candidate.id === user.id)?.authenticationMethods,
+    ).toHaveLength(user.authenticationMethods.length);
+  });
+});
