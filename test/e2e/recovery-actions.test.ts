@@ -189,6 +189,23 @@ describe('POST /api/users/{user}/tap', () => {
     await expectPassNowhere(first.body.temporaryAccessPass as string);
   });
 
+  it('creates exactly one pass for ten concurrent requests with one key', async () => {
+    const user = demoSeedUser('ordinaryUser');
+    const key = randomUUID();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        call('POST', `${userPath(user.userPrincipalName)}/tap`, VERIFIED, { 'idempotency-key': key }),
+      ),
+    );
+    const creates = stack.graph
+      .requests()
+      .filter((request) => request.method === 'POST' && request.path.endsWith('/temporaryAccessPassMethods'));
+    expect(creates).toHaveLength(1);
+    const passes = answers.filter((answer) => typeof answer.body.temporaryAccessPass === 'string');
+    expect(passes).toHaveLength(1);
+    for (const answer of answers) expect([201, 409]).toContain(answer.status);
+  });
+
   it('refuses with tap_policy_disabled when the tenant has turned TAP off', async () => {
     const user = demoSeedUser('ordinaryUser');
     const tenant = stack.graph.state();
