@@ -1,25 +1,14 @@
 import { app } from '@azure/functions';
 
-import { jsonResponse, withProblemJson } from '../lib/http/handler';
-import { readActionRequest } from '../lib/recovery/action-request';
+import { actionHandler } from '../lib/recovery/action-handler';
 import { IssueTapSchema } from '../lib/recovery/action-schemas';
 import { issueTap } from '../lib/recovery/tap-action';
 import { type ActionServices, getActionServices } from '../lib/services';
 
 const ROUTE = 'users/{user}/tap';
 
-export function makeIssueTapHandler(services: ActionServices) {
-  return withProblemJson(async (request, context, correlationId) => {
-    const action = await readActionRequest(request, {
-      action: 'tap.issue',
-      route: ROUTE,
-      schema: IssueTapSchema,
-      correlationId,
-    });
-    const result = await issueTap(services(context), action);
-    return jsonResponse(result.status, result.body, result.headers);
-  });
-}
+export const makeIssueTapHandler = (services: ActionServices) =>
+  actionHandler(services, { action: 'tap.issue', route: ROUTE, schema: IssueTapSchema, run: issueTap });
 
 app.http('issueTap', {
   methods: ['POST'],

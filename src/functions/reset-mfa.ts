@@ -1,25 +1,14 @@
 import { app } from '@azure/functions';
 
-import { jsonResponse, withProblemJson } from '../lib/http/handler';
-import { readActionRequest } from '../lib/recovery/action-request';
+import { actionHandler } from '../lib/recovery/action-handler';
 import { ResetMfaSchema } from '../lib/recovery/action-schemas';
 import { resetUserMfa } from '../lib/recovery/reset-action';
 import { type ActionServices, getActionServices } from '../lib/services';
 
 const ROUTE = 'users/{user}/mfa/reset';
 
-export function makeResetMfaHandler(services: ActionServices) {
-  return withProblemJson(async (request, context, correlationId) => {
-    const action = await readActionRequest(request, {
-      action: 'mfa.reset',
-      route: ROUTE,
-      schema: ResetMfaSchema,
-      correlationId,
-    });
-    const result = await resetUserMfa(services(context), action);
-    return jsonResponse(result.status, result.body, result.headers);
-  });
-}
+export const makeResetMfaHandler = (services: ActionServices) =>
+  actionHandler(services, { action: 'mfa.reset', route: ROUTE, schema: ResetMfaSchema, run: resetUserMfa });
 
 app.http('resetMfa', {
   methods: ['POST'],

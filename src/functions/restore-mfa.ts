@@ -1,25 +1,19 @@
 import { app } from '@azure/functions';
 
-import { jsonResponse, withProblemJson } from '../lib/http/handler';
-import { readActionRequest } from '../lib/recovery/action-request';
+import { actionHandler } from '../lib/recovery/action-handler';
 import { ActionBaseSchema } from '../lib/recovery/action-schemas';
 import { restoreUserMfaNow } from '../lib/recovery/restore-action';
 import { type ActionServices, getActionServices } from '../lib/services';
 
 const ROUTE = 'users/{user}/mfa/suspend';
 
-export function makeRestoreMfaHandler(services: ActionServices) {
-  return withProblemJson(async (request, context, correlationId) => {
-    const action = await readActionRequest(request, {
-      action: 'mfa.restore',
-      route: ROUTE,
-      schema: ActionBaseSchema,
-      correlationId,
-    });
-    const result = await restoreUserMfaNow(services(context), action);
-    return jsonResponse(result.status, result.body, result.headers);
+export const makeRestoreMfaHandler = (services: ActionServices) =>
+  actionHandler(services, {
+    action: 'mfa.restore',
+    route: ROUTE,
+    schema: ActionBaseSchema,
+    run: restoreUserMfaNow,
   });
-}
 
 app.http('restoreMfa', {
   methods: ['DELETE'],

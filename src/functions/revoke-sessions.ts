@@ -1,25 +1,19 @@
 import { app } from '@azure/functions';
 
-import { jsonResponse, withProblemJson } from '../lib/http/handler';
-import { readActionRequest } from '../lib/recovery/action-request';
+import { actionHandler } from '../lib/recovery/action-handler';
 import { ActionBaseSchema } from '../lib/recovery/action-schemas';
 import { revokeUserSessions } from '../lib/recovery/revoke-action';
 import { type ActionServices, getActionServices } from '../lib/services';
 
 const ROUTE = 'users/{user}/sessions/revoke';
 
-export function makeRevokeSessionsHandler(services: ActionServices) {
-  return withProblemJson(async (request, context, correlationId) => {
-    const action = await readActionRequest(request, {
-      action: 'sessions.revoke',
-      route: ROUTE,
-      schema: ActionBaseSchema,
-      correlationId,
-    });
-    const result = await revokeUserSessions(services(context), action);
-    return jsonResponse(result.status, result.body, result.headers);
+export const makeRevokeSessionsHandler = (services: ActionServices) =>
+  actionHandler(services, {
+    action: 'sessions.revoke',
+    route: ROUTE,
+    schema: ActionBaseSchema,
+    run: revokeUserSessions,
   });
-}
 
 app.http('revokeSessions', {
   methods: ['POST'],

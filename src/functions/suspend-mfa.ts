@@ -1,25 +1,19 @@
 import { app } from '@azure/functions';
 
-import { jsonResponse, withProblemJson } from '../lib/http/handler';
-import { readActionRequest } from '../lib/recovery/action-request';
+import { actionHandler } from '../lib/recovery/action-handler';
 import { SuspendMfaSchema } from '../lib/recovery/action-schemas';
 import { suspendUserMfa } from '../lib/recovery/suspend-action';
 import { type ActionServices, getActionServices } from '../lib/services';
 
 const ROUTE = 'users/{user}/mfa/suspend';
 
-export function makeSuspendMfaHandler(services: ActionServices) {
-  return withProblemJson(async (request, context, correlationId) => {
-    const action = await readActionRequest(request, {
-      action: 'mfa.suspend',
-      route: ROUTE,
-      schema: SuspendMfaSchema,
-      correlationId,
-    });
-    const result = await suspendUserMfa(services(context), action);
-    return jsonResponse(result.status, result.body, result.headers);
+export const makeSuspendMfaHandler = (services: ActionServices) =>
+  actionHandler(services, {
+    action: 'mfa.suspend',
+    route: ROUTE,
+    schema: SuspendMfaSchema,
+    run: suspendUserMfa,
   });
-}
 
 app.http('suspendMfa', {
   methods: ['POST'],

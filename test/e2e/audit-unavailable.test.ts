@@ -1,21 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Stack, startStack } from '../../local/stack';
+import { closedPort } from '../support/closed-port';
 import { demoSeedUser } from '../support/demo-tenant';
 
 let stack: Stack;
-
-/** A loopback port nothing listens on: the app's storage is "down" from the start. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   const port = await closedPort();

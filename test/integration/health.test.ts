@@ -1,19 +1,9 @@
-import { createServer } from 'node:net';
-
 import { TableServiceClient } from '@azure/data-tables';
 import { ManagedIdentityCredential } from '@azure/identity';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { checkHealth } from '../../src/lib/health/check-health';
-
-/** A loopback port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { closedPort } from '../support/closed-port';
 
 afterEach(() => vi.unstubAllEnvs());
 
