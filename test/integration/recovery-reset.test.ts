@@ -60,6 +60,11 @@ describe('resetMfa against the simulator', () => {
     fixture.simulator.clearRequests();
     const report = await reset(diego.id, { revokeSessions: true });
     expect(report.sessionsRevoked).toBe(true);
+    // Every batch's request-id goes to the audit entry.
+    const batches = topLevelRequests().filter((request) => request.path.endsWith('$batch'));
+    expect(report.graphRequestIds).toEqual(
+      expect.arrayContaining(batches.map((request) => request.requestId)),
+    );
     for (const failure of report.failed) expect(failure.status).toBeGreaterThanOrEqual(400);
     expect(report.outcome).toBe(report.remaining.length === 0 ? 'complete' : 'partial');
     // Batches of both versions in parallel, one retry round for the default method, one confirming list.

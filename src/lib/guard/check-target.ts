@@ -4,18 +4,23 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 
 import type { Config } from '../config';
-import { type BatchStep, type BatchStepResult, MAX_BATCH_STEPS, stepError } from '../graph/batch';
+import {
+  type BatchStep,
+  type BatchStepResult,
+  GraphRoundTripError,
+  MAX_BATCH_STEPS,
+  postBatch,
+  type RoundTrip,
+  stepError,
+} from '../graph/batch';
 import { toAppError } from '../graph/errors';
 import {
   DirectoryObjectSchema,
   getPage,
-  GraphRoundTripError,
   GroupEligibilityRowSchema,
   PageSchema,
-  postBatch,
   ROLE_LOOKUP_URLS,
   RoleRowSchema,
-  type RoundTrip,
 } from '../graph/role-lookups';
 import { userPath } from '../graph/user-path';
 import { AppError } from '../http/problem';

@@ -42,6 +42,7 @@ export interface ResetReport {
   planned: MethodRef[];
   /** null when not requested (or dry run). */
   sessionsRevoked: boolean | null;
+  /** Graph's request-ids of every batch sent and of each refused step, for the audit entry. */
   graphRequestIds: string[];
 }
 
@@ -83,7 +84,12 @@ export async function resetMfa(input: ResetInput, context: ResetContext): Promis
     round <= MAX_RETRY_ROUNDS && (pending.length > 0 || extraSteps.length > 0);
     round += 1
   ) {
-    const { removedIds, refused, revokeResult } = await deleteRound(pending, extraSteps, context);
+    const { removedIds, refused, revokeResult } = await deleteRound(
+      pending,
+      extraSteps,
+      context,
+      report.graphRequestIds,
+    );
     if (revokeResult) report.sessionsRevoked = revokeResult.status >= 200 && revokeResult.status < 300;
     extraSteps = [];
     for (const failure of refused) failures.set(failure.id, failure);
@@ -105,8 +111,8 @@ export async function resetMfa(input: ResetInput, context: ResetContext): Promis
   report.removed = report.removed.filter(
     (removed) => inScope.has(removed.id) && !report.remaining.some((left) => left.id === removed.id),
   );
-  report.graphRequestIds = report.failed.flatMap((failure) =>
-    failure.graphRequestId ? [failure.graphRequestId] : [],
+  report.graphRequestIds.push(
+    ...report.failed.flatMap((failure) => (failure.graphRequestId ? [failure.graphRequestId] : [])),
   );
   report.outcome = report.remaining.length === 0 ? 'complete' : 'partial';
 
@@ -127,6 +133,7 @@ async function deleteRound(
   deletes: readonly PlannedDelete[],
   extraSteps: readonly BatchStep[],
   context: ResetContext,
+  requestIds: string[],
 ): Promise<{ removedIds: Set<string>; refused: FailedDelete[]; revokeResult?: BatchStepResult }> {
   const batches = toDeleteBatches(deletes, extraSteps);
   const answers = await Promise.all(
@@ -135,6 +142,7 @@ async function deleteRound(
         version: batch.version,
         clientRequestId: context.clientRequestId,
         deadline: context.deadline,
+        requestIds,
       }),
     ),
   );

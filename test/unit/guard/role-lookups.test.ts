@@ -1,12 +1,8 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
 
-import {
-  getPage,
-  GraphRoundTripError,
-  postBatch,
-  ROLE_LOOKUP_URLS,
-} from '../../../src/lib/graph/role-lookups';
+import { GraphRoundTripError, postBatch } from '../../../src/lib/graph/batch';
+import { getPage, ROLE_LOOKUP_URLS } from '../../../src/lib/graph/role-lookups';
 
 const ID = '66B022FA-5F4B-45FF-86F2-1AE4037C6F3D';
 
