@@ -1,9 +1,10 @@
 import { type FaultInjector, parseFaultSpec } from './faults';
 import type { GraphRequest, GraphResponse } from './messages';
 import type { RequestLog } from './request-log';
+import { addSignIns, generateSignIns } from './sign-in-generator';
 import { parseSeed, type Tenant } from './tenant';
 
-/** The simulator's own API under `/_sim/` (no auth): state, reset, faults, request log. */
+/** The simulator's own API under `/_sim/` (no auth): state, reset, faults, request log, sign-ins, throttling. */
 export const CONTROL_PREFIX = '/_sim/';
 
 export interface ControlDeps {
@@ -52,6 +53,16 @@ export function handleControlRequest(request: GraphRequest, deps: ControlDeps): 
       case 'DELETE requests':
         deps.log.clear();
         return noContent();
+      case 'POST signins':
+        return json(201, { value: addSignIns(deps.tenant, body.value) });
+      case 'POST signins/generate':
+        return json(201, generateSignIns(deps.tenant, body.value));
+      case 'GET throttling':
+        return json(200, { reports: deps.tenant.reportsThrottle.current() });
+      case 'POST throttling': {
+        const reports = (body.value as { reports?: unknown } | undefined)?.reports;
+        return json(200, { reports: deps.tenant.reportsThrottle.configure(reports ?? {}) });
+      }
       default:
         return problem(404, `No control operation ${action}.`);
     }

@@ -202,10 +202,15 @@ export function pageWindow(
  * to a different origin, as it would behind a proxy.
  */
 export function nextLink(request: GraphRequest, offset: number): string {
+  return nextLinkWithToken(request, Buffer.from(`o${offset}`).toString('base64url'));
+}
+
+/** As `nextLink`, with a route's own `$skiptoken` value. */
+export function nextLinkWithToken(request: GraphRequest, token: string): string {
   const port = /:(\d+)$/.exec(request.headers.host ?? '')?.[1];
   const origin = `https://localhost${port === undefined ? '' : `:${port}`}`;
   const query = new URLSearchParams(request.query);
-  query.set('$skiptoken', Buffer.from(`o${offset}`).toString('base64url'));
+  query.set('$skiptoken', token);
   // Keep `$` readable, as Graph's links do.
   return `${origin}${request.path}?${query.toString().replaceAll('%24', '$')}`;
 }

@@ -232,8 +232,15 @@ export const DirectoryRoleSeedSchema = z.strictObject({
 
 export type DirectoryRoleSeed = z.infer<typeof DirectoryRoleSeedSchema>;
 
-/** Licences the tenant holds. PIM (eligible roles, PIM for Groups) needs Entra ID P2 or ID Governance. */
-export const LicencesSchema = z.strictObject({ p2: z.boolean() });
+/**
+ * Licences the tenant holds. PIM (eligible roles, PIM for Groups) needs Entra ID P2 or ID
+ * Governance; the sign-in logs API needs P1 or P2 (P2 includes P1, so `p2` alone is enough).
+ */
+export const LicencesSchema = z.strictObject({
+  /** Absent: held (the demo tenant has P2 anyway). */
+  p1: z.boolean().optional(),
+  p2: z.boolean(),
+});
 
 /** `/` (tenant-wide) or `/administrativeUnits/{id}`. */
 const DirectoryScopeId = z
@@ -316,8 +323,18 @@ export const SmsPolicySchema = z.strictObject({
   excludeTargets: z.array(MethodTarget.omit({ isRegistrationRequired: true })).default([]),
 });
 
-/** Sign-in events are shaped as Graph's `signIn`; only the fields every consumer needs are checked. */
-export const SignInSeedSchema = z.looseObject({ id: z.string(), createdDateTime: DateTime, userId: Guid });
+/**
+ * Sign-in events are shaped as Graph's `signIn`; only the fields every consumer needs are checked.
+ * `visibleAfter` (simulator only): the event stays hidden from the API until then, as late-arriving
+ * events do (its createdDateTime may be earlier).
+ */
+export const SignInSeedSchema = z.looseObject({
+  id: z.string().min(1),
+  createdDateTime: DateTime,
+  userId: Guid,
+  visibleAfter: DateTime.optional(),
+});
+export type SignInSeed = z.infer<typeof SignInSeedSchema>;
 
 const Upn = z.string().regex(/@/);
 
@@ -352,7 +369,7 @@ export const TenantSeedSchema = z
     users: z.array(UserSeedSchema),
     groups: z.array(GroupSeedSchema).default([]),
     directoryRoles: z.array(DirectoryRoleSeedSchema).default([]),
-    /** Without P2 the PIM endpoints answer 400 AadPremiumLicenseRequired. */
+    /** Without P2 the PIM endpoints answer 400 AadPremiumLicenseRequired; without P1 (or P2) the sign-in logs 403. */
     licences: LicencesSchema.default({ p2: true }),
     roleEligibilities: z.array(RoleEligibilitySeedSchema).default([]),
     roleAssignments: z.array(RoleAssignmentSeedSchema).default([]),

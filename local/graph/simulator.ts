@@ -3,10 +3,18 @@ import { FaultInjector, type FaultRule, type FaultSpec } from './faults';
 import { GRAPH_FILES } from './files';
 import { listenHttps } from './http-server';
 import { handleGraphRequest } from './pipeline';
+import type { ReportsThrottling, ReportsThrottlingInput } from './rate-limit';
 import { RequestLog, type RequestLogEntry } from './request-log';
 import { type RouteInfo, Router } from './router';
 import { GRAPH_ROUTES } from './routes';
-import type { TenantData, TenantSeed } from './seed-schema';
+import type { SignInSeed, TenantData, TenantSeed } from './seed-schema';
+import {
+  addSignIns,
+  type GeneratedSignIns,
+  generateSignIns,
+  type GenerateSignInsSpec,
+} from './sign-in-generator';
+import type { SignInInput } from './sign-in-store';
 import { loadSeedFile, parseSeed, Tenant } from './tenant';
 
 export const DEMO_SEED_PATH = GRAPH_FILES.demoSeed;
@@ -20,6 +28,11 @@ export interface GraphSimulatorOptions {
   tokenPublicKeyPem: string;
   /** Tokens must carry this `tid`; the seed's tenant id by default. */
   tenantId?: string;
+  /**
+   * The sign-in logs' limit (Graph: 5 requests per 10 s per app per tenant, the default);
+   * `{ enabled: false }` for benchmarks.
+   */
+  reportsThrottling?: ReportsThrottlingInput;
 }
 
 export interface GraphSimulator {
@@ -38,6 +51,13 @@ export interface GraphSimulator {
   clearFaults(): void;
   requests(): RequestLogEntry[];
   clearRequests(): void;
+  /** Adds sign-in events (Graph's signIn shape, missing fields defaulted, optional `visibleAfter`). */
+  addSignIns(events: readonly SignInInput[]): SignInSeed[];
+  /** N events across M users with a mix of codes; deterministic for a given spec. */
+  generateSignIns(spec: GenerateSignInsSpec): GeneratedSignIns;
+  /** Changes the sign-in logs' limit (and forgets requests counted so far). */
+  setReportsThrottling(settings: ReportsThrottlingInput): ReportsThrottling;
+  reportsThrottling(): ReportsThrottling;
   close(): Promise<void>;
 }
 
@@ -45,6 +65,7 @@ export interface GraphSimulator {
 export async function startGraphSimulator(options: GraphSimulatorOptions): Promise<GraphSimulator> {
   const initial = typeof options.seed === 'string' ? loadSeedFile(options.seed) : parseSeed(options.seed);
   const tenant = new Tenant(initial);
+  if (options.reportsThrottling !== undefined) tenant.reportsThrottle.configure(options.reportsThrottling);
   const faults = new FaultInjector();
   const log = new RequestLog();
   const router = new Router(GRAPH_ROUTES);
@@ -77,6 +98,10 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
     clearFaults: () => faults.clear(),
     requests: () => log.list(),
     clearRequests: () => log.clear(),
+    addSignIns: (events) => addSignIns(tenant, events),
+    generateSignIns: (spec) => generateSignIns(tenant, spec),
+    setReportsThrottling: (settings) => tenant.reportsThrottle.configure(settings),
+    reportsThrottling: () => tenant.reportsThrottle.current(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 
+import { RequestRateLimiter } from './rate-limit';
 import {
   type AuthenticationMethodSeed,
   type TenantData,
@@ -7,6 +8,7 @@ import {
   TenantSeedSchema,
   type UserSeed,
 } from './seed-schema';
+import { SignInStore } from './sign-in-store';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -33,9 +35,21 @@ export function loadSeedFile(path: string): TenantData {
 /** The simulated tenant's state: what Graph stores, mutable through the routes, resettable. */
 export class Tenant {
   private data: TenantData;
+  private signInStore: SignInStore;
+  /**
+   * The identity-and-access reports limit (sign-in logs), per app and tenant. Not tenant data:
+   * its settings outlive reset; reset forgets the requests counted so far.
+   */
+  readonly reportsThrottle = new RequestRateLimiter();
 
   constructor(private readonly initial: TenantData) {
     this.data = structuredClone(initial);
+    this.signInStore = new SignInStore(this.data.signIns);
+  }
+
+  /** The sign-in log, sorted newest first (its events are `view().signIns`, in insertion order). */
+  get signIns(): SignInStore {
+    return this.signInStore;
   }
 
   get id(): string {
@@ -45,6 +59,8 @@ export class Tenant {
   /** Back to the given seed, or to the seed the simulator started with. */
   reset(seed?: TenantData): void {
     this.data = structuredClone(seed ?? this.initial);
+    this.signInStore = new SignInStore(this.data.signIns);
+    this.reportsThrottle.forget();
   }
 
   /** A deep copy of the whole state, in seed format. */

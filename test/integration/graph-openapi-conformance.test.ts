@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import type { FaultSpec, GraphVersion, RequestLogEntry } from '../../local/graph';
+import type { FaultSpec, GraphSimulator, GraphVersion, RequestLogEntry } from '../../local/graph';
 import { demoSeed, demoSeedUser } from '../support/demo-tenant';
 import { useGraphSimulator } from '../support/graph-fixture';
 import { graphOpenApiValidator, type OpenApiValidator } from '../support/openapi';
@@ -34,6 +34,10 @@ interface ConformanceCase {
   versions?: readonly GraphVersion[];
   /** Graph passes another service's error body through here [obs]: only the status is checked. */
   rawErrorBody?: true;
+  /** Prepares the tenant after the reset (e.g. adds sign-in events). */
+  setup?: (simulator: GraphSimulator) => void;
+  /** Checks the page the first response's `@odata.nextLink` leads to instead. */
+  followNextLink?: true;
 }
 
 interface BatchStep {
@@ -537,6 +541,79 @@ const ROLE_CASES: readonly ConformanceCase[] = [
   },
 ];
 
+// The sign-in log (lockout detection): events made relative to now, as the log keeps 30 days.
+const someSignIns = (simulator: GraphSimulator) => {
+  simulator.generateSignIns({ count: 12, users: [ordinary.id, guest.id], seed: 5 });
+  simulator.addSignIns([
+    {
+      id: 'conformance-signin',
+      userId: ordinary.id,
+      status: { errorCode: 500121, additionalDetails: 'MFA denied; user declined the authentication' },
+      authenticationDetails: [
+        {
+          authenticationMethod: 'Mobile app notification',
+          authenticationStepDateTime: new Date().toISOString(),
+          authenticationStepRequirement: 'Multifactor authentication',
+          authenticationStepResultDetail: 'MFA denied; user declined the authentication',
+          succeeded: false,
+        },
+      ],
+      isInteractive: true,
+    },
+  ]);
+};
+const withoutP1 = (simulator: GraphSimulator) =>
+  simulator.reset({ ...structuredClone(seed), licences: { p1: false, p2: false } });
+const failures = `$filter=${encodeURIComponent('createdDateTime ge 2020-01-01T00:00:00Z and (status/errorCode eq 500121 or status/errorCode eq 50074)')}`;
+const SIGN_IN_CASES: readonly ConformanceCase[] = [
+  { name: 'sign-ins', method: 'GET', path: '/auditLogs/signIns', setup: someSignIns, status: 200 },
+  {
+    name: 'sign-ins, filtered, first page',
+    method: 'GET',
+    path: `/auditLogs/signIns?$top=2&${failures}`,
+    setup: someSignIns,
+    status: 200,
+  },
+  {
+    name: 'sign-ins, the page a nextLink leads to',
+    method: 'GET',
+    path: '/auditLogs/signIns?$top=5',
+    setup: someSignIns,
+    followNextLink: true,
+    status: 200,
+  },
+  { name: 'sign-ins, none', method: 'GET', path: '/auditLogs/signIns', status: 200 },
+  {
+    name: 'sign-in by id',
+    method: 'GET',
+    path: '/auditLogs/signIns/conformance-signin',
+    setup: someSignIns,
+    status: 200,
+  },
+  { name: 'unknown sign-in', method: 'GET', path: '/auditLogs/signIns/nope', status: 404 },
+  { name: 'sign-ins, $top over 1000', method: 'GET', path: '/auditLogs/signIns?$top=1001', status: 400 },
+  {
+    name: 'sign-ins, a filter Graph refuses',
+    method: 'GET',
+    path: `/auditLogs/signIns?$filter=${encodeURIComponent('status/errorCode in (500121)')}`,
+    status: 400,
+  },
+  {
+    name: 'sign-ins without AuditLog.Read.All',
+    method: 'GET',
+    path: '/auditLogs/signIns',
+    caller: 'usersOnly',
+    status: 403,
+  },
+  {
+    name: 'sign-ins in a tenant without P1',
+    method: 'GET',
+    path: '/auditLogs/signIns',
+    setup: withoutP1,
+    status: 403,
+  },
+];
+
 const CASES: readonly ConformanceCase[] = [
   // GET /users/{user-id}
   { name: 'user by id', method: 'GET', path: `/users/${ordinary.id}`, status: 200 },
@@ -633,6 +710,7 @@ const CASES: readonly ConformanceCase[] = [
   },
   ...RECOVERY_CASES,
   ...ROLE_CASES,
+  ...SIGN_IN_CASES,
 ];
 
 interface Outcome {
@@ -656,15 +734,23 @@ async function run(
 ) {
   fixture.simulator.reset();
   if (testCase.fault !== undefined) fixture.simulator.injectFault(testCase.fault);
+  testCase.setup?.(fixture.simulator);
   const bearer = tokens[testCase.caller ?? 'app'];
-  const response = await fetch(`${fixture.simulator.url}/${version}${testCase.path}`, {
-    method: testCase.method,
-    headers: {
-      ...(bearer === undefined ? {} : { Authorization: `Bearer ${bearer}` }),
-      ...(testCase.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    ...(testCase.body === undefined ? {} : { body: JSON.stringify(testCase.body) }),
-  });
+  const send = (url: string) =>
+    fetch(url, {
+      method: testCase.method,
+      headers: {
+        ...(bearer === undefined ? {} : { Authorization: `Bearer ${bearer}` }),
+        ...(testCase.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      ...(testCase.body === undefined ? {} : { body: JSON.stringify(testCase.body) }),
+    });
+  let response = await send(`${fixture.simulator.url}/${version}${testCase.path}`);
+  if (testCase.followNextLink === true) {
+    const next = ((await response.json()) as { '@odata.nextLink'?: string })['@odata.nextLink'];
+    if (next === undefined) throw new Error(`${testCase.name}: no @odata.nextLink to follow`);
+    response = await send(next);
+  }
   const text = await response.text();
   outcomes.set(caseKey(version, testCase), {
     status: response.status,

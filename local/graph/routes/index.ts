@@ -7,6 +7,7 @@ import { PHONE_METHOD_ROUTES } from './phone-methods';
 import { getAuthenticationMethodConfiguration } from './policies';
 import { ROLE_MANAGEMENT_ROUTES } from './role-management';
 import { revokeSignInSessions } from './sessions';
+import { SIGN_IN_ROUTES } from './sign-ins';
 import { TEMPORARY_ACCESS_PASS_ROUTES } from './temporary-access-pass';
 import { TRANSITIVE_MEMBER_OF_ROUTES } from './transitive-member-of';
 import { getUser } from './users';
@@ -26,4 +27,6 @@ export const GRAPH_ROUTES: readonly RouteDefinition[] = [
   // Protected-account checks: memberships, role assignments, PIM eligibilities.
   ...TRANSITIVE_MEMBER_OF_ROUTES,
   ...ROLE_MANAGEMENT_ROUTES,
+  // Lockout detection: the sign-in log.
+  ...SIGN_IN_ROUTES,
 ];

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/**
+ * A sliding-window request limit per key (app + tenant), as Graph applies to the identity and
+ * access reports APIs: 5 requests per 10 seconds per app per tenant ([doc] throttling-limits,
+ * "Identity and access reports service limits"). Only requests let through count (inferred: a
+ * throttled request isn't served, so it shouldn't use up the allowance).
+ */
+
+export const ReportsThrottlingSchema = z.strictObject({
+  /** Off for benchmarks; on by default, as in Graph. */
+  enabled: z.boolean().default(true),
+  requests: z.int().min(1).default(5),
+  windowMs: z.int().min(1).default(10_000),
+});
+
+export type ReportsThrottling = z.infer<typeof ReportsThrottlingSchema>;
+export type ReportsThrottlingInput = z.input<typeof ReportsThrottlingSchema>;
+
+export function parseReportsThrottling(value: unknown): ReportsThrottling {
+  const parsed = ReportsThrottlingSchema.safeParse(value ?? {});
+  if (!parsed.success) {
+    throw new Error(`Invalid throttling: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+export class RequestRateLimiter {
+  private settings: ReportsThrottling = parseReportsThrottling({});
+  private readonly windows = new Map<string, number[]>();
+
+  configure(settings: ReportsThrottlingInput): ReportsThrottling {
+    this.settings = parseReportsThrottling(settings);
+    this.windows.clear();
+    return { ...this.settings };
+  }
+
+  current(): ReportsThrottling {
+    return { ...this.settings };
+  }
+
+  /** Forgets the requests counted so far (settings stay). */
+  forget(): void {
+    this.windows.clear();
+  }
+
+  /** Counts a request for `key`, or answers how many seconds to wait (Retry-After) when over the limit. */
+  take(key: string, now = Date.now()): { ok: true } | { ok: false; retryAfterSeconds: number } {
+    if (!this.settings.enabled) return { ok: true };
+    const since = now - this.settings.windowMs;
+    const times = (this.windows.get(key) ?? []).filter((time) => time > since);
+    if (times.length >= this.settings.requests) {
+      this.windows.set(key, times);
+      const oldest = times[0] ?? now;
+      return {
+        ok: false,
+        retryAfterSeconds: Math.max(1, Math.ceil((oldest + this.settings.windowMs - now) / 1000)),
+      };
+    }
+    times.push(now);
+    this.windows.set(key, times);
+    return { ok: true };
+  }
+}

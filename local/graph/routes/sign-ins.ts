@@ -1,0 +1,277 @@
+import { randomUUID } from 'node:crypto';
+
+import { GraphErrors } from '../errors';
+import type { GraphErrorSpec, HandlerResult } from '../messages';
+import { ok, queryParameter } from '../messages';
+import { nextLinkWithToken } from '../odata-query';
+import { GRAPH_VERSIONS, graphSpec, type GraphVersion } from '../openapi-spec';
+import type { RouteContext, RouteDefinition } from '../router';
+import type { SignInSeed } from '../seed-schema';
+import { parseSignInFilter } from '../sign-in-filter';
+import { SIGN_IN_RETENTION_DAYS, type StoredSignIn } from '../sign-in-store';
+
+/**
+ * GET /auditLogs/signIns and GET /auditLogs/signIns/{id} (shared/graph/sign-in-logs.md; docs
+ * signin-list, signin-get): newest first (or `$orderby=createdDateTime asc`), pages of 1,000 (the
+ * default and the maximum), `@odata.nextLink` repeating the query with a `$skiptoken`, `$filter`
+ * as in sign-in-filter.ts, `$select`. Only events within the retention (30 days with P1/P2) whose
+ * `visibleAfter` has passed are served. Beta lists only interactive sign-ins unless the filter
+ * names signInEventTypes [doc beta]. Every request counts against the reports limit (5 per 10 s per
+ * app per tenant, configurable) before anything else; a tenant without P1/P2 gets the licence 403.
+ */
+
+const PAGE_SIZE = 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const error = (
+  status: number,
+  code: string,
+  message: string,
+  extra: Partial<GraphErrorSpec> = {},
+): GraphErrorSpec => ({
+  kind: 'error',
+  status,
+  code,
+  message,
+  ...extra,
+});
+
+const SignInErrors = {
+  /** [obs] microsoft-graph-docs#5676, #14173: the reports service's answer to any filter it can't run. */
+  invalidFilter: () => error(400, 'BadRequest', 'Invalid filter clause'),
+  /** Wording inferred (the doc gives the maximum, not the error); code as for the filter. */
+  invalidTop: (top: string) =>
+    error(
+      400,
+      'BadRequest',
+      `Invalid page size specified: '${top}'. Must be between 1 and ${PAGE_SIZE} inclusive.`,
+    ),
+  /** Inferred. */
+  invalidSkipToken: () => error(400, 'BadRequest', 'Invalid skip token.'),
+  /** Inferred: only createdDateTime is documented for $orderby. */
+  invalidOrderBy: () => error(400, 'BadRequest', 'Invalid orderby clause'),
+  /** Code and wording inferred. */
+  notFound: (id: string) => error(404, 'ResourceNotFound', `Resource '${id}' does not exist.`),
+  /**
+   * [obs] (sign-in-logs.md: across many public projects, not in the docs): a tenant without
+   * Entra ID P1/P2. Variant message "Tenant is not a B2C tenant and doesn't have premium license".
+   */
+  licenceRequired: () =>
+    error(
+      403,
+      'Authentication_RequestFromNonPremiumTenantOrB2CTenant',
+      "Neither tenant is B2C or tenant doesn't have premium license",
+    ),
+  /**
+   * [obs] MicrosoftDocs/azure-docs#70953 (the reports service's 429, as relayed by AzureAD
+   * PowerShell): code UnknownError with this message, and Retry-After. Content type inferred.
+   */
+  throttled: (retryAfterSeconds: number) =>
+    error(
+      429,
+      'UnknownError',
+      `This request is throttled. Please try again after the value specified in the Retry-After header. CorrelationId: ${randomUUID()}`,
+      { headers: { 'Retry-After': String(retryAfterSeconds) } },
+    ),
+} as const;
+
+/** Per version: the signIn properties in Graph's order, and which are collections (null vs []). */
+const shapes = new Map<
+  GraphVersion,
+  { names: string[]; lower: Map<string, string>; collections: Set<string> }
+>();
+function shapeOf(version: GraphVersion) {
+  let shape = shapes.get(version);
+  if (shape === undefined) {
+    const properties = graphSpec(version).structuralProperties('signIn');
+    shape = {
+      names: [...properties.values()].map((property) => property.name),
+      lower: new Map([...properties].map(([lower, property]) => [lower, property.name])),
+      collections: new Set([...properties.values()].filter((p) => p.isCollection).map((p) => p.name)),
+    };
+    shapes.set(version, shape);
+  }
+  return shape;
+}
+
+/**
+ * Values for properties an event doesn't carry: null, [] for collections, and "" for the
+ * non-nullable strings (beta servicePrincipalId; "" for a user sign-in is inferred).
+ */
+const NON_NULLABLE_DEFAULTS: Record<string, unknown> = { servicePrincipalId: '', userId: '' };
+
+/** The event as the version shows it: its properties (missing ones defaulted), no simulator fields. */
+function project(
+  event: SignInSeed,
+  version: GraphVersion,
+  select: readonly string[] | undefined,
+): Record<string, unknown> {
+  const shape = shapeOf(version);
+  const out: Record<string, unknown> = {};
+  for (const name of select ?? shape.names) {
+    const value = (event as Record<string, unknown>)[name];
+    out[name] =
+      value !== undefined
+        ? value
+        : name in NON_NULLABLE_DEFAULTS
+          ? NON_NULLABLE_DEFAULTS[name]
+          : shape.collections.has(name)
+            ? []
+            : null;
+  }
+  return out;
+}
+
+function guard(context: RouteContext): HandlerResult | undefined {
+  const { claims, tenant } = context;
+  // Gateway-level limit: counted before the licence and query checks (inferred order).
+  const allowed = tenant.reportsThrottle.take(`${claims.appid}|${claims.tid}`);
+  if (!allowed.ok) return SignInErrors.throttled(allowed.retryAfterSeconds);
+  const { licences } = tenant.view();
+  if (licences.p1 === false && !licences.p2) return SignInErrors.licenceRequired();
+  return undefined;
+}
+
+function parseSelect(
+  context: RouteContext,
+): { ok: true; names?: string[] } | { ok: false; error: HandlerResult } {
+  const text = queryParameter(context.request, '$select');
+  if (text === null) return { ok: true };
+  const shape = shapeOf(context.version);
+  const names: string[] = [];
+  for (const item of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const name = shape.lower.get(item.toLowerCase());
+    // Wording of the directory's answer; the reports service's own is unknown (inferred).
+    if (name === undefined)
+      return { ok: false, error: GraphErrors.unknownProperty(item, 'microsoft.graph.signIn') };
+    if (!names.includes(name)) names.push(name);
+  }
+  return { ok: true, names };
+}
+
+/** Opaque to clients; carries the order and the position (time, seq) of the last event served. */
+const encodeToken = (descending: boolean, last: StoredSignIn) =>
+  Buffer.from(`${descending ? 'd' : 'a'}.${last.time}.${last.seq}`).toString('base64url');
+
+function decodeToken(token: string): { descending: boolean; time: number; seq: number } | undefined {
+  const match = /^([da])\.(-?\d+)\.(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
+  if (match === null) return undefined;
+  return { descending: match[1] === 'd', time: Number(match[2]), seq: Number(match[3]) };
+}
+
+function listSignIns(context: RouteContext): HandlerResult {
+  const refused = guard(context);
+  if (refused !== undefined) return refused;
+  const { request, version, tenant } = context;
+
+  const top = queryParameter(request, '$top');
+  let size = PAGE_SIZE;
+  if (top !== null) {
+    size = /^\d+$/.test(top.trim()) ? Number(top.trim()) : NaN;
+    if (!(size >= 1 && size <= PAGE_SIZE)) return SignInErrors.invalidTop(top);
+  }
+  const parsed = parseSignInFilter(queryParameter(request, '$filter'), version);
+  if (!parsed.ok) return SignInErrors.invalidFilter();
+  const { filter } = parsed;
+  const orderBy = queryParameter(request, '$orderby');
+  let descending = true;
+  if (orderBy !== null) {
+    const match = /^\s*createdDateTime(?:\s+(asc|desc))?\s*$/i.exec(orderBy);
+    if (match === null) return SignInErrors.invalidOrderBy();
+    // OData's default direction is ascending.
+    descending = match[1]?.toLowerCase() === 'desc';
+  }
+  const select = parseSelect(context);
+  if (!select.ok) return select.error;
+  const tokenText = queryParameter(request, '$skiptoken');
+  const cursor = tokenText === null ? undefined : decodeToken(tokenText);
+  if (tokenText !== null && (cursor === undefined || cursor.descending !== descending)) {
+    return SignInErrors.invalidSkipToken();
+  }
+
+  const now = Date.now();
+  const oldest = Math.max(filter.oldest, now - SIGN_IN_RETENTION_DAYS * DAY_MS);
+  const newest = filter.newest;
+  const interactiveOnly = version === 'beta' && !filter.namesEventTypes;
+  const store = tenant.signIns;
+  const wanted = (stored: StoredSignIn) =>
+    stored.visibleAt <= now &&
+    (!interactiveOnly || stored.event.isInteractive !== false) &&
+    filter.matches(stored.event);
+
+  const page: StoredSignIn[] = [];
+  let more = false;
+  const step = descending ? 1 : -1;
+  let index: number;
+  if (descending) {
+    index =
+      cursor === undefined
+        ? store.indexAtOrBefore(Math.min(newest, Number.MAX_SAFE_INTEGER))
+        : store.indexOlderThan(cursor.time, cursor.seq);
+  } else {
+    index =
+      cursor === undefined
+        ? store.indexAtOrBefore(Math.max(oldest, Number.MIN_SAFE_INTEGER) - 1) - 1
+        : store.indexNewerThan(cursor.time, cursor.seq);
+  }
+  // Scan only the time range; stop one match past the page to know whether there's a next one.
+  for (let stored = store.at(index); stored !== undefined; index += step, stored = store.at(index)) {
+    if (stored.time < oldest || stored.time > newest) {
+      if (descending ? stored.time < oldest : stored.time > newest) break;
+      continue;
+    }
+    if (!wanted(stored)) continue;
+    if (page.length === size) {
+      more = true;
+      break;
+    }
+    page.push(stored);
+  }
+
+  const selected = select.names === undefined ? '' : `(${select.names.join(',')})`;
+  const last = page[page.length - 1];
+  return ok({
+    '@odata.context': `https://graph.microsoft.com/${version}/$metadata#auditLogs/signIns${selected}`,
+    ...(more && last !== undefined
+      ? { '@odata.nextLink': nextLinkWithToken(request, encodeToken(descending, last)) }
+      : {}),
+    value: page.map((stored) => project(stored.event, version, select.names)),
+  });
+}
+
+function getSignIn(context: RouteContext): HandlerResult {
+  const refused = guard(context);
+  if (refused !== undefined) return refused;
+  const id = context.params['signIn-id']?.value ?? '';
+  const stored = context.tenant.signIns.get(id);
+  const now = Date.now();
+  if (stored === undefined || stored.visibleAt > now || stored.time < now - SIGN_IN_RETENTION_DAYS * DAY_MS) {
+    return SignInErrors.notFound(id);
+  }
+  const select = parseSelect(context);
+  if (!select.ok) return select.error;
+  const selected = select.names === undefined ? '' : `(${select.names.join(',')})`;
+  return ok({
+    '@odata.context': `https://graph.microsoft.com/${context.version}/$metadata#auditLogs/signIns${selected}/$entity`,
+    ...project(stored.event, context.version, select.names),
+  });
+}
+
+export const listSignInsRoute: RouteDefinition = {
+  method: 'GET',
+  template: '/auditLogs/signIns',
+  versions: GRAPH_VERSIONS,
+  handle: listSignIns,
+};
+
+export const getSignInRoute: RouteDefinition = {
+  method: 'GET',
+  template: '/auditLogs/signIns/{signIn-id}',
+  versions: GRAPH_VERSIONS,
+  handle: getSignIn,
+};
+
+export const SIGN_IN_ROUTES: readonly RouteDefinition[] = [listSignInsRoute, getSignInRoute];

@@ -1,0 +1,325 @@
+import type { GraphVersion } from './openapi-spec';
+import type { SignInSeed } from './seed-schema';
+
+/**
+ * `$filter` for GET /auditLogs/signIns (shared/graph/sign-in-logs.md, "$filter support"):
+ * - `createdDateTime` with `eq`, `ge`, `le` [doc], and `gt`, `lt` (inferred: Microsoft's AzureAD
+ *   PowerShell examples and scripts in the wild send them and get results; one forum answer says
+ *   they are refused, unconfirmed); the value an unquoted DateTimeOffset literal (a quoted one is
+ *   refused, as observed in microsoft-graph-docs#14173);
+ * - `status/errorCode` with `eq` [doc] and `ne` (Microsoft's AzureAD PowerShell doc example
+ *   `status/errorCode ne 0`), an integer; several codes joined with `or`
+ *   (`(status/errorCode eq 500121 or status/errorCode eq 50074)`), as widely used against Graph
+ *   (public scripts); `in (…)` has no such evidence and is refused;
+ * - the other documented properties with `eq` (and `startsWith` where documented);
+ * - beta: `signInEventTypes/any(t: t eq '…')`.
+ * Anything else answers 400 BadRequest "Invalid filter clause" ([obs] microsoft-graph-docs#5676,
+ * #14173, azure-docs-powershell-azuread#623). Clauses combine with `and`, `or` and parentheses.
+ */
+
+export type SignInPredicate = (event: SignInSeed) => boolean;
+
+export interface SignInFilter {
+  matches: SignInPredicate;
+  /** Time bounds (ms, inclusive) implied by top-level `and`ed createdDateTime clauses. */
+  newest: number;
+  oldest: number;
+  /** Whether the filter names signInEventTypes (beta: then non-interactive events may be listed). */
+  namesEventTypes: boolean;
+}
+
+type Kind = 'eq' | 'eqStartsWith';
+
+/** Documented filterable string properties: lower-case name → path and operators. */
+const STRING_PROPERTIES: Record<string, { path: string[]; kind: Kind }> = {};
+const add = (kind: Kind, ...names: string[]) => {
+  for (const name of names) STRING_PROPERTIES[name.toLowerCase()] = { path: name.split('/'), kind };
+};
+add(
+  'eq',
+  'userId',
+  'appId',
+  'id',
+  'correlationId',
+  'originalRequestId',
+  'resourceId',
+  'resourceDisplayName',
+  'conditionalAccessStatus',
+  'clientAppUsed',
+  'riskDetail',
+  'riskLevelAggregated',
+  'riskLevelDuringSignIn',
+  'riskState',
+  'tokenIssuerName',
+);
+add(
+  'eqStartsWith',
+  'userPrincipalName',
+  'userDisplayName',
+  'appDisplayName',
+  'ipAddress',
+  'userAgent',
+  'authenticationRequirement',
+  'servicePrincipalId',
+  'servicePrincipalName',
+  'location/city',
+  'location/state',
+  'location/countryOrRegion',
+  'deviceDetail/browser',
+  'deviceDetail/operatingSystem',
+);
+const BETA_ONLY = new Set(['authenticationrequirement', 'originalrequestid', 'tokenissuername']);
+
+type Token = { kind: 'word' | 'string' | 'punct'; text: string };
+
+class FilterError extends Error {}
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const char = text[i] ?? '';
+    if (/\s/.test(char)) {
+      i += 1;
+    } else if (char === "'") {
+      let value = '';
+      i += 1;
+      for (;;) {
+        if (i >= text.length) throw new FilterError('unterminated string');
+        if (text[i] === "'") {
+          if (text[i + 1] === "'") {
+            value += "'";
+            i += 2;
+            continue;
+          }
+          i += 1;
+          break;
+        }
+        value += text[i];
+        i += 1;
+      }
+      tokens.push({ kind: 'string', text: value });
+    } else if ('(),'.includes(char)) {
+      tokens.push({ kind: 'punct', text: char });
+      i += 1;
+    } else {
+      const word = /^[A-Za-z0-9_.:/+-]+/.exec(text.slice(i))?.[0];
+      if (word === undefined) throw new FilterError(`unexpected '${char}'`);
+      tokens.push({ kind: 'word', text: word });
+      i += word.length;
+    }
+  }
+  return tokens;
+}
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+function valueAt(event: SignInSeed, path: readonly string[]): unknown {
+  let value: unknown = event;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+interface Parsed {
+  predicate: SignInPredicate;
+  /** For a createdDateTime comparison: its bounds, so top-level `and` can narrow the scan. */
+  bounds?: { newest: number; oldest: number };
+}
+
+class Parser {
+  private i = 0;
+  namesEventTypes = false;
+
+  constructor(
+    private readonly tokens: Token[],
+    private readonly version: GraphVersion,
+  ) {}
+
+  private peekWord(): string | undefined {
+    const token = this.tokens[this.i];
+    return token?.kind === 'word' ? token.text.toLowerCase() : undefined;
+  }
+
+  private take(): Token {
+    const token = this.tokens[this.i++];
+    if (token === undefined) throw new FilterError('unexpected end');
+    return token;
+  }
+
+  private expect(text: string): void {
+    if (this.take().text !== text) throw new FilterError(`expected '${text}'`);
+  }
+
+  parseAll(): SignInFilter {
+    const root = this.parseOr();
+    if (this.i !== this.tokens.length) throw new FilterError('trailing text');
+    return {
+      matches: root.predicate,
+      newest: root.bounds?.newest ?? Number.POSITIVE_INFINITY,
+      oldest: root.bounds?.oldest ?? Number.NEGATIVE_INFINITY,
+      namesEventTypes: this.namesEventTypes,
+    };
+  }
+
+  private parseOr(): Parsed {
+    const items = [this.parseAnd()];
+    while (this.peekWord() === 'or') {
+      this.i += 1;
+      items.push(this.parseAnd());
+    }
+    if (items.length === 1) return items[0] as Parsed;
+    const predicates = items.map((item) => item.predicate);
+    return { predicate: (event) => predicates.some((predicate) => predicate(event)) };
+  }
+
+  private parseAnd(): Parsed {
+    const items = [this.parsePrimary()];
+    while (this.peekWord() === 'and') {
+      this.i += 1;
+      items.push(this.parsePrimary());
+    }
+    if (items.length === 1) return items[0] as Parsed;
+    const predicates = items.map((item) => item.predicate);
+    let newest = Number.POSITIVE_INFINITY;
+    let oldest = Number.NEGATIVE_INFINITY;
+    for (const item of items) {
+      if (item.bounds === undefined) continue;
+      newest = Math.min(newest, item.bounds.newest);
+      oldest = Math.max(oldest, item.bounds.oldest);
+    }
+    return {
+      predicate: (event) => predicates.every((predicate) => predicate(event)),
+      bounds: { newest, oldest },
+    };
+  }
+
+  private parsePrimary(): Parsed {
+    const first = this.take();
+    if (first.text === '(' && first.kind === 'punct') {
+      const inner = this.parseOr();
+      this.expect(')');
+      return inner;
+    }
+    if (first.kind !== 'word') throw new FilterError('expected a property');
+    const name = first.text.toLowerCase();
+    if (name === 'startswith') return this.parseStartsWith();
+    if (name === 'signineventtypes/any') return this.parseEventTypes();
+    const operator = this.take().text.toLowerCase();
+    const value = this.take();
+    if (name === 'createddatetime') return this.parseTime(operator, value);
+    if (name === 'status/errorcode') {
+      if ((operator !== 'eq' && operator !== 'ne') || value.kind !== 'word' || !/^-?\d+$/.test(value.text)) {
+        throw new FilterError('status/errorCode');
+      }
+      const code = Number(value.text);
+      return operator === 'eq'
+        ? { predicate: (event) => (event.status as { errorCode?: number } | undefined)?.errorCode === code }
+        : { predicate: (event) => (event.status as { errorCode?: number } | undefined)?.errorCode !== code };
+    }
+    const property = this.stringProperty(name);
+    if (operator !== 'eq' || value.kind !== 'string') throw new FilterError(name);
+    const wanted = value.text.toLowerCase();
+    return {
+      predicate: (event) => {
+        const actual = valueAt(event, property.path);
+        return typeof actual === 'string' && actual.toLowerCase() === wanted;
+      },
+    };
+  }
+
+  private stringProperty(name: string) {
+    const property = STRING_PROPERTIES[name];
+    if (property === undefined || (this.version === 'v1.0' && BETA_ONLY.has(name)))
+      throw new FilterError(name);
+    return property;
+  }
+
+  private parseTime(operator: string, value: Token): Parsed {
+    if (value.kind !== 'word' || !DATE_TIME.test(value.text)) throw new FilterError('createdDateTime value');
+    const at = Date.parse(value.text);
+    if (Number.isNaN(at)) throw new FilterError('createdDateTime value');
+    const bounds: Record<string, { newest: number; oldest: number }> = {
+      eq: { newest: at, oldest: at },
+      ge: { newest: Number.POSITIVE_INFINITY, oldest: at },
+      gt: { newest: Number.POSITIVE_INFINITY, oldest: at + 1 },
+      le: { newest: at, oldest: Number.NEGATIVE_INFINITY },
+      lt: { newest: at - 1, oldest: Number.NEGATIVE_INFINITY },
+    };
+    const range = bounds[operator];
+    if (range === undefined) throw new FilterError(`createdDateTime ${operator}`);
+    // Times compare in whole milliseconds (Date.parse), which is all the store keeps.
+    return {
+      predicate: (event) => {
+        const time = Date.parse(event.createdDateTime);
+        return time >= range.oldest && time <= range.newest;
+      },
+      bounds: range,
+    };
+  }
+
+  private parseStartsWith(): Parsed {
+    this.expect('(');
+    const property = this.take();
+    this.expect(',');
+    const value = this.take();
+    this.expect(')');
+    const name = property.text.toLowerCase();
+    const known = this.stringProperty(name);
+    if (known.kind !== 'eqStartsWith' || value.kind !== 'string') throw new FilterError(name);
+    const prefix = value.text.toLowerCase();
+    return {
+      predicate: (event) => {
+        const actual = valueAt(event, known.path);
+        return typeof actual === 'string' && actual.toLowerCase().startsWith(prefix);
+      },
+    };
+  }
+
+  /** `signInEventTypes/any(t: t eq 'nonInteractiveUser')` (beta only). */
+  private parseEventTypes(): Parsed {
+    if (this.version !== 'beta') throw new FilterError('signInEventTypes');
+    this.expect('(');
+    const variable = this.take().text;
+    if (!variable.endsWith(':')) throw new FilterError('lambda');
+    const name = variable.slice(0, -1);
+    if (this.take().text !== name || this.take().text.toLowerCase() !== 'eq') throw new FilterError('lambda');
+    const value = this.take();
+    this.expect(')');
+    if (value.kind !== 'string') throw new FilterError('lambda');
+    this.namesEventTypes = true;
+    const wanted = value.text.toLowerCase();
+    return {
+      predicate: (event) => {
+        const types = event.signInEventTypes;
+        return Array.isArray(types) && types.some((type) => String(type).toLowerCase() === wanted);
+      },
+    };
+  }
+}
+
+/** Parses a signIns `$filter`; `ok: false` is Graph's "Invalid filter clause". */
+export function parseSignInFilter(
+  text: string | null,
+  version: GraphVersion,
+): { ok: true; filter: SignInFilter } | { ok: false } {
+  if (text === null) {
+    return {
+      ok: true,
+      filter: {
+        matches: () => true,
+        newest: Number.POSITIVE_INFINITY,
+        oldest: Number.NEGATIVE_INFINITY,
+        namesEventTypes: false,
+      },
+    };
+  }
+  try {
+    return { ok: true, filter: new Parser(tokenize(text), version).parseAll() };
+  } catch (error) {
+    if (error instanceof FilterError) return { ok: false };
+    throw error;
+  }
+}
