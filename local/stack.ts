@@ -86,6 +86,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         IDENTITY_HEADER: identity.header,
         AZURE_CLIENT_ID: identity.clientId,
         RESTORE_SUSPENDED_MFA_SCHEDULE: '0 * * * * *',
+        DETECT_LOCKOUTS_SCHEDULE: '0 */5 * * * *',
         BREAK_GLASS_OBJECT_IDS: breakGlassIds(graph),
         ...options.appSettings,
       },

@@ -79,6 +79,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
         { name: 'GRAPH_CREDENTIAL', value: 'managedIdentity' }
         { name: 'STORAGE_TABLE_ENDPOINT', value: storage.properties.primaryEndpoints.table }
+        { name: 'STORAGE_QUEUE_ENDPOINT', value: storage.properties.primaryEndpoints.queue }
+        // The host resolves %…_SCHEDULE% placeholders at startup and refuses to start without them.
+        { name: 'DETECT_LOCKOUTS_SCHEDULE', value: '0 */5 * * * *' }
+        { name: 'RESTORE_SUSPENDED_MFA_SCHEDULE', value: '0 * * * * *' }
       ]
     }
     functionAppConfig: {

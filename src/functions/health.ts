@@ -7,7 +7,7 @@ import { getServices } from '../lib/services';
 export function makeHealthHandler(deps: () => HealthDependencies) {
   return withProblemJson(async () => {
     const report = await checkHealth(deps());
-    return jsonResponse(report.status === 'healthy' ? 200 : 503, report);
+    return jsonResponse(report.status === 'unhealthy' ? 503 : 200, report);
   });
 }
 

@@ -26,6 +26,37 @@ const guidList = (fallback: readonly string[]) =>
     .pipe(z.array(z.string().regex(GUID, 'must list object ids (GUIDs)')))
     .transform((ids) => ids.map((id) => id.toLowerCase()));
 
+/** A comma- or space-separated list of sign-in error codes (5–6 digit AADSTS numbers). */
+const errorCodeList = (fallback: readonly number[]) =>
+  optionalText
+    .transform((value) =>
+      value === undefined ? fallback.map(String) : value.split(/[\s,]+/).filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^\d{4,7}$/, 'must list numeric sign-in error codes'))
+        .min(1)
+        .max(20),
+    )
+    .transform((codes) => [...new Set(codes.map(Number))]);
+
+/** A whole number that may be 0 (e.g. a switch-off value). */
+const wholeNumber = (fallback: number) =>
+  optionalText
+    .pipe(z.string().regex(/^\d+$/, 'must be a whole number').optional())
+    .transform((value) => (value === undefined ? fallback : Number(value)))
+    .pipe(z.number().int().min(0));
+
+const queueName = (fallback: string) =>
+  optionalText
+    .pipe(
+      z
+        .string()
+        .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'must be a valid queue name')
+        .optional(),
+    )
+    .transform((value) => value ?? fallback);
+
 const nameList = (fallback: readonly string[]) =>
   optionalText
     .transform((value) => (value === undefined ? [...fallback] : value.split(/[\s,]+/).filter(Boolean)))
@@ -74,14 +105,24 @@ const EnvironmentSchema = z
     STORAGE_CONNECTION_STRING: optionalText,
     STORAGE_TABLE_ENDPOINT: optionalText.pipe(httpsUrl.optional()),
     STORAGE_QUEUE_ENDPOINT: optionalText.pipe(httpsUrl.optional()),
-    RECOVERY_EVENTS_QUEUE: optionalText
-      .pipe(
-        z
-          .string()
-          .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'must be a valid queue name')
-          .optional(),
-      )
-      .transform((value) => value ?? 'recovery-events'),
+    RECOVERY_EVENTS_QUEUE: queueName('recovery-events'),
+    LOCKOUT_EVENTS_QUEUE: queueName('lockout-events'),
+    // Read by the host (`%DETECT_LOCKOUTS_SCHEDULE%`); validated here only for presence of a value.
+    DETECT_LOCKOUTS_SCHEDULE: optionalText.transform((value) => value ?? '0 */5 * * * *'),
+    DETECT_LOCKOUTS_ERROR_CODES: errorCodeList([500121]),
+    DETECT_LOCKOUTS_LOOKBACK_MINUTES: positiveInt(135).pipe(
+      z.number().min(120, 'must be at least 120 (MFA sign-ins take up to 2 h to appear)'),
+    ),
+    DETECT_LOCKOUTS_END_OFFSET_MINUTES: wholeNumber(2),
+    DETECT_LOCKOUTS_BACKFILL_HOURS: positiveInt(24),
+    DETECT_LOCKOUTS_RETENTION_DAYS: positiveInt(30).pipe(z.number().max(30)),
+    DETECT_LOCKOUTS_LOCKOUT_THRESHOLD: positiveInt(3),
+    DETECT_LOCKOUTS_ATTACK_THRESHOLD: positiveInt(1),
+    DETECT_LOCKOUTS_RECENT_EVENTS: positiveInt(10).pipe(z.number().max(25)),
+    DETECT_LOCKOUTS_TIME_BUDGET_SECONDS: positiveInt(240),
+    // Reports API budget: Graph allows 5 per 10 s per app and tenant; 0 switches pacing off (bench).
+    REPORTS_REQUESTS_PER_WINDOW: wholeNumber(4),
+    REPORTS_WINDOW_SECONDS: positiveInt(10),
     BREAK_GLASS_OBJECT_IDS: guidList([]),
     PROTECTED_ROLE_TEMPLATE_IDS: guidList(DEFAULT_PROTECTED_ROLE_TEMPLATE_IDS),
     PROTECTED_GROUP_IDS: guidList([]),
@@ -121,7 +162,21 @@ export interface Config {
   };
   identity: { credential: 'managedIdentity' | 'default'; clientId: string | undefined };
   storage: { connectionString: string } | { tableEndpoint: string; queueEndpoint: string };
-  queues: { recoveryEvents: string };
+  queues: { recoveryEvents: string; lockoutEvents: string };
+  detection: {
+    schedule: string;
+    errorCodes: readonly number[];
+    lookBackMs: number;
+    endOffsetMs: number;
+    backfillMs: number;
+    retentionMs: number;
+    lockoutThreshold: number;
+    attackThreshold: number;
+    recentEvents: number;
+    timeBudgetMs: number;
+  };
+  /** Pacing of the sign-in (reports) API; `requestsPerWindow` 0 = off. */
+  reports: { requestsPerWindow: number; windowMs: number };
   guard: {
     /** Object ids no route may ever act on. */
     breakGlassObjectIds: ReadonlySet<string>;
@@ -167,7 +222,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           tableEndpoint: settings.STORAGE_TABLE_ENDPOINT ?? '',
           queueEndpoint: settings.STORAGE_QUEUE_ENDPOINT ?? '',
         },
-    queues: { recoveryEvents: settings.RECOVERY_EVENTS_QUEUE },
+    queues: { recoveryEvents: settings.RECOVERY_EVENTS_QUEUE, lockoutEvents: settings.LOCKOUT_EVENTS_QUEUE },
+    detection: {
+      schedule: settings.DETECT_LOCKOUTS_SCHEDULE,
+      errorCodes: settings.DETECT_LOCKOUTS_ERROR_CODES,
+      lookBackMs: settings.DETECT_LOCKOUTS_LOOKBACK_MINUTES * 60_000,
+      endOffsetMs: settings.DETECT_LOCKOUTS_END_OFFSET_MINUTES * 60_000,
+      backfillMs: settings.DETECT_LOCKOUTS_BACKFILL_HOURS * 3_600_000,
+      retentionMs: settings.DETECT_LOCKOUTS_RETENTION_DAYS * 86_400_000,
+      lockoutThreshold: settings.DETECT_LOCKOUTS_LOCKOUT_THRESHOLD,
+      attackThreshold: settings.DETECT_LOCKOUTS_ATTACK_THRESHOLD,
+      recentEvents: settings.DETECT_LOCKOUTS_RECENT_EVENTS,
+      timeBudgetMs: settings.DETECT_LOCKOUTS_TIME_BUDGET_SECONDS * 1000,
+    },
+    reports: {
+      requestsPerWindow: settings.REPORTS_REQUESTS_PER_WINDOW,
+      windowMs: settings.REPORTS_WINDOW_SECONDS * 1000,
+    },
     guard: {
       breakGlassObjectIds: new Set(settings.BREAK_GLASS_OBJECT_IDS),
       protectedRoleTemplateIds: new Set(settings.PROTECTED_ROLE_TEMPLATE_IDS),

@@ -5,6 +5,10 @@ import type { QueueServiceClient } from '@azure/storage-queue';
 import type { Client } from '@microsoft/microsoft-graph-client';
 
 import { type Config, loadConfig } from './config';
+import type { DetectLockoutsDeps } from './detection/detect-lockouts';
+import { PacingHandler, RequestPacer } from './detection/pacer';
+import { createProtectedUsers } from './detection/protected-users';
+import type { DetectionNotice, LockoutStore, ScanStateStore } from './detection/repositories';
 import { createGraphClient } from './graph/client';
 import { createCredential } from './identity';
 import type { CheckTarget } from './recovery/action-guard';
@@ -13,8 +17,11 @@ import { createTapPolicyCache, type TapPolicyReader } from './recovery/tap-polic
 import { createTargetCheck } from './recovery/target-check';
 import { type AuditLog, createTableAuditLog } from './storage/audit-log';
 import { createTableIdempotencyStore, type IdempotencyStore } from './storage/idempotency-store';
+import { createQueueLockoutEventPublisher } from './storage/lockout-events';
+import { createTableLockoutStore } from './storage/lockouts';
 import { createQueueService } from './storage/queue-service';
 import { createQueueEventPublisher, type EventPublisher } from './storage/recovery-events';
+import { createTableScanStateStore } from './storage/scan-state';
 import { createTableSuspensionStore, type SuspensionStore } from './storage/suspensions';
 import { createTableClient, createTableService } from './storage/table-service';
 import { createTableSource, TABLES } from './storage/tables';
@@ -31,6 +38,9 @@ export interface Services {
   events: EventPublisher;
   tapPolicy: TapPolicyReader;
   checkTarget: CheckTarget;
+  lockouts: LockoutStore;
+  scanState: ScanStateStore;
+  detection: Omit<DetectLockoutsDeps, 'now'>;
 }
 
 let services: Services | undefined;
@@ -46,6 +56,22 @@ export function getServices(): Services {
     const queues = createQueueService(config.storage, credential);
     const table = createTableSource((name) => createTableClient(config.storage, credential, name));
     const graph = createGraphClient(config.graph, credential);
+    const events = createQueueEventPublisher({ queue: queues.getQueueClient(config.queues.recoveryEvents) });
+    const lockouts = createTableLockoutStore({ table: () => table(TABLES.lockouts) });
+    const scanState = createTableScanStateStore({ table: () => table(TABLES.scanState) });
+    // One pacer per process for the reports API (requirement 32).
+    const pacer = new RequestPacer(config.reports.requestsPerWindow, config.reports.windowMs);
+    const notify = async (notice: DetectionNotice) => {
+      await events.publish({
+        type: notice.type,
+        severity: 'high',
+        ...(notice.eventId ? { eventId: notice.eventId } : {}),
+        ...(notice.targetId ? { targetId: notice.targetId } : {}),
+        ...(notice.targetUpn ? { targetUpn: notice.targetUpn } : {}),
+        correlationId: `detection-${Date.now()}`,
+        details: notice.details,
+      });
+    };
     services = {
       config,
       credential,
@@ -55,9 +81,23 @@ export function getServices(): Services {
       audit: createTableAuditLog({ table: () => table(TABLES.audit) }),
       idempotency: createTableIdempotencyStore({ table: () => table(TABLES.idempotency) }),
       suspensions: createTableSuspensionStore({ table: () => table(TABLES.suspensions) }),
-      events: createQueueEventPublisher({ queue: queues.getQueueClient(config.queues.recoveryEvents) }),
+      events,
       tapPolicy: createTapPolicyCache(config.actions.tapPolicyCacheMs),
       checkTarget: createTargetCheck(graph, config),
+      lockouts,
+      scanState,
+      detection: {
+        reportsGraph: createGraphClient(config.graph, credential, [new PacingHandler(pacer)]),
+        graphOrigin: new URL(config.graph.baseUrl).origin,
+        scanState,
+        lockouts,
+        lockoutEvents: createQueueLockoutEventPublisher({
+          queue: queues.getQueueClient(config.queues.lockoutEvents),
+        }),
+        notify,
+        settings: config.detection,
+        protectedUsers: createProtectedUsers(graph, config),
+      },
     };
   }
   return services;

@@ -103,6 +103,7 @@ describe('GET /api/health over HTTP', () => {
     expect(body.checks.map((check) => [check.name, check.status])).toEqual([
       ['tableStorage', 'healthy'],
       ['graphToken', 'healthy'],
+      ['detection', 'healthy'],
     ]);
     const text = JSON.stringify(body);
     expect(text).not.toMatch(/@|onmicrosoft|eyJ/);

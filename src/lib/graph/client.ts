@@ -3,6 +3,7 @@ import {
   AuthenticationHandler,
   Client,
   HTTPMessageHandler,
+  type Middleware,
   RedirectHandler,
   RetryHandler,
   RetryHandlerOptions,
@@ -37,7 +38,15 @@ export function retryWithinWait(maxWaitSeconds: number) {
   };
 }
 
-export function createGraphClient(config: Config['graph'], credential: TokenCredential): Client {
+/**
+ * `extraMiddleware` runs after the retry handler, so it sees every attempt (the reports client puts
+ * its pacer there: a retry spends the same Graph budget as a first try).
+ */
+export function createGraphClient(
+  config: Config['graph'],
+  credential: TokenCredential,
+  extraMiddleware: Middleware[] = [],
+): Client {
   const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_SCOPE] });
   const retryOptions = new RetryHandlerOptions(
     1,
@@ -51,6 +60,7 @@ export function createGraphClient(config: Config['graph'], credential: TokenCred
       new RetryHandler(retryOptions),
       new RedirectHandler(),
       new TelemetryHandler(),
+      ...extraMiddleware,
       new HTTPMessageHandler(),
     ],
     baseUrl: config.baseUrl,

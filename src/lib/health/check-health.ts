@@ -1,9 +1,11 @@
 import type { TableServiceClient } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 
+import type { ScanStateStore } from '../detection/repositories';
 import { GRAPH_SCOPE } from '../graph/client';
 
-export type CheckStatus = 'healthy' | 'unhealthy';
+/** `degraded`: the service works, but lockout detection is missing events (gap or no licence). */
+export type CheckStatus = 'healthy' | 'degraded' | 'unhealthy';
 
 export interface CheckResult {
   name: string;
@@ -21,8 +23,12 @@ export interface HealthReport {
 export interface HealthDependencies {
   credential: TokenCredential;
   tables: TableServiceClient;
+  /** When given, the sign-in scan's state is reported as the `detection` check. */
+  scanState?: ScanStateStore;
   timeoutMs?: number;
 }
+
+class DetectionDegraded extends Error {}
 
 async function runCheck(
   name: string,
@@ -38,6 +44,14 @@ async function runCheck(
     await Promise.race([check(), timeout]);
     return { name, status: 'healthy', durationMs: Math.round(performance.now() - started) };
   } catch (error) {
+    if (error instanceof DetectionDegraded) {
+      return {
+        name,
+        status: 'degraded',
+        durationMs: Math.round(performance.now() - started),
+        error: error.message,
+      };
+    }
     const kind = error instanceof Error ? (error.message === 'timeout' ? 'timeout' : error.name) : 'unknown';
     return { name, status: 'unhealthy', durationMs: Math.round(performance.now() - started), error: kind };
   } finally {
@@ -49,11 +63,26 @@ async function runCheck(
 export async function checkHealth({
   credential,
   tables,
+  scanState,
   timeoutMs = 5000,
 }: HealthDependencies): Promise<HealthReport> {
   const checks = await Promise.all([
     runCheck('tableStorage', timeoutMs, () => tables.listTables().byPage({ maxPageSize: 1 }).next()),
     runCheck('graphToken', timeoutMs, () => credential.getToken(GRAPH_SCOPE)),
+    ...(scanState
+      ? [
+          runCheck('detection', timeoutMs, async () => {
+            const state = await scanState.read();
+            // The condition's name only ("gap", "unlicensed"): no tenant data.
+            if (state.condition !== 'ok') throw new DetectionDegraded(state.condition);
+          }),
+        ]
+      : []),
   ]);
-  return { status: checks.every((check) => check.status === 'healthy') ? 'healthy' : 'unhealthy', checks };
+  const status = checks.some((check) => check.status === 'unhealthy')
+    ? 'unhealthy'
+    : checks.some((check) => check.status === 'degraded')
+      ? 'degraded'
+      : 'healthy';
+  return { status, checks };
 }

@@ -5,6 +5,8 @@ export const TABLES = {
   audit: 'Audit',
   idempotency: 'Idempotency',
   suspensions: 'Suspensions',
+  lockouts: 'Lockouts',
+  scanState: 'ScanState',
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];

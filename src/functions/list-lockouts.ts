@@ -1,0 +1,23 @@
+import { app } from '@azure/functions';
+
+import { toLockoutView } from '../lib/detection/lockout-api';
+import type { LockoutStore } from '../lib/detection/repositories';
+import { jsonResponse, withProblemJson } from '../lib/http/handler';
+import { LockoutQuerySchema } from '../lib/http/lockout-query';
+import { parseInput } from '../lib/http/parse';
+import { getServices } from '../lib/services';
+
+export function makeListLockoutsHandler(deps: () => { lockouts: LockoutStore }) {
+  return withProblemJson(async (request) => {
+    const query = parseInput(LockoutQuerySchema, Object.fromEntries(request.query), 'query');
+    const page = await deps().lockouts.list(query);
+    return jsonResponse(200, { ...page, lockouts: page.lockouts.map(toLockoutView) });
+  });
+}
+
+app.http('listLockouts', {
+  methods: ['GET'],
+  route: 'lockouts',
+  authLevel: 'function',
+  handler: makeListLockoutsHandler(getServices),
+});

@@ -1,0 +1,46 @@
+import { AppError } from '../http/problem';
+import type { UserReference } from '../http/user-reference';
+import type { LockoutFlag, StoredLockoutFlag } from './lockout-flag';
+import type { LockoutStore } from './repositories';
+
+/** What the API shows of a flag: everything but the bookkeeping (ETag, counted-attempt keys). */
+export type LockoutView = Omit<LockoutFlag, 'countedAttempts'>;
+
+export function toLockoutView(flag: StoredLockoutFlag): LockoutView {
+  const view: Partial<StoredLockoutFlag> = { ...flag };
+  delete view.countedAttempts;
+  delete view.etag;
+  return view as LockoutView;
+}
+
+export async function findLockout(store: LockoutStore, user: UserReference): Promise<StoredLockoutFlag> {
+  const flag = user.kind === 'id' ? await store.get(user.id) : await store.findByUpn(user.upn);
+  if (!flag) throw new AppError('lockout_not_found', 'This user has no lockout flag.');
+  return flag;
+}
+
+/** open → acknowledged → resolved (open → resolved allowed); resolved is final until new failures. */
+export async function updateLockout(
+  store: LockoutStore,
+  user: UserReference,
+  change: { status: 'acknowledged' | 'resolved'; ticket: string },
+  now: Date = new Date(),
+): Promise<LockoutView> {
+  const flag = await findLockout(store, user);
+  if (flag.status === change.status) return toLockoutView(flag);
+  if (flag.status === 'resolved' || (flag.status === 'acknowledged' && change.status !== 'resolved')) {
+    throw new AppError('lockout_transition_invalid', `A ${flag.status} flag cannot become ${change.status}.`);
+  }
+  const { etag, ...fields } = flag;
+  const updated: LockoutFlag = {
+    ...fields,
+    status: change.status,
+    ticket: change.ticket,
+    updatedAt: now.toISOString(),
+  };
+  if (change.status === 'acknowledged') updated.acknowledgedAt = now.toISOString();
+  else updated.resolvedAt = now.toISOString();
+  const written = await store.put(updated, etag);
+  if (!written) throw new AppError('lockout_changed', 'The flag changed while being updated; try again.');
+  return toLockoutView(written);
+}
