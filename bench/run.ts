@@ -6,6 +6,7 @@ import { findAppRoot } from '../local/host/options';
 import { startStack } from '../local/stack';
 import { measureActions } from './actions';
 import { measureColdStart } from './cold-start';
+import { measureDetection } from './detection';
 import { measureLatency } from './latency';
 import { round } from './stats';
 import { measureTimeToReady } from './time-to-ready';
@@ -16,6 +17,8 @@ const WARM_UP_REQUESTS = 50;
 const LATENCY_REQUESTS = { 1: 300, 16: 2000 } as const;
 const READY_RUNS = 3;
 const ACTION_RUNS = 20;
+const DETECTION_EVENTS = [10_000, 100_000];
+const DETECTION_USERS = 5_000;
 
 interface Row {
   measure: string;
@@ -88,6 +91,25 @@ async function main(): Promise<void> {
     p95: '-',
     note: '1 run',
   });
+
+  for (const events of DETECTION_EVENTS) {
+    const figures = await measureDetection(events, DETECTION_USERS);
+    for (const [label, scan] of [
+      ['first run', figures.first],
+      ['second run, no new events', figures.second],
+    ] as const) {
+      const { report } = scan;
+      rows.push({
+        measure: `detectLockouts ${events} events / ${DETECTION_USERS} users, ${label}`,
+        median: ms(scan.wallMs),
+        p95: '-',
+        note:
+          `${round(report.events / (scan.wallMs / 1000), 0)} events/s, ${scan.graphRequests} Graph requests ` +
+          `(${report.pages} pages), ${report.writes} Table writes, ${report.opened} opened, ` +
+          `peak RSS ${round(scan.peakRssMb, 0)} MB`,
+      });
+    }
+  }
 
   printTable(rows);
 }
