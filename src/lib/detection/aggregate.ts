@@ -61,7 +61,7 @@ export class FailureAggregator {
     const pending = this.pending.get(userId) ?? [];
     pending.push(toRecentEvent(signIn, category));
     this.pending.set(userId, pending);
-    if (pending.length >= this.recentLimit * 4) this.flush(userId);
+    if (pending.length >= this.recentLimit) this.flush(userId);
   }
 
   private flush(userId: string): void {
