@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { QueueServiceClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -135,6 +137,38 @@ describe('lockout detection through the local host', () => {
         targetId: target.id.toLowerCase(),
       }),
     );
+  });
+
+  it('resolves the flag when the user is given a Temporary Access Pass', async () => {
+    const user = demoSeedUser('dollarUser');
+    stack.graph.addSignIns(
+      [5, 6, 7].map((minutes) => ({
+        userId: user.id,
+        createdDateTime: minutesAgo(minutes),
+        status: {
+          errorCode: 500121,
+          additionalDetails: 'MFA denied; user did not respond to mobile app notification',
+        },
+      })),
+    );
+    await runScan();
+    await expect
+      .poll(async () => (await call('GET', `/lockouts/${user.id}`)).body.status, { timeout: 20_000 })
+      .toBe('open');
+    const tap = await fetch(`${stack.baseUrl}/users/${user.id}/tap`, {
+      method: 'POST',
+      headers: {
+        'x-functions-key': stack.functionKey,
+        'content-type': 'application/json',
+        'idempotency-key': randomUUID(),
+      },
+      body: JSON.stringify({ ticket: 'INC-TAP-1', verification: { method: 'video_call', reference: 'r' } }),
+    });
+    expect(tap.status).toBe(201);
+    expect((await call('GET', `/lockouts/${user.id}`)).body).toMatchObject({
+      status: 'resolved',
+      ticket: 'INC-TAP-1',
+    });
   });
 
   it('answers problem+json for an unknown flag, a bad status and a bad query', async () => {

@@ -44,3 +44,19 @@ export async function updateLockout(
   if (!written) throw new AppError('lockout_changed', 'The flag changed while being updated; try again.');
   return toLockoutView(written);
 }
+
+/**
+ * A successful reset or TAP resolves the user's open lockout flag, with the action's ticket. A
+ * suspected-attack flag stays for security operations to close: recovery is no answer to it.
+ */
+export async function resolveAfterRecovery(
+  store: LockoutStore,
+  userId: string,
+  ticket: string,
+  now: Date = new Date(),
+): Promise<boolean> {
+  const flag = await store.get(userId);
+  if (!flag || flag.status === 'resolved' || flag.category !== 'lockout') return false;
+  await updateLockout(store, { kind: 'id', id: userId }, { status: 'resolved', ticket }, now);
+  return true;
+}

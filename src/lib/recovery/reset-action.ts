@@ -41,6 +41,7 @@ export async function resetUserMfa(
       return {
         status: 200,
         body,
+        resolvesLockout: report.outcome === 'complete',
         audit: {
           outcome: report.outcome === 'partial' ? 'partial' : 'succeeded',
           graphRequestIds: report.graphRequestIds,

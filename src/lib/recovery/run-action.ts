@@ -1,6 +1,8 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 
 import type { Config } from '../config';
+import { resolveAfterRecovery } from '../detection/lockout-api';
+import type { LockoutStore } from '../detection/repositories';
 import { userPath } from '../graph/user-path';
 import { graphClientRequestId } from '../http/correlation';
 import { AppError } from '../http/problem';
@@ -18,6 +20,8 @@ export interface ActionDeps {
   audit: AuditLog;
   events: EventPublisher;
   idempotency: IdempotencyStore;
+  /** The lockout flags a successful recovery resolves. */
+  lockouts: LockoutStore;
   log: { warn(message: string): void };
 }
 
@@ -49,6 +53,8 @@ export interface ActionOutcome {
     summary?: Record<string, unknown>;
     graphRequestIds?: string[];
   };
+  /** The user is back in: their open lockout flag is resolved with this action's ticket. */
+  resolvesLockout?: boolean;
   /** What a retry with the same Idempotency-Key gets back, when it differs from `body` (a TAP without its pass). */
   replayBody?: unknown;
 }
@@ -256,6 +262,14 @@ async function guardedAction<Prefetched>(
       deps.log.warn(`audit completion failed: ${auditError instanceof Error ? auditError.name : 'unknown'}`),
     );
   await publishCompleted(deps, request, verdict.target, outcome.audit.outcome, outcome.audit.summary);
+  if (outcome.resolvesLockout) {
+    await resolveAfterRecovery(deps.lockouts, verdict.target.id, request.input.ticket).catch(
+      (error: unknown) =>
+        deps.log.warn(
+          `could not resolve the lockout flag: ${error instanceof Error ? error.name : 'unknown'}`,
+        ),
+    );
+  }
   return outcome;
 }
 

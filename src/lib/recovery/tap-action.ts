@@ -38,6 +38,7 @@ export async function issueTap(
       };
       return {
         status: 201,
+        resolvesLockout: true,
         body: { temporaryAccessPass: tap.temporaryAccessPass, ...metadata },
         headers: { 'cache-control': 'no-store' },
         replayBody: { temporaryAccessPass: null, passDisclosed: true, ...metadata },

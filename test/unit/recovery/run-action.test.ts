@@ -2,6 +2,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it, vi } from 'vitest';
 
 import { loadConfig } from '../../../src/lib/config';
+import type { StoredLockoutFlag } from '../../../src/lib/detection/lockout-flag';
 import { AppError } from '../../../src/lib/http/problem';
 import type { GuardVerdict } from '../../../src/lib/recovery/action-guard';
 import { type ActionDeps, type ActionRequest, runAction } from '../../../src/lib/recovery/run-action';
@@ -25,7 +26,12 @@ const RECORD = {
 
 /** In-memory stand-ins that record what the pipeline did, in order. */
 function fakes(
-  options: { verdict?: GuardVerdict | Error; begin?: IdempotencyBegin; auditDown?: boolean } = {},
+  options: {
+    verdict?: GuardVerdict | Error;
+    begin?: IdempotencyBegin;
+    auditDown?: boolean;
+    lockout?: StoredLockoutFlag;
+  } = {},
 ) {
   const steps: string[] = [];
   const completed: AuditResult[] = [];
@@ -79,6 +85,15 @@ function fakes(
       },
     },
     idempotency,
+    lockouts: {
+      get: () => Promise.resolve(options.lockout),
+      findByUpn: () => Promise.resolve(undefined),
+      put: (flag) => {
+        steps.push(`lockout.put:${flag.status}:${flag.ticket ?? ''}`);
+        return Promise.resolve({ ...flag, etag: 'e2' });
+      },
+      list: () => Promise.resolve({ lockouts: [] }),
+    },
     log: { warn: () => undefined },
   };
   return { deps, steps, completed, events };
@@ -270,5 +285,41 @@ describe('runAction', () => {
     const perform = vi.fn(succeeded);
     expect((await refusal(runAction(deps, request(), perform))).code).toBe('audit_unavailable');
     expect(perform).not.toHaveBeenCalled();
+  });
+
+  it('resolves an open lockout flag with the ticket after a recovery that says so, and not an attack flag', async () => {
+    const flag = (category: StoredLockoutFlag['category']): StoredLockoutFlag => ({
+      userId: TARGET.id,
+      category,
+      status: 'open',
+      protected: false,
+      lockoutAttempts: 3,
+      attackAttempts: 0,
+      firstFailureAt: '2026-11-25T08:00:00Z',
+      lastFailureAt: '2026-11-25T08:10:00Z',
+      recentEvents: [],
+      countedAttempts: [],
+      openedAt: '2026-11-25T08:15:00Z',
+      updatedAt: '2026-11-25T08:15:00Z',
+      openEventId: 'e',
+      reopenCount: 0,
+      etag: 'e1',
+    });
+    const recovered = () =>
+      Promise.resolve({
+        status: 200,
+        body: {},
+        resolvesLockout: true,
+        audit: { outcome: 'succeeded' as const },
+      });
+    const lockout = fakes({ lockout: flag('lockout') });
+    await runAction(lockout.deps, request(), recovered);
+    expect(lockout.steps).toContain('lockout.put:resolved:INC1');
+    const attack = fakes({ lockout: flag('suspected_attack') });
+    await runAction(attack.deps, request(), recovered);
+    expect(attack.steps.some((step) => step.startsWith('lockout.put'))).toBe(false);
+    const dryRun = fakes({ lockout: flag('lockout') });
+    await runAction(dryRun.deps, request(), succeeded);
+    expect(dryRun.steps.some((step) => step.startsWith('lockout.put'))).toBe(false);
   });
 });
