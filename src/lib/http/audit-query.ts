@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '../storage/audit-entity';
+import { PageQueryFields } from './page-query';
 
 /** GET /audit query string: every parameter optional, unknown ones refused. */
 export const AuditQuerySchema = z.strictObject({
@@ -10,15 +11,5 @@ export const AuditQuerySchema = z.strictObject({
     .optional(),
   action: z.enum(AUDIT_ACTIONS).optional(),
   outcome: z.enum(AUDIT_OUTCOMES).optional(),
-  since: z.iso
-    .datetime({ offset: true })
-    .transform((value) => new Date(value))
-    .optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(100))
-    .optional(),
-  continuationToken: z.string().max(4096).optional(),
+  ...PageQueryFields,
 });
