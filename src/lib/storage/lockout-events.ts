@@ -1,27 +1,10 @@
 import type { QueueClient } from '@azure/storage-queue';
 
 import type { LockoutEventPublisher } from '../detection/repositories';
-import { assertNoSecrets } from './secret-guard';
+import { createJsonQueueSender } from './json-queue';
 
-/**
- * `lockout-events`: plain JSON text (see recovery-events.ts for why not base64). Delivery is at
- * least once; consumers dedupe by `eventId`, which is stable for one opening of one flag.
- */
+/** `lockout-events`: at-least-once delivery; consumers dedupe by `eventId`, stable for one opening of one flag. */
 export function createQueueLockoutEventPublisher(options: { queue: QueueClient }): LockoutEventPublisher {
-  const { queue } = options;
-  let created: Promise<unknown> | undefined;
-  const ensureQueue = () => {
-    if (!created) {
-      created = queue.createIfNotExists();
-      created.catch(() => (created = undefined));
-    }
-    return created;
-  };
-  return {
-    async publish(event) {
-      assertNoSecrets(event);
-      await ensureQueue();
-      await queue.sendMessage(JSON.stringify(event));
-    },
-  };
+  const send = createJsonQueueSender(options.queue);
+  return { publish: send };
 }

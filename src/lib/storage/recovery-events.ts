@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 import { AUDIT_ACTIONS } from './audit-entity';
 import type { AuditAction } from './audit-log';
-import { assertNoSecrets } from './secret-guard';
+import { createJsonQueueSender } from './json-queue';
 
 /**
  * One message on the `recovery-events` queue (design.md, Queues; T7). Consumers (Logic Apps, ITSM
@@ -35,10 +35,6 @@ export interface EventPublisher {
   publish(event: NewRecoveryEvent): Promise<RecoveryEvent>;
 }
 
-export class EventTooLargeError extends Error {
-  override readonly name = 'EventTooLargeError';
-}
-
 const RecoveryEventSchema = z.strictObject({
   schemaVersion: z.literal(1),
   eventId: z.uuid(),
@@ -60,36 +56,15 @@ const RecoveryEventSchema = z.strictObject({
   details: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** Queue messages may be up to 64 KiB; the SDK sends the text inside an XML body. */
-const MAX_MESSAGE_BYTES = 64 * 1024;
-
-function xmlEscapedBytes(text: string): number {
-  // Worst case of the SDK's XML serialisation: each of these characters becomes an entity.
-  const extra = text.replace(/[^&<>"']/g, '').length * 5;
-  return Buffer.byteLength(text) + extra;
-}
-
 export interface QueueEventPublisherOptions {
   queue: QueueClient;
   now?: () => Date;
 }
 
-/**
- * Message text is the event's plain JSON, not base64: the Logic Apps Azure Queues connector hands
- * the text to the workflow as it is, so plain JSON is what a workflow can parse directly. (A queue
- * trigger in this Function App would need `extensions.queues.messageEncoding: "none"` in host.json.)
- */
+/** Events on `recovery-events`, checked against their schema. */
 export function createQueueEventPublisher(options: QueueEventPublisherOptions): EventPublisher {
   const { queue, now = () => new Date() } = options;
-  let created: Promise<unknown> | undefined;
-  // Created once per process; a failed attempt is forgotten so the next publish tries again.
-  const ensureQueue = () => {
-    if (!created) {
-      created = queue.createIfNotExists();
-      created.catch(() => (created = undefined));
-    }
-    return created;
-  };
+  const send = createJsonQueueSender(queue);
 
   return {
     async publish(input) {
@@ -99,16 +74,7 @@ export function createQueueEventPublisher(options: QueueEventPublisherOptions): 
         eventId: input.eventId ?? randomUUID(),
         time: input.time ?? now().toISOString(),
       });
-      assertNoSecrets(event);
-      const text = JSON.stringify(event);
-      const bytes = xmlEscapedBytes(text);
-      if (bytes > MAX_MESSAGE_BYTES) {
-        throw new EventTooLargeError(
-          `Event ${event.type} is ${bytes} bytes; a queue message holds at most ${MAX_MESSAGE_BYTES}.`,
-        );
-      }
-      await ensureQueue();
-      await queue.sendMessage(text);
+      await send(event);
       return event;
     },
   };

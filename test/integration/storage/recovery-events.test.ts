@@ -1,12 +1,9 @@
 import type { QueueClient } from '@azure/storage-queue';
 import { describe, expect, it, vi } from 'vitest';
 
+import { EventTooLargeError } from '../../../src/lib/storage/json-queue';
 import { createQueueService } from '../../../src/lib/storage/queue-service';
-import {
-  createQueueEventPublisher,
-  EventTooLargeError,
-  type NewRecoveryEvent,
-} from '../../../src/lib/storage/recovery-events';
+import { createQueueEventPublisher, type NewRecoveryEvent } from '../../../src/lib/storage/recovery-events';
 import { SecretLeakError } from '../../../src/lib/storage/secret-guard';
 import { manualClock, NO_CREDENTIAL, useAzurite } from './azurite-fixture';
 
