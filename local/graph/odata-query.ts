@@ -1,3 +1,4 @@
+import { tokenizeFilter } from './filter-tokens';
 import type { GraphErrorSpec, GraphRequest } from './messages';
 import { queryParameter } from './messages';
 
@@ -61,52 +62,11 @@ export type FilterClause =
   | { kind: 'compare'; property: string; operator: 'eq' | 'ne'; value: FilterValue }
   | { kind: 'startsWith'; property: string; value: string };
 
-type Token =
-  { kind: 'word'; text: string } | { kind: 'string'; text: string } | { kind: 'punct'; text: string };
-
-function tokenize(text: string): Token[] | string {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const char = text[i] ?? '';
-    if (/\s/.test(char)) {
-      i += 1;
-    } else if (char === "'") {
-      let value = '';
-      i += 1;
-      for (;;) {
-        if (i >= text.length) return 'unterminated string literal';
-        if (text[i] === "'") {
-          if (text[i + 1] === "'") {
-            value += "'";
-            i += 2;
-            continue;
-          }
-          i += 1;
-          break;
-        }
-        value += text[i];
-        i += 1;
-      }
-      tokens.push({ kind: 'string', text: value });
-    } else if ('(),'.includes(char)) {
-      tokens.push({ kind: 'punct', text: char });
-      i += 1;
-    } else {
-      const word = /^[A-Za-z0-9_./@-]+/.exec(text.slice(i))?.[0];
-      if (word === undefined) return `unexpected '${char}'`;
-      tokens.push({ kind: 'word', text: word });
-      i += word.length;
-    }
-  }
-  return tokens;
-}
-
 /** Parses `a eq 'x' and startswith(b,'y') and c ne true`; anything else is refused. */
 export function parseFilter(
   text: string,
 ): { ok: true; clauses: FilterClause[] } | { ok: false; message: string } {
-  const tokens = tokenize(text);
+  const tokens = tokenizeFilter(text);
   if (typeof tokens === 'string') return { ok: false, message: tokens };
   const clauses: FilterClause[] = [];
   let i = 0;

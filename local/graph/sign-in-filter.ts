@@ -1,3 +1,4 @@
+import { type FilterToken, tokenizeFilter } from './filter-tokens';
 import type { GraphVersion } from './openapi-spec';
 import type { SignInSeed } from './seed-schema';
 
@@ -70,45 +71,11 @@ add(
 );
 const BETA_ONLY = new Set(['authenticationrequirement', 'originalrequestid', 'tokenissuername']);
 
-type Token = { kind: 'word' | 'string' | 'punct'; text: string };
-
 class FilterError extends Error {}
 
-function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const char = text[i] ?? '';
-    if (/\s/.test(char)) {
-      i += 1;
-    } else if (char === "'") {
-      let value = '';
-      i += 1;
-      for (;;) {
-        if (i >= text.length) throw new FilterError('unterminated string');
-        if (text[i] === "'") {
-          if (text[i + 1] === "'") {
-            value += "'";
-            i += 2;
-            continue;
-          }
-          i += 1;
-          break;
-        }
-        value += text[i];
-        i += 1;
-      }
-      tokens.push({ kind: 'string', text: value });
-    } else if ('(),'.includes(char)) {
-      tokens.push({ kind: 'punct', text: char });
-      i += 1;
-    } else {
-      const word = /^[A-Za-z0-9_.:/+-]+/.exec(text.slice(i))?.[0];
-      if (word === undefined) throw new FilterError(`unexpected '${char}'`);
-      tokens.push({ kind: 'word', text: word });
-      i += word.length;
-    }
-  }
+function tokenize(text: string): FilterToken[] {
+  const tokens = tokenizeFilter(text);
+  if (typeof tokens === 'string') throw new FilterError(tokens);
   return tokens;
 }
 
@@ -134,7 +101,7 @@ class Parser {
   namesEventTypes = false;
 
   constructor(
-    private readonly tokens: Token[],
+    private readonly tokens: FilterToken[],
     private readonly version: GraphVersion,
   ) {}
 
@@ -143,7 +110,7 @@ class Parser {
     return token?.kind === 'word' ? token.text.toLowerCase() : undefined;
   }
 
-  private take(): Token {
+  private take(): FilterToken {
     const token = this.tokens[this.i++];
     if (token === undefined) throw new FilterError('unexpected end');
     return token;
@@ -237,7 +204,7 @@ class Parser {
     return property;
   }
 
-  private parseTime(operator: string, value: Token): Parsed {
+  private parseTime(operator: string, value: FilterToken): Parsed {
     if (value.kind !== 'word' || !DATE_TIME.test(value.text)) throw new FilterError('createdDateTime value');
     const at = Date.parse(value.text);
     if (Number.isNaN(at)) throw new FilterError('createdDateTime value');
