@@ -57,6 +57,32 @@ export function transitiveGroupsOf(directory: Directory, objectId: string): Grou
 }
 
 /**
+ * Members of a group directly or through nested groups (users and groups), each once, nearest
+ * first ([doc] group-list-transitivemembers: "a flat list of all nested members").
+ */
+export function transitiveMembersOf(
+  directory: Directory,
+  groupId: string,
+): { id: string; group?: GroupSeed }[] {
+  const found: { id: string; group?: GroupSeed }[] = [];
+  const seen = new Set<string>();
+  let frontier = [findGroup(directory, groupId)].filter((group) => group !== undefined);
+  while (frontier.length > 0) {
+    const next: GroupSeed[] = [];
+    for (const memberId of frontier.flatMap((group) => group.memberIds)) {
+      const id = memberId.toLowerCase();
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const group = findGroup(directory, id);
+      found.push(group === undefined ? { id: memberId } : { id: memberId, group });
+      if (group !== undefined) next.push(group);
+    }
+    frontier = next;
+  }
+  return found;
+}
+
+/**
  * Activated directory roles the user holds actively and tenant-wide, directly or through a
  * role-assignable group (inferred: `transitiveMemberOf` lists roles that come through groups;
  * administrative-unit-scoped assignments are not role memberships).

@@ -43,7 +43,9 @@ export const DEFAULT_APP_ROLES: readonly string[] = [
   // PIM for Groups: /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances.
   'PrivilegedEligibilitySchedule.Read.AzureADGroup',
   // Full group objects (displayName, isAssignableToRole) in transitiveMemberOf; with
-  // User.Read.All alone groups come back with every property null (limited information).
+  // User.Read.All alone groups come back with every property null (limited information). Also
+  // the lockout scan's protected population: GET /groups (role-assignable ones) and
+  // GET /groups/{id}/transitiveMembers, whose least application permission this is.
   'GroupMember.Read.All',
   // Sign-in logs (lockout detection) and the registration report.
   'AuditLog.Read.All',

@@ -60,6 +60,11 @@ const OUTSIDE_OPENAPI_SUBSET: readonly string[] = [
   'GET /roleManagement/directory/roleAssignmentScheduleInstances',
   'GET /roleManagement/directory/roleEligibilityScheduleInstances',
   'GET /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances',
+  // Group lists for the lockout scan's protected population (group-list,
+  // group-list-transitivemembers); items checked against the group/user schemas in
+  // graph-simulator-groups.test.ts.
+  'GET /groups',
+  'GET /groups/{group-id}/transitiveMembers',
 ];
 
 const methodsOf = (key: string) => `/users/${key}/authentication/methods`;

@@ -3,7 +3,7 @@ import { GraphErrors } from '../errors';
 import type { GraphErrorSpec } from '../messages';
 import { graphSpec, type GraphVersion } from '../openapi-spec';
 import type { DirectoryRoleSeed, GroupSeed, TenantData, UserSeed } from '../seed-schema';
-import { projectUser } from './user';
+import { DEFAULT_USER_PROPERTIES, projectUser } from './user';
 
 /**
  * Groups and directory roles as members of a `directoryObject` collection (transitiveMemberOf,
@@ -159,6 +159,11 @@ export function projectDirectoryRole(role: DirectoryRoleSeed, options: Projectio
 export function projectPrincipalUser(user: UserSeed, options: ProjectionOptions): Record<string, unknown> {
   const projected = projectUser(user, options.version, undefined);
   return options.withType ? { '@odata.type': '#microsoft.graph.user', ...projected } : projected;
+}
+
+/** A user as a member of a `directoryObject` collection (group members), limited without a user read permission. */
+export function projectMemberUser(user: UserSeed, options: ProjectionOptions): Record<string, unknown> {
+  return project('user', { ...user }, DEFAULT_USER_PROPERTIES, options);
 }
 
 /**

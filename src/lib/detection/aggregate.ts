@@ -1,45 +1,46 @@
+import { attemptId, isAttack, mergeAttempts, packAttempt, type PackedAttempt } from './attempt';
 import { classifySignIn, type LockoutCategory } from './classify';
-import { mergeRecent, type RecentEvent, toRecentEvent } from './recent-event';
+import { type RecentEvent, toRecentEvent } from './recent-event';
 import type { SignIn } from './sign-in';
-
-/** One attempt: the several near-identical events Graph publishes for one sign-in count once. */
-export interface Attempt {
-  /** `c:<correlationId>`, or `i:<sign-in id>` when Graph gave no correlation id. */
-  key: string;
-  time: string;
-  category: LockoutCategory;
-}
 
 export interface UserFailures {
   userId: string;
   userPrincipalName?: string;
-  /** By attempt key; an attempt seen as an attack in any of its events is an attack. */
-  attempts: Map<string, Attempt>;
-  /** Newest first, bounded. */
+  /** Attempt id (see attempt.ts) → the attempt, packed. */
+  attempts: Map<string, PackedAttempt>;
+  /** Newest first, at most the limit, one per sign-in id. */
   recent: RecentEvent[];
 }
 
+/** How many attempts are lockouts and how many attacks. */
+export function countAttempts(attempts: Iterable<PackedAttempt>): { lockout: number; attack: number } {
+  let lockout = 0;
+  let attack = 0;
+  for (const packed of attempts) {
+    if (isAttack(packed)) attack += 1;
+    else lockout += 1;
+  }
+  return { lockout, attack };
+}
+
+const MAX_SHARED_TEXTS = 10_000;
+
 /**
- * Folds a stream of failed sign-ins into per-user attempts, in memory bounded by users × attempts
- * (not by events: duplicates and re-reads of the look-back window add nothing).
+ * Folds a stream of failed sign-ins into per-user attempts. Memory is a packed number per attempt
+ * plus a bounded list of recent events per user: an event that repeats an attempt (Graph's
+ * near-identical events, the same sign-in id read twice, a re-read look-back) adds nothing, and an
+ * event older than a full recent list is dropped before anything is built for it.
  */
 export class FailureAggregator {
-  private readonly seenIds = new Set<string>();
   private readonly users = new Map<string, UserFailures>();
-  /** Pending recent events per user, merged in batches so a burst costs no sort per event. */
-  private readonly pending = new Map<string, RecentEvent[]>();
+  private readonly texts = new Map<string, string>();
   events = 0;
-  duplicates = 0;
+  attempts = 0;
 
   constructor(private readonly recentLimit: number) {}
 
   add(signIn: SignIn): void {
     this.events += 1;
-    if (this.seenIds.has(signIn.id)) {
-      this.duplicates += 1;
-      return;
-    }
-    this.seenIds.add(signIn.id);
     const userId = signIn.userId.toLowerCase();
     let user = this.users.get(userId);
     if (!user) {
@@ -49,32 +50,44 @@ export class FailureAggregator {
     if (!user.userPrincipalName && signIn.userPrincipalName)
       user.userPrincipalName = signIn.userPrincipalName;
     const category = classifySignIn(signIn);
-    const time = new Date(signIn.createdDateTime).toISOString();
-    const key = signIn.correlationId ? `c:${signIn.correlationId.toLowerCase()}` : `i:${signIn.id}`;
-    const existing = user.attempts.get(key);
-    if (!existing) {
-      user.attempts.set(key, { key, time, category });
-    } else {
-      if (category === 'suspected_attack') existing.category = 'suspected_attack';
-      if (time < existing.time) existing.time = time;
-    }
-    const pending = this.pending.get(userId) ?? [];
-    pending.push(toRecentEvent(signIn, category));
-    this.pending.set(userId, pending);
-    if (pending.length >= this.recentLimit) this.flush(userId);
+    const timeMs = Date.parse(signIn.createdDateTime);
+    const id = attemptId(signIn);
+    const attempt = packAttempt(timeMs, category === 'suspected_attack');
+    const known = user.attempts.get(id);
+    if (known === undefined) this.attempts += 1;
+    user.attempts.set(id, known === undefined ? attempt : mergeAttempts(known, attempt));
+    this.keepRecent(user, signIn, timeMs, category);
   }
 
-  private flush(userId: string): void {
-    const pending = this.pending.get(userId);
-    const user = this.users.get(userId);
-    if (!pending || !user) return;
-    user.recent = mergeRecent(user.recent, pending, this.recentLimit);
-    this.pending.delete(userId);
+  private keepRecent(user: UserFailures, signIn: SignIn, timeMs: number, category: LockoutCategory): void {
+    const { recent } = user;
+    const oldest = recent[recent.length - 1];
+    if (recent.length >= this.recentLimit && oldest && timeMs <= Date.parse(oldest.time)) return;
+    if (recent.some((event) => event.id === signIn.id)) return;
+    const event = this.interned(toRecentEvent(signIn, category));
+    // Newest first; among equal times the first one read stays first.
+    const at = recent.findIndex((other) => other.time < event.time);
+    recent.splice(at === -1 ? recent.length : at, 0, event);
+    if (recent.length > this.recentLimit) recent.pop();
+  }
+
+  /**
+   * The texts Graph repeats (reasons, details, apps, places) shared rather than held once per
+   * kept event, as JSON parsing gives each event its own copy.
+   */
+  private interned(event: RecentEvent): RecentEvent {
+    for (const key of ['failureReason', 'details', 'app', 'clientApp', 'location'] as const) {
+      const text = event[key];
+      if (text === undefined) continue;
+      const shared = this.texts.get(text);
+      if (shared !== undefined) event[key] = shared;
+      else if (this.texts.size < MAX_SHARED_TEXTS) this.texts.set(text, text);
+    }
+    return event;
   }
 
   /** Every user with at least one failure in the window. */
   results(): UserFailures[] {
-    for (const userId of [...this.pending.keys()]) this.flush(userId);
     return [...this.users.values()];
   }
 }

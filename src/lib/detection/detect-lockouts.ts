@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 
 import { type Client, GraphError } from '@microsoft/microsoft-graph-client';
 
+import { forEachLimited } from '../concurrency';
 import type { Config } from '../config';
-import { FailureAggregator, type UserFailures } from './aggregate';
+import { countAttempts, FailureAggregator, type UserFailures } from './aggregate';
 import { streamSignIns } from './fetch-sign-ins';
 import type { StoredLockoutFlag } from './lockout-flag';
-import { mergeFlag } from './merge-flag';
+import { mergeFlag, type MergeResult } from './merge-flag';
 import type { ProtectedUsers } from './protected-users';
 import type {
   DetectionNotice,
@@ -31,8 +32,6 @@ export interface DetectLockoutsDeps {
   /** Users the guard would refuse (see protected-users.ts); their flags carry `protected: true`. */
   protectedUsers: ProtectedUsers;
   now?: () => Date;
-  /** Flags written at once. */
-  concurrency?: number;
 }
 
 export interface DetectionReport {
@@ -40,7 +39,8 @@ export interface DetectionReport {
   window: { start: string; end: string };
   pages: number;
   events: number;
-  duplicates: number;
+  /** Distinct (user, correlationId) attempts among the events. */
+  attempts: number;
   malformed: number;
   users: number;
   opened: number;
@@ -54,6 +54,12 @@ const LICENCE_ERROR = 'Authentication_RequestFromNonPremiumTenantOrB2CTenant';
 /** How long a gap keeps /health degraded after it was found. */
 const GAP_VISIBLE_MS = 24 * 3_600_000;
 const MAX_WRITE_ATTEMPTS = 5;
+/** Flags decided, announced and written together: one table transaction's worth. */
+const WRITE_CHUNK = 100;
+/** Chunks in flight at once, so one chunk's queue messages overlap another's table write. */
+const CHUNKS_AT_ONCE = 2;
+/** Queue messages in flight at once within a chunk. */
+const SENDS_AT_ONCE = 16;
 
 /** A UUID-shaped id derived from what identifies one opening of one flag. */
 export function openingEventId(userId: string, reopenCount: number, firstFailureAt: string): string {
@@ -96,7 +102,7 @@ export async function detectLockouts(deps: DetectLockoutsDeps): Promise<Detectio
     window: { start: window.start.toISOString(), end: window.end.toISOString() },
     pages: 0,
     events: 0,
-    duplicates: 0,
+    attempts: 0,
     malformed: 0,
     users: 0,
     opened: 0,
@@ -176,27 +182,29 @@ export async function detectLockouts(deps: DetectLockoutsDeps): Promise<Detectio
 
   const users = aggregator.results();
   report.events = aggregator.events;
-  report.duplicates = aggregator.duplicates;
+  report.attempts = aggregator.attempts;
   report.users = users.length;
-  const concurrency = deps.concurrency ?? 16;
-  // Protection is looked up (batched) only for users whose flag may open now: at the threshold in
-  // this window, with no flag or a resolved one.
-  const existing = new Map<string, StoredLockoutFlag | undefined>();
-  const candidates = users.filter((user) => mayOpen(user, settings));
-  await forEachLimited(candidates, concurrency, async (user) => {
-    existing.set(user.userId, await deps.lockouts.get(user.userId));
-  });
+  const existing = await deps.lockouts.getMany(users.map((user) => user.userId));
+  // Protection is looked up only for users whose flag may open now: at the threshold in this
+  // window, with no flag or a resolved one.
   const protectedIds = await deps.protectedUsers(
-    candidates
+    users
       .filter((user) => {
         const flag = existing.get(user.userId);
-        return !flag || flag.status === 'resolved';
+        return (!flag || flag.status === 'resolved') && mayOpen(user, settings);
       })
       .map((user) => user.userId),
   );
-  await forEachLimited(users, concurrency, (user) =>
-    writeFlag(deps, user, { horizon: window.start, now, report, protectedIds, prefetched: existing }),
-  );
+  const context: WriteContext = { horizon: window.start, now, report, protectedIds };
+  const changes: Change[] = [];
+  for (const user of users) {
+    const flag = existing.get(user.userId);
+    const result = decide(deps, user, flag, context);
+    if (result.kind !== 'unchanged') changes.push({ user, etag: flag?.etag, result });
+  }
+  const chunks: Change[][] = [];
+  for (let i = 0; i < changes.length; i += WRITE_CHUNK) chunks.push(changes.slice(i, i + WRITE_CHUNK));
+  await forEachLimited(chunks, CHUNKS_AT_ONCE, (chunk) => writeChunk(deps, chunk, context));
 
   if (!complete) {
     // The time budget ended paging: flags for what was read are written (re-reads count nothing
@@ -217,12 +225,7 @@ function withoutEtag(state: ScanState & { etag?: string }): ScanState {
 }
 
 function mayOpen(user: UserFailures, settings: Config['detection']): boolean {
-  let lockout = 0;
-  let attack = 0;
-  for (const attempt of user.attempts.values()) {
-    if (attempt.category === 'suspected_attack') attack += 1;
-    else lockout += 1;
-  }
+  const { lockout, attack } = countAttempts(user.attempts.values());
   return attack >= settings.attackThreshold || lockout >= settings.lockoutThreshold;
 }
 
@@ -231,79 +234,102 @@ interface WriteContext {
   now: () => Date;
   report: DetectionReport;
   protectedIds: ReadonlySet<string>;
-  prefetched: ReadonlyMap<string, StoredLockoutFlag | undefined>;
 }
 
-async function writeFlag(deps: DetectLockoutsDeps, user: UserFailures, context: WriteContext): Promise<void> {
-  const { horizon, now, report } = context;
-  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
-    const existing =
-      attempt === 1 && context.prefetched.has(user.userId)
-        ? context.prefetched.get(user.userId)
-        : await deps.lockouts.get(user.userId);
-    const result = mergeFlag(existing, user, {
-      lockoutThreshold: deps.settings.lockoutThreshold,
-      attackThreshold: deps.settings.attackThreshold,
-      recentLimit: deps.settings.recentEvents,
-      horizon,
-      now: now(),
-      isProtected: context.protectedIds.has(user.userId),
-      eventId: (userId, first) => openingEventId(userId, existing ? existing.reopenCount + 1 : 0, first),
-    });
-    if (result.kind === 'unchanged') return;
-    const { flag } = result;
-    if (result.kind !== 'updated') {
-      // Sent before the write: if the write is lost, the next run sends the same eventId again
-      // (consumers dedupe); if the send fails, nothing is written and the watermark stays.
-      await deps.lockoutEvents.publish({
-        schemaVersion: 1,
-        eventId: flag.openEventId,
-        type: result.kind === 'opened' ? 'lockout.opened' : 'lockout.reopened',
-        time: flag.openedAt,
-        userId: flag.userId,
-        ...(flag.userPrincipalName ? { userPrincipalName: flag.userPrincipalName } : {}),
-        category: flag.category,
-        protected: flag.protected,
-        lockoutAttempts: flag.lockoutAttempts,
-        attackAttempts: flag.attackAttempts,
-        firstFailureAt: flag.firstFailureAt,
-        lastFailureAt: flag.lastFailureAt,
-      });
-    }
-    if (result.kind !== 'updated' && flag.category === 'suspected_attack') {
-      await deps.notify({
-        type: 'security.mfa_attack_suspected',
-        eventId: flag.openEventId,
-        targetId: flag.userId,
-        ...(flag.userPrincipalName ? { targetUpn: flag.userPrincipalName } : {}),
-        details: {
-          eventId: flag.openEventId,
-          attackAttempts: flag.attackAttempts,
-          lastFailureAt: flag.lastFailureAt,
-          protected: flag.protected,
-        },
-      });
-    }
-    report.writes += 1;
-    if (await deps.lockouts.put(flag, existing?.etag)) {
-      report[result.kind] += 1;
+interface Change {
+  user: UserFailures;
+  etag: string | undefined;
+  result: Exclude<MergeResult, { kind: 'unchanged' }>;
+}
+
+function decide(
+  deps: DetectLockoutsDeps,
+  user: UserFailures,
+  existing: StoredLockoutFlag | undefined,
+  context: WriteContext,
+): MergeResult {
+  return mergeFlag(existing, user, {
+    lockoutThreshold: deps.settings.lockoutThreshold,
+    attackThreshold: deps.settings.attackThreshold,
+    recentLimit: deps.settings.recentEvents,
+    horizon: context.horizon,
+    now: context.now(),
+    isProtected: context.protectedIds.has(user.userId),
+    eventId: (userId, first) => openingEventId(userId, existing ? existing.reopenCount + 1 : 0, first),
+  });
+}
+
+/**
+ * Announces the chunk's openings, then writes its flags in one transaction. Messages go first: if
+ * the write is lost, the next run sends the same eventIds again (consumers dedupe); if a send
+ * fails, nothing is written and the watermark stays. A flag that lost its race is re-read and
+ * decided again on its own.
+ */
+async function writeChunk(deps: DetectLockoutsDeps, chunk: Change[], context: WriteContext): Promise<void> {
+  await forEachLimited(chunk, SENDS_AT_ONCE, ({ result }) => announce(deps, result));
+  context.report.writes += chunk.length;
+  const written = await deps.lockouts.putMany(chunk.map(({ result, etag }) => ({ flag: result.flag, etag })));
+  await forEachLimited(chunk, SENDS_AT_ONCE, async ({ user, result }, index) => {
+    if (written[index]) {
+      context.report[result.kind] += 1;
       return;
     }
-    report.conflicts += 1;
+    context.report.conflicts += 1;
+    await rewriteFlag(deps, user, context);
+  });
+}
+
+async function announce(deps: DetectLockoutsDeps, result: Change['result']): Promise<void> {
+  if (result.kind === 'updated') return;
+  const { flag } = result;
+  await deps.lockoutEvents.publish({
+    schemaVersion: 1,
+    eventId: flag.openEventId,
+    type: result.kind === 'opened' ? 'lockout.opened' : 'lockout.reopened',
+    time: flag.openedAt,
+    userId: flag.userId,
+    ...(flag.userPrincipalName ? { userPrincipalName: flag.userPrincipalName } : {}),
+    category: flag.category,
+    protected: flag.protected,
+    lockoutAttempts: flag.lockoutAttempts,
+    attackAttempts: flag.attackAttempts,
+    firstFailureAt: flag.firstFailureAt,
+    lastFailureAt: flag.lastFailureAt,
+  });
+  if (flag.category !== 'suspected_attack') return;
+  await deps.notify({
+    type: 'security.mfa_attack_suspected',
+    eventId: flag.openEventId,
+    targetId: flag.userId,
+    ...(flag.userPrincipalName ? { targetUpn: flag.userPrincipalName } : {}),
+    details: {
+      eventId: flag.openEventId,
+      attackAttempts: flag.attackAttempts,
+      lastFailureAt: flag.lastFailureAt,
+      protected: flag.protected,
+    },
+  });
+}
+
+/** The slow path after a lost race: re-read, decide, announce, write; a few times at most. */
+async function rewriteFlag(
+  deps: DetectLockoutsDeps,
+  user: UserFailures,
+  context: WriteContext,
+): Promise<void> {
+  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
+    const existing = await deps.lockouts.get(user.userId);
+    const result = decide(deps, user, existing, context);
+    if (result.kind === 'unchanged') return;
+    await announce(deps, result);
+    context.report.writes += 1;
+    if (await deps.lockouts.put(result.flag, existing?.etag)) {
+      context.report[result.kind] += 1;
+      return;
+    }
+    context.report.conflicts += 1;
   }
   throw new Error(
     `Lockout flag for ${user.userId} kept changing; gave up after ${MAX_WRITE_ATTEMPTS} attempts.`,
   );
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
-  let index = 0;
-  const worker = async () => {
-    while (index < items.length) {
-      const item = items[index];
-      index += 1;
-      if (item !== undefined) await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

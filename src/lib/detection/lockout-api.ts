@@ -13,7 +13,10 @@ export function toLockoutView(flag: StoredLockoutFlag): LockoutView {
   return view as LockoutView;
 }
 
-export async function findLockout(store: LockoutStore, user: UserReference): Promise<StoredLockoutFlag> {
+/** What reading and updating one flag needs of the store. */
+export type FlagAccess = Pick<LockoutStore, 'get' | 'findByUpn' | 'put'>;
+
+export async function findLockout(store: FlagAccess, user: UserReference): Promise<StoredLockoutFlag> {
   const flag = user.kind === 'id' ? await store.get(user.id) : await store.findByUpn(user.upn);
   if (!flag) throw new AppError('lockout_not_found', 'This user has no lockout flag.');
   return flag;
@@ -21,7 +24,7 @@ export async function findLockout(store: LockoutStore, user: UserReference): Pro
 
 /** open → acknowledged → resolved (open → resolved allowed); resolved is final until new failures. */
 export async function updateLockout(
-  store: LockoutStore,
+  store: FlagAccess,
   user: UserReference,
   change: { status: 'acknowledged' | 'resolved'; ticket: string },
   now: Date = new Date(),
@@ -50,7 +53,7 @@ export async function updateLockout(
  * suspected-attack flag stays for security operations to close: recovery is no answer to it.
  */
 export async function resolveAfterRecovery(
-  store: LockoutStore,
+  store: FlagAccess,
   userId: string,
   ticket: string,
   now: Date = new Date(),

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-
-import type { Attempt, UserFailures } from './aggregate';
+import type { UserFailures } from './aggregate';
+import { attemptTime, attemptToken, isAttack, type PackedAttempt, tokenId, tokenTime } from './attempt';
 import type { LockoutFlag } from './lockout-flag';
 import { mergeRecent } from './recent-event';
 
@@ -22,29 +21,25 @@ export type MergeResult =
 /** At most this many counted-attempt keys per flag (≈ 15 K characters, inside a 32 K property). */
 export const MAX_COUNTED_ATTEMPTS = 500;
 
-export function attemptToken(attempt: Attempt): string {
-  const hash = createHash('sha256').update(attempt.key).digest('base64url').slice(0, 16);
-  return `${hash}@${Math.floor(new Date(attempt.time).getTime() / 1000)}`;
-}
+type Entry = [id: string, attempt: PackedAttempt];
 
-const tokenTime = (token: string) => Number(token.slice(token.indexOf('@') + 1)) * 1000;
-
-function counts(attempts: readonly Attempt[]) {
+function counts(attempts: readonly Entry[]) {
   let lockout = 0;
   let attack = 0;
-  let first: string | undefined;
-  let last: string | undefined;
-  for (const attempt of attempts) {
-    if (attempt.category === 'suspected_attack') attack += 1;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const [, attempt] of attempts) {
+    if (isAttack(attempt)) attack += 1;
     else lockout += 1;
-    if (first === undefined || attempt.time < first) first = attempt.time;
-    if (last === undefined || attempt.time > last) last = attempt.time;
+    first = Math.min(first, attemptTime(attempt));
+    last = Math.max(last, attemptTime(attempt));
   }
-  return { lockout, attack, first: first ?? '', last: last ?? '' };
+  const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : '');
+  return { lockout, attack, first: iso(first), last: iso(last) };
 }
 
-function countedTokens(previous: readonly string[], added: readonly Attempt[], horizon: Date): string[] {
-  const tokens = [...previous, ...added.map(attemptToken)].filter(
+function countedTokens(previous: readonly string[], added: readonly Entry[], horizon: Date): string[] {
+  const tokens = [...previous, ...added.map(([id, attempt]) => attemptToken(id, attempt))].filter(
     (token) => tokenTime(token) >= horizon.getTime(),
   );
   return [...new Set(tokens)].sort((a, b) => tokenTime(b) - tokenTime(a)).slice(0, MAX_COUNTED_ATTEMPTS);
@@ -66,13 +61,13 @@ export function mergeFlag(
   failures: UserFailures,
   options: MergeOptions,
 ): MergeResult {
-  const counted = new Set(existing?.countedAttempts ?? []);
-  const fresh = [...failures.attempts.values()].filter((attempt) => !counted.has(attemptToken(attempt)));
+  const counted = new Set((existing?.countedAttempts ?? []).map(tokenId));
+  const fresh = [...failures.attempts].filter(([id]) => !counted.has(id));
   if (fresh.length === 0) return { kind: 'unchanged' };
   const now = options.now.toISOString();
   const upn = failures.userPrincipalName ?? existing?.userPrincipalName;
 
-  const open = (attempts: readonly Attempt[], previous?: LockoutFlag): MergeResult => {
+  const open = (attempts: readonly Entry[], previous?: LockoutFlag): MergeResult => {
     const found = counts(attempts);
     const category = meetsThreshold(found, options);
     if (!category) return { kind: 'unchanged' };
@@ -87,11 +82,7 @@ export function mergeFlag(
       attackAttempts: found.attack,
       firstFailureAt: found.first,
       lastFailureAt: found.last,
-      recentEvents: mergeRecent(
-        [],
-        failures.recent.filter((event) => event.time > since),
-        options.recentLimit,
-      ),
+      recentEvents: failures.recent.filter((event) => event.time > since),
       countedAttempts: countedTokens(previous?.countedAttempts ?? [], fresh, options.horizon),
       openedAt: now,
       updatedAt: now,
@@ -104,7 +95,8 @@ export function mergeFlag(
   if (!existing) return open(fresh);
   if (existing.status === 'resolved') {
     // Only failures after the resolution re-open it; earlier (late-arriving) ones are history.
-    const after = fresh.filter((attempt) => attempt.time > (existing.resolvedAt ?? ''));
+    const resolvedAt = Date.parse(existing.resolvedAt ?? '') || 0;
+    const after = fresh.filter(([, attempt]) => attemptTime(attempt) > resolvedAt);
     return open(after, existing);
   }
   const found = counts(fresh);

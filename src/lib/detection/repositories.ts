@@ -40,12 +40,25 @@ export interface LockoutPage {
   continuationToken?: string;
 }
 
+/** A flag to write: inserted when `etag` is absent, else replaced if still at that ETag. */
+export interface FlagWrite {
+  flag: LockoutFlag;
+  etag: string | undefined;
+}
+
 export interface LockoutStore {
   get(userId: string): Promise<StoredLockoutFlag | undefined>;
+  /** The flags that exist among these users, by lower-case id. */
+  getMany(userIds: readonly string[]): Promise<Map<string, StoredLockoutFlag>>;
   /** By UPN (lower-cased), for `/lockouts/{upn}`. */
   findByUpn(upn: string): Promise<StoredLockoutFlag | undefined>;
   /** Insert when `etag` is absent, else an ETag-guarded replace; false on a lost race. */
   put(flag: LockoutFlag, etag: string | undefined): Promise<StoredLockoutFlag | undefined>;
+  /**
+   * The same for many flags, in entity-group transactions; results in the order given. A flag
+   * that lost its race comes back undefined; the others are written.
+   */
+  putMany(writes: readonly FlagWrite[]): Promise<(StoredLockoutFlag | undefined)[]>;
   list(query: LockoutQuery): Promise<LockoutPage>;
 }
 

@@ -12,11 +12,13 @@ import { checked, type RoundTrip } from './batch';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** `$filter=principalId eq '…'`, encoded (spaces and quotes too, §1.9) from a GUID only. */
-function principalFilter(principalId: string): string {
-  if (!GUID.test(principalId)) throw new TypeError('a principal filter takes an object id');
-  return `$filter=${encodeURIComponent(`principalId eq '${principalId.toLowerCase()}'`).replaceAll("'", '%27')}`;
+/** `$filter={property} eq '…'`, encoded (spaces and quotes too, §1.9) from a GUID only. */
+function idFilter(property: 'principalId' | 'roleDefinitionId' | 'groupId', id: string): string {
+  if (!GUID.test(id)) throw new TypeError(`a ${property} filter takes an object id`);
+  return `$filter=${encodeURIComponent(`${property} eq '${id.toLowerCase()}'`).replaceAll("'", '%27')}`;
 }
+const principalFilter = (principalId: string) => idFilter('principalId', principalId);
+const roleFilter = (roleDefinitionId: string) => idFilter('roleDefinitionId', roleDefinitionId);
 
 export const ROLE_LOOKUP_URLS = {
   /**
@@ -34,7 +36,35 @@ export const ROLE_LOOKUP_URLS = {
     `/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances?${principalFilter(principalId)}`,
 } as const;
 
+/**
+ * The tenant-wide reads behind the lockout scan's protected population (protected-population.ts):
+ * every holder of one role template, every PIM for Groups eligibility for one group, the
+ * role-assignable groups, a group's members. No cast, `$count` or `$search`; `$filter` only where
+ * the docs allow it without `ConsistencyLevel`: `eq` on roleDefinitionId (§1.3) and groupId (§1.5),
+ * and on the group's isAssignableToRole (group resource: `eq`, `ne`, `not`; Microsoft's "list role
+ * assignments for a user" article sends `/groups?$filter=isAssignableToRole eq true` as is). 999
+ * is the directory's largest page (group-list).
+ */
+export const POPULATION_URLS = {
+  eligibilitiesOfRole: (templateId: string) =>
+    `/roleManagement/directory/roleEligibilityScheduleInstances?${roleFilter(templateId)}`,
+  activeInstancesOfRole: (templateId: string) =>
+    `/roleManagement/directory/roleAssignmentScheduleInstances?${roleFilter(templateId)}`,
+  assignmentsOfRole: (templateId: string) =>
+    `/roleManagement/directory/roleAssignments?${roleFilter(templateId)}`,
+  eligibilitiesForGroup: (groupId: string) =>
+    `/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances?${idFilter('groupId', groupId)}`,
+  roleAssignableGroups: () => '/groups?$filter=isAssignableToRole%20eq%20true&$select=id&$top=999',
+  transitiveMembers: (groupId: string) => {
+    if (!GUID.test(groupId)) throw new TypeError('a group path takes an object id');
+    return `/groups/${groupId.toLowerCase()}/transitiveMembers?$select=id&$top=999`;
+  },
+} as const;
+
 const optionalText = z.string().nullable().optional();
+
+/** A directory object in a list where only its id matters (`$select=id`). */
+export const ObjectIdSchema = z.looseObject({ id: z.string() });
 
 export const RoleRowSchema = z.looseObject({
   principalId: optionalText,

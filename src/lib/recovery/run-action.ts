@@ -1,8 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 
 import type { Config } from '../config';
-import { resolveAfterRecovery } from '../detection/lockout-api';
-import type { LockoutStore } from '../detection/repositories';
+import { type FlagAccess, resolveAfterRecovery } from '../detection/lockout-api';
 import { userPath } from '../graph/user-path';
 import { graphClientRequestId } from '../http/correlation';
 import { AppError } from '../http/problem';
@@ -21,7 +20,8 @@ export interface ActionDeps {
   events: EventPublisher;
   idempotency: IdempotencyStore;
   /** The lockout flags a successful recovery resolves. */
-  lockouts: LockoutStore;
+  /** To resolve the target's open lockout flag after a recovery. */
+  lockouts: FlagAccess;
   log: { warn(message: string): void };
 }
 

@@ -1,13 +1,14 @@
-import { odata, type TableClient } from '@azure/data-tables';
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
 
+import { forEachLimited } from '../concurrency';
 import {
   LOCKOUT_CATEGORIES,
   LOCKOUT_STATUSES,
   type LockoutFlag,
   type StoredLockoutFlag,
 } from '../detection/lockout-flag';
-import type { LockoutPage, LockoutQuery, LockoutStore } from '../detection/repositories';
+import type { FlagWrite, LockoutPage, LockoutQuery, LockoutStore } from '../detection/repositories';
 import { AppError } from '../http/problem';
 import { encodeCursor, queryFingerprint } from './audit-keys';
 import { requireEtag, storageStatus } from './storage-errors';
@@ -15,6 +16,12 @@ import { requireEtag, storageStatus } from './storage-errors';
 /** One partition, RowKey = object id: flags are bounded by users ever flagged. */
 const PARTITION = 'lockout';
 const DEFAULT_LIMIT = 50;
+/** Below this many users, point reads; from it on, RowKey ranges of this many sorted ids each. */
+const RANGE_READ_IDS = 100;
+/** Table Storage's limits for one entity-group transaction are 100 operations and 4 MiB. */
+const MAX_TRANSACTION_ACTIONS = 100;
+const MAX_TRANSACTION_BYTES = 2 * 1024 * 1024;
+const READ_CONCURRENCY = 16;
 
 const RecentEventSchema = z.object({
   id: z.string(),
@@ -87,6 +94,65 @@ function fromRow(row: unknown): StoredLockoutFlag {
   return flag;
 }
 
+const stored = (flag: LockoutFlag, etag: string): StoredLockoutFlag => ({
+  ...flag,
+  userId: flag.userId.toLowerCase(),
+  etag,
+});
+
+/** Lost an ETag race (412), or the row appeared (409) or went (404) meanwhile. */
+const isConflict = (status: number | undefined) => status === 409 || status === 412 || status === 404;
+
+async function readOne(client: TableClient, userId: string): Promise<StoredLockoutFlag | undefined> {
+  try {
+    return fromRow(await client.getEntity(PARTITION, userId.toLowerCase()));
+  } catch (error) {
+    if (storageStatus(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+async function writeOne(
+  client: TableClient,
+  { flag, etag }: FlagWrite,
+): Promise<StoredLockoutFlag | undefined> {
+  const entity = toEntity(flag);
+  try {
+    const response =
+      etag === undefined
+        ? await client.createEntity(entity)
+        : await client.updateEntity(entity, 'Replace', { etag: requireEtag(etag) });
+    return stored(flag, requireEtag(response.etag));
+  } catch (error) {
+    if (isConflict(storageStatus(error))) return undefined;
+    throw error;
+  }
+}
+
+/** Consecutive writes packed into transactions inside Table Storage's limits (by JSON size, with room to spare). */
+function transactionGroups(writes: readonly FlagWrite[]) {
+  type Member = { write: FlagWrite; entity: ReturnType<typeof toEntity>; etag: string | undefined };
+  const groups: Member[][] = [];
+  let current: Member[] = [];
+  let bytes = 0;
+  for (const write of writes) {
+    const entity = toEntity(write.flag);
+    const size = Buffer.byteLength(JSON.stringify(entity)) * 2;
+    if (
+      current.length === MAX_TRANSACTION_ACTIONS ||
+      (current.length > 0 && bytes + size > MAX_TRANSACTION_BYTES)
+    ) {
+      groups.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push({ write, entity, etag: write.etag });
+    bytes += size;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
 const invalid = (path: string, message: string) =>
   new AppError('invalid_request', `${path} ${message}`, { errors: [{ path, message }] });
 
@@ -95,13 +161,32 @@ export function createTableLockoutStore(options: { table: () => Promise<TableCli
 
   return {
     async get(userId) {
+      return await readOne(await table(), userId);
+    },
+
+    async getMany(userIds) {
       const client = await table();
-      try {
-        return fromRow(await client.getEntity(PARTITION, userId.toLowerCase()));
-      } catch (error) {
-        if (storageStatus(error) === 404) return undefined;
-        throw error;
+      const ids = [...new Set(userIds.map((id) => id.toLowerCase()))].sort();
+      const found = new Map<string, StoredLockoutFlag>();
+      if (ids.length < RANGE_READ_IDS) {
+        await forEachLimited(ids, READ_CONCURRENCY, async (id) => {
+          const flag = await readOne(client, id);
+          if (flag) found.set(id, flag);
+        });
+        return found;
       }
+      // Many users: one query per RowKey range of sorted ids instead of a round trip each. The
+      // ranges are disjoint, so however many flags lie between the ids, each row is read once.
+      const ranges: string[][] = [];
+      for (let i = 0; i < ids.length; i += RANGE_READ_IDS) ranges.push(ids.slice(i, i + RANGE_READ_IDS));
+      await forEachLimited(ranges, READ_CONCURRENCY / 4, async (range) => {
+        const wanted = new Set(range);
+        const filter = odata`PartitionKey eq ${PARTITION} and RowKey ge ${range[0]} and RowKey le ${range[range.length - 1]}`;
+        for await (const row of client.listEntities({ queryOptions: { filter } })) {
+          if (wanted.has(row.rowKey ?? '')) found.set(row.rowKey ?? '', fromRow(row));
+        }
+      });
+      return found;
     },
 
     async findByUpn(upn) {
@@ -112,19 +197,32 @@ export function createTableLockoutStore(options: { table: () => Promise<TableCli
     },
 
     async put(flag, etag) {
+      return await writeOne(await table(), { flag, etag });
+    },
+
+    async putMany(writes) {
       const client = await table();
-      const entity = toEntity(flag);
-      try {
-        const response =
+      const results: (StoredLockoutFlag | undefined)[] = [];
+      for (const group of transactionGroups(writes)) {
+        const actions: TransactionAction[] = group.map(({ entity, etag }) =>
           etag === undefined
-            ? await client.createEntity(entity)
-            : await client.updateEntity(entity, 'Replace', { etag: requireEtag(etag) });
-        return { ...flag, userId: flag.userId.toLowerCase(), etag: requireEtag(response.etag) };
-      } catch (error) {
-        const status = storageStatus(error);
-        if (status === 409 || status === 412 || status === 404) return undefined;
-        throw error;
+            ? ['create', entity]
+            : ['update', entity, 'Replace', { etag: requireEtag(etag) }],
+        );
+        try {
+          const response = await client.submitTransaction(actions);
+          // Sub-responses come in the order of the actions; only creates name their RowKey.
+          group.forEach(({ write }, index) => {
+            results.push(stored(write.flag, requireEtag(response.subResponses[index]?.etag)));
+          });
+        } catch (error) {
+          if (!isConflict(storageStatus(error))) throw error;
+          // All or nothing: one lost race undid the whole group. Write its flags one by one, so only
+          // the ones that really changed meanwhile come back undefined.
+          for (const { write } of group) results.push(await writeOne(client, write));
+        }
       }
+      return results;
     },
 
     async list(query: LockoutQuery): Promise<LockoutPage> {

@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
 
-import { FailureAggregator } from '../../../src/lib/detection/aggregate';
+import { countAttempts, FailureAggregator } from '../../../src/lib/detection/aggregate';
+import { attemptTime } from '../../../src/lib/detection/attempt';
 import { signIn } from './sign-ins';
 
 const OTHER = '22222222-2222-4222-8222-222222222222';
 
 describe('FailureAggregator', () => {
-  it('ignores a sign-in id seen before', () => {
+  it('adds nothing for a sign-in id seen before, with or without a correlation id', () => {
     const aggregator = new FailureAggregator(10);
     const event = signIn();
-    aggregator.add(event);
-    aggregator.add({ ...event });
+    const uncorrelated = signIn({ correlationId: null });
+    for (const each of [event, { ...event }, uncorrelated, { ...uncorrelated }]) aggregator.add(each);
     const [user] = aggregator.results();
-    expect(user?.attempts.size).toBe(1);
-    expect(aggregator.duplicates).toBe(1);
+    expect(user?.attempts.size).toBe(2);
+    expect(user?.recent.map((recent) => recent.id).sort()).toEqual([event.id, uncorrelated.id].sort());
+    expect(aggregator).toMatchObject({ events: 4, attempts: 2 });
   });
 
   it('counts events with one correlation id as one attempt', () => {
@@ -28,9 +30,10 @@ describe('FailureAggregator', () => {
     const aggregator = new FailureAggregator(10);
     aggregator.add(signIn({ correlationId: 'c' }));
     aggregator.add(signIn({ correlationId: 'c', details: 'MFA denied; user declined the authentication' }));
-    expect([...(aggregator.results()[0]?.attempts.values() ?? [])].map((a) => a.category)).toEqual([
-      'suspected_attack',
-    ]);
+    expect(countAttempts(aggregator.results()[0]?.attempts.values() ?? [])).toEqual({
+      lockout: 0,
+      attack: 1,
+    });
   });
 
   it('keeps users apart, lower-casing ids', () => {
@@ -45,9 +48,10 @@ describe('FailureAggregator', () => {
     ).toEqual(['11111111-1111-4111-8111-111111111111', OTHER]);
   });
 
-  it('keeps only the newest N recent events, with the fields helpdesk needs', () => {
+  it('keeps only the newest N recent events, in whatever order they come, with the fields helpdesk needs', () => {
     const aggregator = new FailureAggregator(3);
-    for (let minute = 10; minute < 60; minute += 1) {
+    const minutes = Array.from({ length: 50 }, (_, index) => 10 + ((index * 17) % 50));
+    for (const minute of minutes) {
       aggregator.add(signIn({ createdDateTime: `2026-11-25T10:${minute}:00Z` }));
     }
     const recent = aggregator.results()[0]?.recent ?? [];
@@ -65,5 +69,13 @@ describe('FailureAggregator', () => {
       ipAddress: '203.0.113.7',
       location: 'Redmond, WA, US',
     });
+  });
+
+  it('keeps the earliest time of an attempt whose events come newest first', () => {
+    const aggregator = new FailureAggregator(10);
+    aggregator.add(signIn({ correlationId: 'c', createdDateTime: '2026-11-25T10:05:00Z' }));
+    aggregator.add(signIn({ correlationId: 'c', createdDateTime: '2026-11-25T10:01:30Z' }));
+    const [packed] = aggregator.results()[0]?.attempts.values() ?? [];
+    expect(new Date(attemptTime(packed ?? 0)).toISOString()).toBe('2026-11-25T10:01:30.000Z');
   });
 });

@@ -2,7 +2,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
 
 import { GraphRoundTripError, postBatch } from '../../../src/lib/graph/batch';
-import { getPage, ROLE_LOOKUP_URLS } from '../../../src/lib/graph/role-lookups';
+import { getPage, POPULATION_URLS, ROLE_LOOKUP_URLS } from '../../../src/lib/graph/role-lookups';
 
 const ID = '66B022FA-5F4B-45FF-86F2-1AE4037C6F3D';
 
@@ -23,6 +23,38 @@ describe('ROLE_LOOKUP_URLS', () => {
 
   it('reads memberships without advanced-query options, at the largest page', () => {
     expect(ROLE_LOOKUP_URLS.memberships('/users/x')).toBe('/users/x/transitiveMemberOf?$top=999');
+  });
+});
+
+describe('POPULATION_URLS', () => {
+  it('filters the role lists on roleDefinitionId and PIM for Groups on groupId, encoded like the rest', () => {
+    expect(POPULATION_URLS.assignmentsOfRole(ID)).toBe(
+      '/roleManagement/directory/roleAssignments?$filter=roleDefinitionId%20eq%20%2766b022fa-5f4b-45ff-86f2-1ae4037c6f3d%27',
+    );
+    expect(POPULATION_URLS.eligibilitiesOfRole(ID)).toMatch(
+      /^\/roleManagement\/directory\/roleEligibilityScheduleInstances\?\$filter=roleDefinitionId%20eq%20%27/,
+    );
+    expect(POPULATION_URLS.activeInstancesOfRole(ID)).toMatch(
+      /^\/roleManagement\/directory\/roleAssignmentScheduleInstances\?\$filter=roleDefinitionId%20eq%20%27/,
+    );
+    expect(POPULATION_URLS.eligibilitiesForGroup(ID)).toBe(
+      '/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances?$filter=groupId%20eq%20%2766b022fa-5f4b-45ff-86f2-1ae4037c6f3d%27',
+    );
+  });
+
+  it('reads groups and members at the largest page, ids only, without advanced-query options', () => {
+    expect(POPULATION_URLS.roleAssignableGroups()).toBe(
+      '/groups?$filter=isAssignableToRole%20eq%20true&$select=id&$top=999',
+    );
+    expect(POPULATION_URLS.transitiveMembers(ID)).toBe(
+      '/groups/66b022fa-5f4b-45ff-86f2-1ae4037c6f3d/transitiveMembers?$select=id&$top=999',
+    );
+  });
+
+  it('takes only object ids (no injection into a filter or a path)', () => {
+    expect(() => POPULATION_URLS.assignmentsOfRole("x' or roleDefinitionId ne 'y")).toThrow(TypeError);
+    expect(() => POPULATION_URLS.eligibilitiesForGroup('x')).toThrow(TypeError);
+    expect(() => POPULATION_URLS.transitiveMembers('../users')).toThrow(TypeError);
   });
 });
 

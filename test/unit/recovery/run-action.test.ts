@@ -92,7 +92,6 @@ function fakes(
         steps.push(`lockout.put:${flag.status}:${flag.ticket ?? ''}`);
         return Promise.resolve({ ...flag, etag: 'e2' });
       },
-      list: () => Promise.resolve({ lockouts: [] }),
     },
     log: { warn: () => undefined },
   };

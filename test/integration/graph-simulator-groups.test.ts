@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+
+import { demoSeed, demoSeedUser } from '../support/demo-tenant';
+import { useGraphSimulator } from '../support/graph-fixture';
+import { graphOpenApiValidator } from '../support/openapi';
+
+// The simulator's group reads for the lockout scan's protected population (routes/groups.ts):
+// GET /groups and GET /groups/{id}/transitiveMembers. Neither path is in Microsoft's OpenAPI
+// subsets, so their items are checked here against the subset's group, user and directoryObject
+// schemas, and their rules against the doc pages (group-list, group-list-transitivemembers).
+
+const fixture = useGraphSimulator({ resetAfterEach: true });
+
+interface Reply {
+  status: number;
+  body: Record<string, unknown> & {
+    value?: Record<string, unknown>[];
+    error?: { code: string; message: string };
+  };
+}
+
+async function get(path: string, options: { roles?: string[]; headers?: Record<string, string> } = {}) {
+  const token =
+    options.roles === undefined
+      ? fixture.token
+      : fixture.identity.mintToken({ roles: options.roles }).accessToken;
+  const response = await fetch(path.startsWith('https://') ? path : `${fixture.simulator.url}${path}`, {
+    headers: { Authorization: `Bearer ${token}`, ...options.headers },
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Reply['body'] };
+}
+
+const validator = graphOpenApiValidator('v1.0');
+const schemaErrors = (schema: string, items: readonly unknown[] | undefined) =>
+  (items ?? []).flatMap((item) => validator.validateSchema(`microsoft.graph.${schema}`, item).errors);
+const odataError = (body: unknown) =>
+  validator.validateSchema('microsoft.graph.ODataErrors.ODataError', body).errors;
+const groupId = (name: string) => demoSeed().groups.find((group) => group.displayName === name)?.id ?? '';
+const ROLE_ASSIGNABLE = demoSeed()
+  .groups.filter((group) => group.isAssignableToRole)
+  .map((group) => group.id);
+
+describe('GET /groups', () => {
+  it('lists every group with its default properties, no @odata.type per item', async () => {
+    const reply = await get('/v1.0/groups');
+    expect(reply.status).toBe(200);
+    expect(reply.body['@odata.context']).toBe('https://graph.microsoft.com/v1.0/$metadata#groups');
+    expect(reply.body.value?.map((group) => group.id)).toEqual(demoSeed().groups.map((group) => group.id));
+    expect(reply.body.value?.[0]).not.toHaveProperty('@odata.type');
+    expect(schemaErrors('group', reply.body.value)).toEqual([]);
+  });
+
+  it('filters on isAssignableToRole eq true without advanced-query parameters, with $select', async () => {
+    const reply = await get('/beta/groups?$filter=isAssignableToRole%20eq%20true&$select=id&$top=999');
+    expect(reply.status).toBe(200);
+    expect(reply.body['@odata.context']).toBe('https://graph.microsoft.com/beta/$metadata#groups(id)');
+    expect(reply.body.value).toEqual(ROLE_ASSIGNABLE.map((id) => ({ id })));
+    expect(ROLE_ASSIGNABLE.length).toBeGreaterThan(1);
+  });
+
+  it('wants ConsistencyLevel and $count=true for ne, and refuses properties it can’t filter', async () => {
+    const ne = await get('/v1.0/groups?$filter=isAssignableToRole%20ne%20true');
+    expect([ne.status, ne.body.error?.code]).toEqual([400, 'Request_UnsupportedQuery']);
+    const advanced = await get('/v1.0/groups?$count=true&$filter=isAssignableToRole%20ne%20true', {
+      headers: { ConsistencyLevel: 'eventual' },
+    });
+    expect(advanced.body.value).toHaveLength(demoSeed().groups.length - ROLE_ASSIGNABLE.length);
+    const unknown = await get('/v1.0/groups?$filter=visibility%20eq%20%27Private%27');
+    expect([unknown.status, unknown.body.error?.code]).toEqual([400, 'Request_UnsupportedQuery']);
+    expect([...odataError(ne.body), ...odataError(unknown.body)]).toEqual([]);
+  });
+
+  it('pages at $top with an @odata.nextLink, and refuses $top over 999', async () => {
+    const first = await get('/v1.0/groups?$filter=isAssignableToRole%20eq%20true&$top=3');
+    const next = String(first.body['@odata.nextLink']);
+    expect(next.startsWith(`https://localhost:${fixture.simulator.port}/v1.0/groups?`)).toBe(true);
+    const second = await get(next);
+    expect([...(first.body.value ?? []), ...(second.body.value ?? [])].map((group) => group.id)).toEqual(
+      ROLE_ASSIGNABLE,
+    );
+    expect(second.body['@odata.nextLink']).toBeUndefined();
+    expect((await get('/v1.0/groups?$top=1000')).status).toBe(400);
+  });
+
+  it('answers 403 to an app without a group read permission', async () => {
+    const reply = await get('/v1.0/groups', { roles: ['User.Read.All'] });
+    expect(reply.status).toBe(403);
+    expect(odataError(reply.body)).toEqual([]);
+  });
+});
+
+describe('GET /groups/{id}/transitiveMembers', () => {
+  it('lists users and groups through nesting, each with its @odata.type', async () => {
+    const reply = await get(`/v1.0/groups/${groupId('Payment Approvers')}/transitiveMembers`);
+    expect(reply.status).toBe(200);
+    expect(reply.body.value?.map((item) => [item['@odata.type'], item.id])).toEqual([
+      ['#microsoft.graph.group', groupId('Treasury Team')],
+      ['#microsoft.graph.user', demoSeedUser('protectedGroupMember').id],
+    ]);
+    expect(reply.body.value?.[1]).toMatchObject({
+      userPrincipalName: demoSeedUser('protectedGroupMember').userPrincipalName,
+    });
+    expect([
+      ...schemaErrors('group', reply.body.value?.slice(0, 1)),
+      ...schemaErrors('user', reply.body.value?.slice(1)),
+    ]).toEqual([]);
+  });
+
+  it('keeps only id (and the type) with $select=id, and pages at $top', async () => {
+    const group = groupId('All Staff');
+    const first = await get(`/v1.0/groups/${group}/transitiveMembers?$select=id&$top=4`);
+    expect(first.body.value?.[0]).toEqual({
+      '@odata.type': '#microsoft.graph.group',
+      id: groupId('Sales and Marketing'),
+    });
+    const items = [...(first.body.value ?? [])];
+    for (let next = first.body['@odata.nextLink']; typeof next === 'string';) {
+      const page = await get(next);
+      items.push(...(page.body.value ?? []));
+      next = page.body['@odata.nextLink'];
+    }
+    const ids = items.map((item) => item.id);
+    // All Staff nests Sales and Marketing: its members come through too, each once.
+    expect(ids).toHaveLength(9);
+    expect(new Set(ids).size).toBe(9);
+    expect(ids).toContain(demoSeedUser('dollarUser').id);
+    expect(schemaErrors('directoryObject', first.body.value)).toEqual([]);
+  });
+
+  it('gives users as limited objects to an app that may read groups but not users', async () => {
+    const reply = await get(`/v1.0/groups/${groupId('Treasury Team')}/transitiveMembers`, {
+      roles: ['GroupMember.Read.All'],
+    });
+    expect(reply.body.value?.[0]).toMatchObject({
+      '@odata.type': '#microsoft.graph.user',
+      id: demoSeedUser('protectedGroupMember').id,
+      userPrincipalName: null,
+    });
+  });
+
+  it('answers 404 for an unknown group and 403 without a group read permission', async () => {
+    const missing = await get('/v1.0/groups/00000000-0000-0000-0000-000000000001/transitiveMembers');
+    expect([missing.status, missing.body.error?.code]).toEqual([404, 'Request_ResourceNotFound']);
+    const refused = await get(`/v1.0/groups/${groupId('Treasury Team')}/transitiveMembers`, {
+      roles: ['User.Read.All'],
+    });
+    expect(refused.status).toBe(403);
+    expect([...odataError(missing.body), ...odataError(refused.body)]).toEqual([]);
+  });
+
+  it('runs as a $batch step', async () => {
+    const response = await fetch(`${fixture.simulator.url}/v1.0/$batch`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${fixture.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        requests: [
+          { id: 'm', method: 'GET', url: `/groups/${groupId('Treasury Team')}/transitiveMembers?$select=id` },
+          { id: 'g', method: 'GET', url: '/groups?$filter=isAssignableToRole%20eq%20true&$select=id' },
+        ],
+      }),
+    });
+    const body = (await response.json()) as {
+      responses: { id: string; status: number; body: Reply['body'] }[];
+    };
+    const byId = new Map(body.responses.map((step) => [step.id, step]));
+    expect(byId.get('m')?.body.value?.map((item) => item.id)).toEqual([
+      demoSeedUser('protectedGroupMember').id,
+    ]);
+    expect(byId.get('g')?.body.value).toHaveLength(ROLE_ASSIGNABLE.length);
+  });
+});
