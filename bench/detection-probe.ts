@@ -4,12 +4,16 @@ import { detectLockouts } from '../src/lib/detection/detect-lockouts';
 import { getServices } from '../src/lib/services';
 
 async function main(): Promise<void> {
+  const deps = getServices().detection;
   const started = performance.now();
-  const report = await detectLockouts(getServices().detection);
+  const cpuBefore = process.cpuUsage();
+  const report = await detectLockouts(deps);
   const wallMs = performance.now() - started;
-  // maxRSS is in kilobytes.
+  const cpu = process.cpuUsage(cpuBefore);
+  // cpuUsage is in microseconds, maxRSS in kilobytes.
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(JSON.stringify({ report, wallMs, peakRssMb }));
+  process.stdout.write(JSON.stringify({ report, wallMs, cpuMs, peakRssMb }));
 }
 
 main().catch((error: unknown) => {

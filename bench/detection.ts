@@ -19,6 +19,8 @@ export interface DetectionFigures {
 
 interface RunFigures {
   wallMs: number;
+  /** CPU time of the scan process (user + system) during the run. */
+  cpuMs: number;
   peakRssMb: number;
   graphRequests: number;
   report: DetectionReport;

@@ -104,15 +104,19 @@ async function main(): Promise<void> {
         median: ms(scan.wallMs),
         p95: '-',
         note:
-          `${round(report.events / (scan.wallMs / 1000), 0)} events/s, ${scan.graphRequests} Graph requests ` +
-          `(${report.pages} pages), ${report.writes} Table writes, ${report.opened} opened, ` +
-          `peak RSS ${round(scan.peakRssMb, 0)} MB`,
+          `${perSecond(report.events, scan.wallMs)} events/s end to end; read + aggregate ${report.readMs} ms ` +
+          `(${perSecond(report.events, report.readMs)} events/s); flags ${report.writeMs} ms ` +
+          `(${report.writes} written, ${report.opened + report.reopened} queue messages); ` +
+          `${scan.graphRequests} Graph requests (${report.pages} pages); ` +
+          `${perSecond(report.events, scan.cpuMs)} events per CPU-second; peak RSS ${round(scan.peakRssMb, 0)} MB`,
       });
     }
   }
 
   printTable(rows);
 }
+
+const perSecond = (count: number, ms: number) => (ms > 0 ? String(round(count / (ms / 1000), 0)) : '-');
 
 function printTable(rows: Row[]): void {
   const header: Row = { measure: 'measure', median: 'median', p95: 'p95', note: 'note' };

@@ -12,7 +12,7 @@ app.timer('detectLockouts', {
     const report = await detectLockouts(getServices().detection);
     const level = report.outcome === 'complete' ? 'log' : 'warn';
     context[level](
-      `detectLockouts: outcome=${report.outcome} window=${report.window.start}..${report.window.end} pages=${report.pages} events=${report.events} attempts=${report.attempts} users=${report.users} opened=${report.opened} reopened=${report.reopened} updated=${report.updated} conflicts=${report.conflicts} pastDue=${timer.isPastDue}`,
+      `detectLockouts: outcome=${report.outcome} window=${report.window.start}..${report.window.end} pages=${report.pages} events=${report.events} attempts=${report.attempts} users=${report.users} opened=${report.opened} reopened=${report.reopened} updated=${report.updated} conflicts=${report.conflicts} readMs=${report.readMs} writeMs=${report.writeMs} pastDue=${timer.isPastDue}`,
     );
   },
 });

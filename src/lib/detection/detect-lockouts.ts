@@ -48,6 +48,10 @@ export interface DetectionReport {
   updated: number;
   writes: number;
   conflicts: number;
+  /** Paging through the window and folding it, ms. */
+  readMs: number;
+  /** Reading the users' flags, protection, messages and flag writes, ms. */
+  writeMs: number;
 }
 
 const LICENCE_ERROR = 'Authentication_RequestFromNonPremiumTenantOrB2CTenant';
@@ -110,6 +114,8 @@ export async function detectLockouts(deps: DetectLockoutsDeps): Promise<Detectio
     updated: 0,
     writes: 0,
     conflicts: 0,
+    readMs: 0,
+    writeMs: 0,
   };
   const next: ScanState = {
     ...withoutEtag(state),
@@ -137,6 +143,7 @@ export async function detectLockouts(deps: DetectLockoutsDeps): Promise<Detectio
   }
 
   const aggregator = new FailureAggregator(settings.recentEvents);
+  const readStarted = performance.now();
   let complete: boolean;
   try {
     const streamed = await streamSignIns(
@@ -180,6 +187,8 @@ export async function detectLockouts(deps: DetectLockoutsDeps): Promise<Detectio
     return report;
   }
 
+  report.readMs = Math.round(performance.now() - readStarted);
+  const writeStarted = performance.now();
   const users = aggregator.results();
   report.events = aggregator.events;
   report.attempts = aggregator.attempts;
@@ -205,6 +214,7 @@ export async function detectLockouts(deps: DetectLockoutsDeps): Promise<Detectio
   const chunks: Change[][] = [];
   for (let i = 0; i < changes.length; i += WRITE_CHUNK) chunks.push(changes.slice(i, i + WRITE_CHUNK));
   await forEachLimited(chunks, CHUNKS_AT_ONCE, (chunk) => writeChunk(deps, chunk, context));
+  report.writeMs = Math.round(performance.now() - writeStarted);
 
   if (!complete) {
     // The time budget ended paging: flags for what was read are written (re-reads count nothing

@@ -10,9 +10,11 @@ export class EventTooLargeError extends Error {
 }
 
 function xmlEscapedBytes(text: string): number {
-  // Worst case of the SDK's XML serialisation: each of these characters becomes an entity.
-  const extra = text.replace(/[^&<>"']/g, '').length * 5;
-  return Buffer.byteLength(text) + extra;
+  const bytes = Buffer.byteLength(text);
+  // Worst case of the SDK's XML serialisation: each of these characters becomes an entity (≤ 6
+  // bytes). Counted only when it could matter.
+  if (bytes * 6 <= MAX_MESSAGE_BYTES) return bytes;
+  return bytes + text.replace(/[^&<>"']/g, '').length * 5;
 }
 
 /**
