@@ -93,6 +93,19 @@ describe('mergeFlag', () => {
     expect(opened(result).lastFailureAt).toBe('2026-11-25T10:20:00.000Z');
   });
 
+  it('does not count again an attempt counted under a later time, when an earlier event arrives late', () => {
+    const late = signIn({ correlationId: 'corr-retried', createdDateTime: at(5) });
+    const flag = opened(mergeFlag(undefined, failures(late, ...lockouts(2, 6)), OPTIONS));
+    expect(flag.lockoutAttempts).toBe(3);
+    // The same attempt's earlier event: its earliest time, so its token's time, moves to 10:01.
+    const early = signIn({ correlationId: 'CORR-RETRIED', createdDateTime: at(1) });
+    const again = failures(early, late);
+    expect(again.attempts.size).toBe(1);
+    expect(mergeFlag(flag, again, OPTIONS).kind).toBe('unchanged');
+    const result = mergeFlag(flag, failures(early, late, ...lockouts(1, 20)), OPTIONS);
+    expect(opened(result).lockoutAttempts).toBe(4);
+  });
+
   it('re-opens a resolved flag on new failures after its resolution', () => {
     const first = lockouts(3);
     const flag: LockoutFlag = {
