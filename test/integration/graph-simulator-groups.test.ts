@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { demoSeed, demoSeedUser } from '../support/demo-tenant';
-import { useGraphSimulator } from '../support/graph-fixture';
+import { simulatorGet, type SimulatorReply, useGraphSimulator } from '../support/graph-fixture';
 import { graphOpenApiValidator } from '../support/openapi';
 
 // The simulator's group reads for the lockout scan's protected population (routes/groups.ts):
@@ -11,25 +11,8 @@ import { graphOpenApiValidator } from '../support/openapi';
 
 const fixture = useGraphSimulator({ resetAfterEach: true });
 
-interface Reply {
-  status: number;
-  body: Record<string, unknown> & {
-    value?: Record<string, unknown>[];
-    error?: { code: string; message: string };
-  };
-}
-
-async function get(path: string, options: { roles?: string[]; headers?: Record<string, string> } = {}) {
-  const token =
-    options.roles === undefined
-      ? fixture.token
-      : fixture.identity.mintToken({ roles: options.roles }).accessToken;
-  const response = await fetch(path.startsWith('https://') ? path : `${fixture.simulator.url}${path}`, {
-    headers: { Authorization: `Bearer ${token}`, ...options.headers },
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Reply['body'] };
-}
+const get = (path: string, options?: Parameters<typeof simulatorGet>[2]) =>
+  simulatorGet(fixture, path, options);
 
 const validator = graphOpenApiValidator('v1.0');
 const schemaErrors = (schema: string, items: readonly unknown[] | undefined) =>
@@ -161,7 +144,7 @@ describe('GET /groups/{id}/transitiveMembers', () => {
       }),
     });
     const body = (await response.json()) as {
-      responses: { id: string; status: number; body: Reply['body'] }[];
+      responses: { id: string; status: number; body: SimulatorReply['body'] }[];
     };
     const byId = new Map(body.responses.map((step) => [step.id, step]));
     expect(byId.get('m')?.body.value?.map((item) => item.id)).toEqual([

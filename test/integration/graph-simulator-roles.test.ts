@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { parseSeed, ROLE_TEMPLATE_IDS } from '../../local/graph';
 import { demoSeed, demoSeedUser } from '../support/demo-tenant';
-import { useGraphSimulator } from '../support/graph-fixture';
+import { simulatorGet, type SimulatorReply, useGraphSimulator } from '../support/graph-fixture';
 import { graphOpenApiValidator } from '../support/openapi';
 
 // Group, role and PIM reads of the simulator (shared/graph/roles-and-groups.md,
@@ -17,28 +17,8 @@ const GA = ROLE_TEMPLATE_IDS.globalAdministrator;
 const SECURITY_ADMIN = '194ae4cb-b126-40b2-bd5b-6091b380977d';
 const EXCHANGE_ADMIN = '29232cdf-9323-42fd-ade2-1d097af3e4de';
 
-interface Reply {
-  status: number;
-  body: Record<string, unknown> & {
-    value?: Record<string, unknown>[];
-    error?: { code: string; message: string; innerError: Record<string, string> };
-  };
-}
-
-async function get(
-  path: string,
-  options: { roles?: string[]; headers?: Record<string, string>; base?: string } = {},
-): Promise<Reply> {
-  const token =
-    options.roles === undefined
-      ? fixture.token
-      : fixture.identity.mintToken({ roles: options.roles }).accessToken;
-  const response = await fetch(path.startsWith('https://') ? path : `${fixture.simulator.url}${path}`, {
-    headers: { Authorization: `Bearer ${token}`, ...options.headers },
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Reply['body'] };
-}
+const get = (path: string, options?: Parameters<typeof simulatorGet>[2]) =>
+  simulatorGet(fixture, path, options);
 
 const ADVANCED = { ConsistencyLevel: 'eventual' };
 const groupId = (name: string) => demoSeed().groups.find((group) => group.displayName === name)?.id ?? '';
@@ -218,7 +198,7 @@ describe('GET /users/{id}/transitiveMemberOf', () => {
       }),
     });
     const body = (await response.json()) as {
-      responses: { id: string; status: number; body: Reply['body'] }[];
+      responses: { id: string; status: number; body: SimulatorReply['body'] }[];
     };
     const cast = body.responses.find((step) => step.id === 'cast');
     expect(cast).toMatchObject({ status: 200, body: { '@odata.count': 1 } });

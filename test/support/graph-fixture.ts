@@ -73,3 +73,29 @@ export function useGraphSimulator(options: GraphFixtureOptions = {}): GraphFixtu
     },
   };
 }
+
+/** A Graph answer as the simulator tests read it: a list (`value`) or an error. */
+export interface SimulatorReply {
+  status: number;
+  body: Record<string, unknown> & {
+    value?: Record<string, unknown>[];
+    error?: { code: string; message: string; innerError?: Record<string, string> };
+  };
+}
+
+/** A GET to the simulator (a path, or an absolute nextLink) with the fixture's token, or one minted with `roles`. */
+export async function simulatorGet(
+  fixture: GraphFixture,
+  path: string,
+  options: { roles?: string[]; headers?: Record<string, string> } = {},
+): Promise<SimulatorReply> {
+  const token =
+    options.roles === undefined
+      ? fixture.token
+      : fixture.identity.mintToken({ roles: options.roles }).accessToken;
+  const response = await fetch(path.startsWith('https://') ? path : `${fixture.simulator.url}${path}`, {
+    headers: { Authorization: `Bearer ${token}`, ...options.headers },
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as SimulatorReply['body'] };
+}
