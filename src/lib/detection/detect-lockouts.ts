@@ -205,15 +205,10 @@ export async function detectLockouts(deps: DetectLockoutsDeps): Promise<Detectio
       .map((user) => user.userId),
   );
   const context: WriteContext = { horizon: window.start, now, report, protectedIds };
-  const changes: Change[] = [];
-  for (const user of users) {
-    const flag = existing.get(user.userId);
-    const result = decide(deps, user, flag, context);
-    if (result.kind !== 'unchanged') changes.push({ user, etag: flag?.etag, result });
-  }
-  const chunks: Change[][] = [];
-  for (let i = 0; i < changes.length; i += WRITE_CHUNK) chunks.push(changes.slice(i, i + WRITE_CHUNK));
-  await forEachLimited(chunks, CHUNKS_AT_ONCE, (chunk) => writeChunk(deps, chunk, context));
+  // Decided chunk by chunk as the writers ask for them: only the flags in flight are in memory.
+  await forEachLimited(changeChunks(deps, users, existing, context), CHUNKS_AT_ONCE, (chunk) =>
+    writeChunk(deps, chunk, context),
+  );
   report.writeMs = Math.round(performance.now() - writeStarted);
 
   if (!complete) {
@@ -267,6 +262,26 @@ function decide(
     isProtected: context.protectedIds.has(user.userId),
     eventId: (userId, first) => openingEventId(userId, existing ? existing.reopenCount + 1 : 0, first),
   });
+}
+
+function* changeChunks(
+  deps: DetectLockoutsDeps,
+  users: readonly UserFailures[],
+  existing: ReadonlyMap<string, StoredLockoutFlag>,
+  context: WriteContext,
+): Generator<Change[]> {
+  let chunk: Change[] = [];
+  for (const user of users) {
+    const flag = existing.get(user.userId);
+    const result = decide(deps, user, flag, context);
+    if (result.kind === 'unchanged') continue;
+    chunk.push({ user, etag: flag?.etag, result });
+    if (chunk.length === WRITE_CHUNK) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
 }
 
 /**

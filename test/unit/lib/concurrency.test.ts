@@ -33,4 +33,21 @@ describe('forEachLimited', () => {
     expect(started).toEqual([0, 1]);
     expect(finished).toEqual([1]);
   });
+
+  it('pulls items from a generator only as workers become free', async () => {
+    const made: number[] = [];
+    function* items() {
+      for (let item = 0; item < 5; item += 1) {
+        made.push(item);
+        yield item;
+      }
+    }
+    const madeWhenStarted: number[] = [];
+    await forEachLimited(items(), 2, async () => {
+      madeWhenStarted.push(made.length);
+      await sleep(2);
+    });
+    expect(made).toEqual([0, 1, 2, 3, 4]);
+    expect(madeWhenStarted).toEqual([1, 2, 3, 4, 5]);
+  });
 });
