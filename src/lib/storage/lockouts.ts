@@ -21,7 +21,8 @@ const RANGE_READ_IDS = 100;
 /** Table Storage's limits for one entity-group transaction are 100 operations and 4 MiB. */
 const MAX_TRANSACTION_ACTIONS = 100;
 const MAX_TRANSACTION_BYTES = 2 * 1024 * 1024;
-const READ_CONCURRENCY = 16;
+const POINT_READS_AT_ONCE = 16;
+const RANGE_QUERIES_AT_ONCE = 4;
 
 const RecentEventSchema = z.object({
   id: z.string(),
@@ -131,7 +132,7 @@ async function writeOne(
 
 /** Consecutive writes packed into transactions inside Table Storage's limits (by JSON size, with room to spare). */
 function transactionGroups(writes: readonly FlagWrite[]) {
-  type Member = { write: FlagWrite; entity: ReturnType<typeof toEntity>; etag: string | undefined };
+  type Member = { write: FlagWrite; entity: ReturnType<typeof toEntity> };
   const groups: Member[][] = [];
   let current: Member[] = [];
   let bytes = 0;
@@ -146,7 +147,7 @@ function transactionGroups(writes: readonly FlagWrite[]) {
       current = [];
       bytes = 0;
     }
-    current.push({ write, entity, etag: write.etag });
+    current.push({ write, entity });
     bytes += size;
   }
   if (current.length > 0) groups.push(current);
@@ -169,7 +170,7 @@ export function createTableLockoutStore(options: { table: () => Promise<TableCli
       const ids = [...new Set(userIds.map((id) => id.toLowerCase()))].sort();
       const found = new Map<string, StoredLockoutFlag>();
       if (ids.length < RANGE_READ_IDS) {
-        await forEachLimited(ids, READ_CONCURRENCY, async (id) => {
+        await forEachLimited(ids, POINT_READS_AT_ONCE, async (id) => {
           const flag = await readOne(client, id);
           if (flag) found.set(id, flag);
         });
@@ -179,7 +180,7 @@ export function createTableLockoutStore(options: { table: () => Promise<TableCli
       // ranges are disjoint, so however many flags lie between the ids, each row is read once.
       const ranges: string[][] = [];
       for (let i = 0; i < ids.length; i += RANGE_READ_IDS) ranges.push(ids.slice(i, i + RANGE_READ_IDS));
-      await forEachLimited(ranges, READ_CONCURRENCY / 4, async (range) => {
+      await forEachLimited(ranges, RANGE_QUERIES_AT_ONCE, async (range) => {
         const wanted = new Set(range);
         const filter = odata`PartitionKey eq ${PARTITION} and RowKey ge ${range[0]} and RowKey le ${range[range.length - 1]}`;
         for await (const row of client.listEntities({ queryOptions: { filter } })) {
@@ -204,10 +205,10 @@ export function createTableLockoutStore(options: { table: () => Promise<TableCli
       const client = await table();
       const results: (StoredLockoutFlag | undefined)[] = [];
       for (const group of transactionGroups(writes)) {
-        const actions: TransactionAction[] = group.map(({ entity, etag }) =>
-          etag === undefined
+        const actions: TransactionAction[] = group.map(({ entity, write }) =>
+          write.etag === undefined
             ? ['create', entity]
-            : ['update', entity, 'Replace', { etag: requireEtag(etag) }],
+            : ['update', entity, 'Replace', { etag: requireEtag(write.etag) }],
         );
         try {
           const response = await client.submitTransaction(actions);
