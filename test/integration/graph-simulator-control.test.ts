@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { TenantSeed } from '../../local/graph';
 import { demoSeed, demoSeedUser } from '../support/demo-tenant';
-import { useGraphSimulator } from '../support/graph-fixture';
+import { simulatorCall, type SimulatorRequest, useGraphSimulator } from '../support/graph-fixture';
 
 // Fault injection, the request log, reset and the /_sim/ control API (in-process and over HTTPS).
 
@@ -23,22 +23,7 @@ const seedWithUsers = (users: TenantSeed['users']): TenantSeed => ({
 
 const fixture = useGraphSimulator({ resetAfterEach: true });
 
-async function call(path: string, init: { method?: string; body?: unknown; auth?: boolean } = {}) {
-  const response = await fetch(`${fixture.simulator.url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: {
-      ...(init.auth === false ? {} : { Authorization: `Bearer ${fixture.token}` }),
-      ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: (text ? JSON.parse(text) : undefined) as unknown,
-  };
-}
+const call = (url: string, init?: SimulatorRequest) => simulatorCall(fixture, url, init);
 
 describe('fault injection', () => {
   it("throttles the next matching request with 429, Retry-After and Graph's throttling body, then serves normally", async () => {

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { type GraphVersion, type SignInSeed, Tenant } from '../../local/graph';
 import { demoSeed, demoSeedUser } from '../support/demo-tenant';
-import { useGraphSimulator } from '../support/graph-fixture';
+import { simulatorCall, type SimulatorRequest, useGraphSimulator } from '../support/graph-fixture';
 import { graphOpenApiValidator } from '../support/openapi';
 
 // GET /auditLogs/signIns (and /{id}): filters, order, paging, limits, licence, late events, and
@@ -20,22 +20,7 @@ interface Page {
   value: (SignInSeed & { status: { errorCode: number; additionalDetails: string | null } })[];
 }
 
-async function call(url: string, init: { method?: string; body?: unknown; auth?: boolean } = {}) {
-  const response = await fetch(url.startsWith('https://') ? url : `${fixture.simulator.url}${url}`, {
-    method: init.method ?? 'GET',
-    headers: {
-      ...(init.auth === false ? {} : { Authorization: `Bearer ${fixture.token}` }),
-      ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: (text ? JSON.parse(text) : undefined) as unknown,
-  };
-}
+const call = (url: string, init?: SimulatorRequest) => simulatorCall(fixture, url, init);
 
 const list = async (query = '', version: GraphVersion = 'v1.0') => {
   const reply = await call(`/${version}/auditLogs/signIns${query === '' ? '' : `?${query}`}`);

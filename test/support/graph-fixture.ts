@@ -83,19 +83,44 @@ export interface SimulatorReply {
   };
 }
 
-/** A GET to the simulator (a path, or an absolute nextLink) with the fixture's token, or one minted with `roles`. */
+export interface SimulatorRequest {
+  method?: string;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** false: no Authorization header at all. */
+  auth?: boolean;
+  /** A token minted with these app roles instead of the fixture's. */
+  roles?: string[];
+  headers?: Record<string, string>;
+}
+
+/** A request to the simulator (a path, or an absolute nextLink); the body comes back parsed. */
+export async function simulatorCall(fixture: GraphFixture, url: string, init: SimulatorRequest = {}) {
+  const token =
+    init.roles === undefined ? fixture.token : fixture.identity.mintToken({ roles: init.roles }).accessToken;
+  const response = await fetch(url.startsWith('https://') ? url : `${fixture.simulator.url}${url}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      ...(init.auth === false ? {} : { Authorization: `Bearer ${token}` }),
+      ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...init.headers,
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (text ? JSON.parse(text) : undefined) as unknown,
+  };
+}
+
+/** A GET read as a Graph list or error. */
 export async function simulatorGet(
   fixture: GraphFixture,
   path: string,
-  options: { roles?: string[]; headers?: Record<string, string> } = {},
+  options: Pick<SimulatorRequest, 'roles' | 'headers'> = {},
 ): Promise<SimulatorReply> {
-  const token =
-    options.roles === undefined
-      ? fixture.token
-      : fixture.identity.mintToken({ roles: options.roles }).accessToken;
-  const response = await fetch(path.startsWith('https://') ? path : `${fixture.simulator.url}${path}`, {
-    headers: { Authorization: `Bearer ${token}`, ...options.headers },
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as SimulatorReply['body'] };
+  const { status, body } = await simulatorCall(fixture, path, options);
+  return { status, body: (body ?? {}) as SimulatorReply['body'] };
 }
