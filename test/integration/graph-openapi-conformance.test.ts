@@ -227,6 +227,53 @@ const RECOVERY_CASES: readonly ConformanceCase[] = [
     caller: 'usersOnly',
     status: 403,
   },
+  // Per-type lists and gets
+  ...(
+    [
+      ['passwordMethods', 'password'],
+      ['emailMethods', 'email'],
+      ['fido2Methods', 'fido2'],
+      ['microsoftAuthenticatorMethods', 'microsoftAuthenticator'],
+      ['softwareOathMethods', 'softwareOath'],
+      ['windowsHelloForBusinessMethods', 'windowsHelloForBusiness'],
+      ['platformCredentialMethods', 'platformCredential'],
+    ] as const
+  ).flatMap(([collection, type]): ConformanceCase[] => [
+    { name: `list ${collection}`, method: 'GET', path: auth(diego, collection), status: 200 },
+    {
+      name: `get one of ${collection}`,
+      method: 'GET',
+      path: auth(diego, `${collection}/${methodOf(diego, type).id}`),
+      status: 200,
+    },
+  ]),
+  {
+    name: 'get a FIDO2 key the user lacks',
+    method: 'GET',
+    path: auth(grady, `fido2Methods/${methodOf(adele, 'fido2').id}`),
+    status: 404,
+  },
+  {
+    name: 'list hardware OATH tokens',
+    method: 'GET',
+    path: auth(isaiah, 'hardwareOathMethods'),
+    status: 200,
+    versions: ['beta'],
+  },
+  {
+    name: 'get a hardware OATH token',
+    method: 'GET',
+    path: auth(isaiah, `hardwareOathMethods/${methodOf(isaiah, 'hardwareOath').id}`),
+    status: 200,
+    versions: ['beta'],
+  },
+  {
+    name: 'get the QR code + PIN method',
+    method: 'GET',
+    path: auth(patti, 'qrCodePinMethod'),
+    status: 200,
+    versions: ['beta'],
+  },
   // Phone methods and SMS sign-in
   { name: 'list phones', method: 'GET', path: auth(diego, 'phoneMethods'), status: 200 },
   {

@@ -122,6 +122,95 @@ describe('DELETE /users/{user}/authentication/<type>Methods/{id}', () => {
   });
 });
 
+describe('GET /users/{user}/authentication/<type>Methods[/{id}]', () => {
+  const get = (userId: string, rest: string, options: Parameters<typeof graphCall>[3] = {}) =>
+    graphCall(fixture, 'GET', `/users/${userId}/authentication/${rest}`, options);
+  const TYPES = [
+    ['passwordMethods', 'password', 'passwordAuthenticationMethod'],
+    ['emailMethods', 'email', 'emailAuthenticationMethod'],
+    ['fido2Methods', 'fido2', 'fido2AuthenticationMethod'],
+    ['microsoftAuthenticatorMethods', 'microsoftAuthenticator', 'microsoftAuthenticatorAuthenticationMethod'],
+    ['softwareOathMethods', 'softwareOath', 'softwareOathAuthenticationMethod'],
+    [
+      'windowsHelloForBusinessMethods',
+      'windowsHelloForBusiness',
+      'windowsHelloForBusinessAuthenticationMethod',
+    ],
+    ['platformCredentialMethods', 'platformCredential', 'platformCredentialAuthenticationMethod'],
+  ] as const;
+
+  it("lists and gets each type's methods with @odata.type and @odata.context, in v1.0 and beta", async () => {
+    for (const version of ['v1.0', 'beta'] as const) {
+      for (const [collection, type, odataType] of TYPES) {
+        const method = methodOf(diego, type);
+        const list = await get(diego.id, collection, { version });
+        expect(list.status).toBe(200);
+        expect(list.body).toMatchObject({
+          '@odata.context': `https://graph.microsoft.com/${version}/$metadata#users('${diego.id}')/authentication/${collection}`,
+          value: [{ '@odata.type': `#microsoft.graph.${odataType}`, id: method.id }],
+        });
+        const one = await get(diego.id, `${collection}/${method.id}`, { version });
+        expect(one.status).toBe(200);
+        expect(one.body).toMatchObject({
+          '@odata.context': `https://graph.microsoft.com/${version}/$metadata#users('${diego.id}')/authentication/${collection}/$entity`,
+          '@odata.type': `#microsoft.graph.${odataType}`,
+          id: method.id,
+        });
+      }
+    }
+    const email = await get(adele.id, `emailMethods/${methodOf(adele, 'email').id}`);
+    expect(email.body).toMatchObject({ emailAddress: methodOf(adele, 'email').emailAddress });
+  });
+
+  it('serves hardware OATH tokens and the QR code + PIN method on beta only', async () => {
+    const token = methodOf(isaiah, 'hardwareOath').id;
+    expect((await get(isaiah.id, `hardwareOathMethods/${token}`)).status).toBe(400);
+    const one = await get(isaiah.id, `hardwareOathMethods/${token}`, { version: 'beta' });
+    expect(one.body).toMatchObject({
+      '@odata.type': '#microsoft.graph.hardwareOathAuthenticationMethod',
+      id: token,
+    });
+    const qr = await get(patti.id, 'qrCodePinMethod', { version: 'beta' });
+    expect(qr.body).toMatchObject({
+      '@odata.type': '#microsoft.graph.qrCodePinAuthenticationMethod',
+      id: methodOf(patti, 'qrCodePin').id,
+    });
+    const none = await get(adele.id, 'qrCodePinMethod', { version: 'beta' });
+    expect([none.status, errorOf(none).code]).toEqual([404, 'itemNotFound']);
+  });
+
+  it("answers 404 itemNotFound for another type's id, another user's id and an unknown user; an empty list for none", async () => {
+    const fido2 = methodOf(adele, 'fido2').id;
+    for (const [userId, path] of [
+      [adele.id, `softwareOathMethods/${fido2}`],
+      [grady.id, `fido2Methods/${fido2}`],
+      ['nobody@contoso.onmicrosoft.com', `fido2Methods/${fido2}`],
+      ['nobody@contoso.onmicrosoft.com', 'fido2Methods'],
+    ]) {
+      const reply = await get(userId ?? '', path ?? '');
+      expect([reply.status, errorOf(reply).code]).toEqual([404, 'itemNotFound']);
+    }
+    expect((await get(grady.id, 'fido2Methods')).body).toMatchObject({ value: [] });
+  });
+
+  it("takes the type's read permission or the general ones; FIDO2 lists take UserAuthenticationMethod.Read.All (docs' table)", async () => {
+    const mint = (roles: string[]) => fixture.identity.mintToken({ roles }).accessToken;
+    const list = (roles: string[]) => get(adele.id, 'fido2Methods', { token: mint(roles) });
+    for (const roles of [
+      ['UserAuthMethod-Passkey.Read.All'],
+      ['UserAuthMethod-Passkey.ReadWrite.All'],
+      ['UserAuthenticationMethod.Read.All'],
+      ['UserAuthenticationMethod.ReadWrite.All'],
+    ]) {
+      expect((await list(roles)).status).toBe(200);
+    }
+    expect((await list(['UserAuthMethod-Email.Read.All'])).status).toBe(403);
+    const email = `emailMethods/${methodOf(adele, 'email').id}`;
+    expect((await get(adele.id, email, { token: mint(['UserAuthMethod-Email.Read.All']) })).status).toBe(200);
+    expect((await get(adele.id, email, { token: mint(['User.Read.All']) })).status).toBe(403);
+  });
+});
+
 describe('the default method', () => {
   it('refuses to delete the default while other methods that could be the default remain (observed 400 badRequest)', async () => {
     // Adele: default push → her Authenticator; she also has phones and a software OATH token.

@@ -324,9 +324,9 @@ describe('routing', () => {
   });
 
   it('answers 501 for a documented operation the simulator does not serve yet, and 400 for an unknown version', async () => {
-    const reply = await get(`/v1.0/users/${ordinary.id}/authentication/emailMethods`);
+    const reply = await get(`/v1.0/users/${ordinary.id}/authentication/emailMethods`, { method: 'POST' });
     expect(reply.status).toBe(501);
-    expect(errorOf(reply).message).toContain('GET /users/{user-id}/authentication/emailMethods');
+    expect(errorOf(reply).message).toContain('POST /users/{user-id}/authentication/emailMethods');
     expect((await get(`/v2.0/users/${ordinary.id}`)).status).toBe(400);
   });
 

@@ -4,6 +4,7 @@ import { AUTHENTICATION_STATE_ROUTES } from './authentication-states';
 import { batch } from './batch';
 import { GROUP_ROUTES } from './groups';
 import { METHOD_DELETION_ROUTES } from './method-deletion';
+import { METHOD_READ_ROUTES } from './method-reads';
 import { PHONE_METHOD_ROUTES } from './phone-methods';
 import { getAuthenticationMethodConfiguration } from './policies';
 import { ROLE_MANAGEMENT_ROUTES } from './role-management';
@@ -17,6 +18,7 @@ import { getUser } from './users';
 export const GRAPH_ROUTES: readonly RouteDefinition[] = [
   getUser,
   listAuthenticationMethods,
+  ...METHOD_READ_ROUTES,
   batch,
   // Recovery actions: method removal, phones and SMS sign-in, TAP, sessions, per-user MFA.
   ...METHOD_DELETION_ROUTES,
