@@ -142,10 +142,13 @@ describe('POST temporaryAccessPassMethods', () => {
     expect((await issue(adele.id)).body).toMatchObject({ isUsableOnce: true });
   });
 
-  it('refuses any pass while the policy is disabled', async () => {
+  it('refuses any pass while the policy is disabled, with the observed message', async () => {
     withPolicy({ state: 'disabled' });
     const reply = await issue(adele.id);
     expect([reply.status, errorOf(reply).code]).toEqual([400, 'badRequest']);
+    expect(errorOf(reply).message).toBe(
+      'Converged UserCredentialPolicy does not allow creating or updating this authentication method. AuthMethodType [TemporaryAccessPass].',
+    );
     expect(liveMethods(fixture, adele).some((method) => method.type === 'temporaryAccessPass')).toBe(false);
   });
 

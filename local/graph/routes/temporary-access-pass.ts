@@ -63,10 +63,12 @@ const createTemporaryAccessPass: RouteDefinition = {
     const policy = context.tenant.temporaryAccessPassPolicy();
     const { startDateTime, lifetimeInMinutes, isUsableOnce } = body.value;
 
-    // Whether a disabled policy blocks creation is not documented (tap.md, security.md §8.4):
-    // refused here, 400 badRequest and wording inferred.
+    // Not documented; the message is observed for a policy that doesn't allow the method
+    // (MicrosoftDocs/azure-docs#111778, glueckkanja/MyWorkID#47); 400 badRequest is inferred.
     if (policy.state !== 'enabled') {
-      return bad('Temporary Access Pass is disabled in the authentication methods policy of the tenant.');
+      return bad(
+        'Converged UserCredentialPolicy does not allow creating or updating this authentication method. AuthMethodType [TemporaryAccessPass].',
+      );
     }
     if (
       startDateTime !== undefined &&
