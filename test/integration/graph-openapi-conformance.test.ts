@@ -228,6 +228,18 @@ const RECOVERY_CASES: readonly ConformanceCase[] = [
     status: 403,
   },
   // Per-type lists and gets
+  {
+    name: 'get a method by id',
+    method: 'GET',
+    path: auth(diego, `methods/${methodOf(diego, 'windowsHelloForBusiness').id}`),
+    status: 200,
+  },
+  {
+    name: 'get a method the user lacks',
+    method: 'GET',
+    path: auth(grady, `methods/${methodOf(diego, 'windowsHelloForBusiness').id}`),
+    status: 404,
+  },
   ...(
     [
       ['passwordMethods', 'password'],

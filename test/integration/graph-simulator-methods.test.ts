@@ -162,6 +162,23 @@ describe('GET /users/{user}/authentication/<type>Methods[/{id}]', () => {
     expect(email.body).toMatchObject({ emailAddress: methodOf(adele, 'email').emailAddress });
   });
 
+  it('gets any listed method through /methods/{id}, with its @odata.type; beta-only types only on beta', async () => {
+    const fido2 = methodOf(adele, 'fido2').id;
+    const one = await get(adele.userPrincipalName, `methods/${fido2.toUpperCase()}`);
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({
+      '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${adele.userPrincipalName}')/authentication/methods/$entity`,
+      '@odata.type': '#microsoft.graph.fido2AuthenticationMethod',
+      id: fido2,
+    });
+    const token = methodOf(isaiah, 'hardwareOath').id;
+    const hidden = await get(isaiah.id, `methods/${token}`);
+    expect([hidden.status, errorOf(hidden).code]).toEqual([404, 'itemNotFound']);
+    expect((await get(isaiah.id, `methods/${token}`, { version: 'beta' })).status).toBe(200);
+    const elsewhere = await get(grady.id, `methods/${fido2}`);
+    expect([elsewhere.status, errorOf(elsewhere).code]).toEqual([404, 'itemNotFound']);
+  });
+
   it('serves hardware OATH tokens and the QR code + PIN method on beta only', async () => {
     const token = methodOf(isaiah, 'hardwareOath').id;
     expect((await get(isaiah.id, `hardwareOathMethods/${token}`)).status).toBe(400);

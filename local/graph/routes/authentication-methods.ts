@@ -4,7 +4,7 @@ import { GRAPH_VERSIONS } from '../openapi-spec';
 import { odataKey } from '../path';
 import { isListedIn } from '../projection/authentication-method';
 import type { RouteDefinition } from '../router';
-import { projectForRequest } from './method-support';
+import { authenticationContextUrl, param, projectForRequest } from './method-support';
 import { lookUpUser } from './user-key';
 
 /**
@@ -26,6 +26,33 @@ export const listAuthenticationMethods: RouteDefinition = {
       // The context URL repeats the key as the request gave it (inferred from OData's rules).
       '@odata.context': `https://graph.microsoft.com/${context.version}/$metadata#users(${odataKey(lookup.key)})/authentication/methods`,
       value,
+    });
+  },
+};
+
+/**
+ * GET /users/{id | userPrincipalName}/authentication/methods/{id}: one method of any type the
+ * version lists (https://learn.microsoft.com/en-us/graph/api/authenticationmethod-get); an id the
+ * user doesn't have is 404 `itemNotFound`, as for the per-type gets.
+ */
+export const getAuthenticationMethod: RouteDefinition = {
+  method: 'GET',
+  template: '/users/{user-id}/authentication/methods/{authenticationMethod-id}',
+  versions: GRAPH_VERSIONS,
+  handle(context) {
+    const lookup = lookUpUser(context, GraphErrors.authenticationUserNotFound);
+    if (!lookup.ok) return lookup.error;
+    const id = param(context, 'authenticationMethod-id');
+    const method = context.tenant
+      .methodsOf(lookup.user)
+      .find(
+        (candidate) =>
+          candidate.id.toLowerCase() === id.toLowerCase() && isListedIn(candidate.type, context.version),
+      );
+    if (method === undefined) return GraphErrors.authenticationMethodNotFound(id);
+    return ok({
+      '@odata.context': authenticationContextUrl(context, lookup.key, 'methods/$entity'),
+      ...projectForRequest(context, lookup.user, method),
     });
   },
 };

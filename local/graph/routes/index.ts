@@ -1,5 +1,5 @@
 import type { RouteDefinition } from '../router';
-import { listAuthenticationMethods } from './authentication-methods';
+import { getAuthenticationMethod, listAuthenticationMethods } from './authentication-methods';
 import { AUTHENTICATION_STATE_ROUTES } from './authentication-states';
 import { batch } from './batch';
 import { GROUP_ROUTES } from './groups';
@@ -18,6 +18,7 @@ import { getUser } from './users';
 export const GRAPH_ROUTES: readonly RouteDefinition[] = [
   getUser,
   listAuthenticationMethods,
+  getAuthenticationMethod,
   ...METHOD_READ_ROUTES,
   batch,
   // Recovery actions: method removal, phones and SMS sign-in, TAP, sessions, per-user MFA.
