@@ -375,6 +375,13 @@ const RECOVERY_CASES: readonly ConformanceCase[] = [
     status: 201,
   },
   {
+    name: 'issue a TAP to an external guest',
+    method: 'POST',
+    path: `/users/${guest.id}/authentication/temporaryAccessPassMethods`,
+    body: {},
+    status: 400,
+  },
+  {
     name: 'issue a TAP outside the policy lifetime',
     method: 'POST',
     path: auth(adele, 'temporaryAccessPassMethods'),

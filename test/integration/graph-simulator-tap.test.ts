@@ -10,7 +10,7 @@ import { errorOf, graphCall, liveMethods, methodOf, users } from '../support/rec
 // 60–480 (default 60), length 8, multi-use allowed, all users but "Emergency Access Accounts".
 
 const fixture = useGraphSimulator({ resetAfterEach: true });
-const { adele, diego, dollar, breakGlass, grady } = users;
+const { adele, diego, dollar, breakGlass, grady, guest } = users;
 const policy = demoSeed().policies.temporaryAccessPass;
 
 interface Tap {
@@ -174,6 +174,19 @@ describe('POST temporaryAccessPassMethods', () => {
     const all = fixture.identity.mintToken({ roles: ['UserAuthenticationMethod.ReadWrite.All'] }).accessToken;
     expect((await issue(adele.id, {}, { token: all })).status).toBe(201);
     expect((await issue(adele.id, {}, { token: null })).status).toBe(401);
+  });
+
+  it('refuses an external (B2B) guest with the documented message, but issues to an internal guest', async () => {
+    const refused = await issue(guest.id);
+    expect([refused.status, errorOf(refused).code]).toEqual([400, 'badRequest']);
+    expect(errorOf(refused).message).toBe('Temporary Access Pass cannot be added to an external guest user.');
+    expect(liveMethods(fixture, guest).some((method) => method.type === 'temporaryAccessPass')).toBe(false);
+
+    const seed = structuredClone(demoSeed());
+    const internal = seed.users.find((user) => user.id === grady.id);
+    if (internal !== undefined) internal.userType = 'Guest';
+    fixture.simulator.reset(seed);
+    expect((await issue(grady.id)).status).toBe(201);
   });
 
   it('answers 404 for an unknown user', async () => {

@@ -40,6 +40,13 @@ function passesOf(context: RouteContext, user: UserSeed): TemporaryAccessPass[] 
     .filter((method): method is TemporaryAccessPass => method.type === 'temporaryAccessPass');
 }
 
+/**
+ * A B2B guest whose identity lives elsewhere: Graph refuses it a TAP, unlike an internal guest
+ * (Entra TAP page, "Guest access"). Telling the two apart by the invitation properties is inferred.
+ */
+const isExternalGuest = (user: UserSeed) =>
+  user.userType === 'Guest' && (user.creationType === 'Invitation' || user.externalUserState !== undefined);
+
 /** ISO 8601 with a zone, as Graph's DateTimeOffset. */
 const isDateTimeOffset = (value: string) =>
   /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) &&
@@ -62,6 +69,11 @@ const createTemporaryAccessPass: RouteDefinition = {
     if (!body.ok) return body.error;
     const policy = context.tenant.temporaryAccessPassPolicy();
     const { startDateTime, lifetimeInMinutes, isUsableOnce } = body.value;
+
+    if (isExternalGuest(lookup.user)) {
+      // The message is documented (Entra TAP page); 400 badRequest is inferred.
+      return bad('Temporary Access Pass cannot be added to an external guest user.');
+    }
 
     // Not documented; the message is observed for a policy that doesn't allow the method
     // (MicrosoftDocs/azure-docs#111778, glueckkanja/MyWorkID#47); 400 badRequest is inferred.
