@@ -179,6 +179,14 @@ describe('GET /users/{user}/authentication/<type>Methods[/{id}]', () => {
     expect([elsewhere.status, errorOf(elsewhere).code]).toEqual([404, 'itemNotFound']);
   });
 
+  it('answers 400 for a system segment where a method id goes (…/methods/$count, observed)', async () => {
+    for (const path of ['methods/$count', 'fido2Methods/$count', 'phoneMethods/$count']) {
+      const reply = await get(adele.id, path);
+      expect([reply.status, errorOf(reply).code], path).toEqual([400, 'BadRequest']);
+      expect(errorOf(reply).message).toBe("Resource not found for the segment '$count'.");
+    }
+  });
+
   it('serves hardware OATH tokens and the QR code + PIN method on beta only', async () => {
     const token = methodOf(isaiah, 'hardwareOath').id;
     expect((await get(isaiah.id, `hardwareOathMethods/${token}`)).status).toBe(400);

@@ -4,7 +4,7 @@ import { GRAPH_VERSIONS } from '../openapi-spec';
 import { odataKey } from '../path';
 import { isListedIn } from '../projection/authentication-method';
 import type { RouteDefinition } from '../router';
-import { authenticationContextUrl, param, projectForRequest } from './method-support';
+import { authenticationContextUrl, methodIdParam, projectForRequest } from './method-support';
 import { lookUpUser } from './user-key';
 
 /**
@@ -42,7 +42,9 @@ export const getAuthenticationMethod: RouteDefinition = {
   handle(context) {
     const lookup = lookUpUser(context, GraphErrors.authenticationUserNotFound);
     if (!lookup.ok) return lookup.error;
-    const id = param(context, 'authenticationMethod-id');
+    const idParam = methodIdParam(context, 'authenticationMethod-id');
+    if (!idParam.ok) return idParam.error;
+    const { id } = idParam;
     const method = context.tenant
       .methodsOf(lookup.user)
       .find(

@@ -5,7 +5,7 @@ import { GRAPH_VERSIONS, type GraphVersion } from '../openapi-spec';
 import { ODATA_JSON } from '../response';
 import type { RouteContext, RouteDefinition } from '../router';
 import type { AuthenticationMethodSeed, AuthenticationMethodType, UserSeed } from '../seed-schema';
-import { findMethod, param } from './method-support';
+import { findMethod, methodIdParam } from './method-support';
 import { lookUpUser } from './user-key';
 
 /**
@@ -158,7 +158,9 @@ function deleteRoute(collection: DeletableCollection): RouteDefinition {
     handle(context) {
       const lookup = lookUpUser(context, GraphErrors.authenticationUserNotFound);
       if (!lookup.ok) return lookup.error;
-      const id = param(context, collection.idParameter);
+      const idParam = methodIdParam(context, collection.idParameter);
+      if (!idParam.ok) return idParam.error;
+      const { id } = idParam;
       const method = findMethod(context, lookup.user, collection.type, id);
       if (method === undefined) return GraphErrors.authenticationMethodNotFound(id);
       return deleteMethod(context, method, lookup.user);

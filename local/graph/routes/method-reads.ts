@@ -3,7 +3,7 @@ import { ok } from '../messages';
 import { GRAPH_VERSIONS, type GraphVersion } from '../openapi-spec';
 import type { RouteDefinition } from '../router';
 import type { AuthenticationMethodType } from '../seed-schema';
-import { authenticationContextUrl, findMethod, param, projectForRequest } from './method-support';
+import { authenticationContextUrl, findMethod, methodIdParam, projectForRequest } from './method-support';
 import { lookUpUser } from './user-key';
 
 /**
@@ -111,7 +111,9 @@ function getRoute(collection: ReadableCollection): RouteDefinition {
     handle(context) {
       const lookup = lookUpUser(context, GraphErrors.authenticationUserNotFound);
       if (!lookup.ok) return lookup.error;
-      const id = param(context, collection.idParameter);
+      const idParam = methodIdParam(context, collection.idParameter);
+      if (!idParam.ok) return idParam.error;
+      const { id } = idParam;
       const method = findMethod(context, lookup.user, collection.type, id);
       if (method === undefined) return GraphErrors.authenticationMethodNotFound(id);
       return ok({

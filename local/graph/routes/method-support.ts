@@ -1,3 +1,5 @@
+import { GraphErrors } from '../errors';
+import type { GraphErrorSpec } from '../messages';
 import { isTargeted } from '../method-rules';
 import { odataKey } from '../path';
 import { projectMethod } from '../projection/authentication-method';
@@ -38,6 +40,20 @@ export function findMethod<T extends AuthenticationMethodSeed['type']>(
       (method): method is Extract<AuthenticationMethodSeed, { type: T }> =>
         method.type === type && method.id.toLowerCase() === id.toLowerCase(),
     );
+}
+
+/**
+ * A method id from the path. OData reads a plain `$…` segment as a system segment, not a key:
+ * `…/methods/$count` answers 400 (observed, msgraph-metadata#648; the wording is inferred).
+ */
+export function methodIdParam(
+  context: RouteContext,
+  name: string,
+): { ok: true; id: string } | { ok: false; error: GraphErrorSpec } {
+  const id = param(context, name);
+  return context.params[name]?.form === 'segment' && id.startsWith('$')
+    ? { ok: false, error: GraphErrors.resourceNotFoundForSegment(id) }
+    : { ok: true, id };
 }
 
 /** A path parameter's value; the router guarantees it exists for the route's own template. */

@@ -6,7 +6,7 @@ import { GRAPH_VERSIONS } from '../openapi-spec';
 import { jsonObjectBody, shown } from '../request-body';
 import type { RouteContext, RouteDefinition } from '../router';
 import { type AuthenticationMethodSeed, PHONE_NUMBER_PATTERN, type UserSeed } from '../seed-schema';
-import { authenticationContextUrl, findMethod, param, projectForRequest } from './method-support';
+import { authenticationContextUrl, findMethod, methodIdParam, projectForRequest } from './method-support';
 import { lookUpUser } from './user-key';
 
 /**
@@ -45,7 +45,9 @@ function lookUpPhone(
 ): { ok: true; user: UserSeed; key: string; phone: Phone } | { ok: false; error: HandlerResult } {
   const lookup = lookUpUser(context, GraphErrors.authenticationUserNotFound);
   if (!lookup.ok) return lookup;
-  const id = param(context, ID);
+  const idParam = methodIdParam(context, ID);
+  if (!idParam.ok) return idParam;
+  const { id } = idParam;
   const phone = findMethod(context, lookup.user, 'phone', id);
   if (phone === undefined) return { ok: false, error: GraphErrors.authenticationMethodNotFound(id) };
   return { ok: true, user: lookup.user, key: lookup.key, phone };

@@ -6,7 +6,7 @@ import { GRAPH_VERSIONS } from '../openapi-spec';
 import { jsonObjectBody, shown } from '../request-body';
 import type { RouteContext, RouteDefinition } from '../router';
 import type { AuthenticationMethodSeed, UserSeed } from '../seed-schema';
-import { authenticationContextUrl, findMethod, param, projectForRequest } from './method-support';
+import { authenticationContextUrl, findMethod, methodIdParam, projectForRequest } from './method-support';
 import { lookUpUser } from './user-key';
 
 /**
@@ -156,7 +156,9 @@ const getTemporaryAccessPass: RouteDefinition = {
   handle(context) {
     const lookup = lookUpUser(context, GraphErrors.authenticationUserNotFound);
     if (!lookup.ok) return lookup.error;
-    const id = param(context, ID);
+    const idParam = methodIdParam(context, ID);
+    if (!idParam.ok) return idParam.error;
+    const { id } = idParam;
     const tap = findMethod(context, lookup.user, 'temporaryAccessPass', id);
     if (tap === undefined) return GraphErrors.authenticationMethodNotFound(id);
     return ok({
