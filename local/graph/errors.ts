@@ -126,10 +126,9 @@ const FAULT_CODES: Record<number, string> = {
 /** The error an injected fault produces, as Graph would send it for that status. */
 export function faultError(status: number): GraphErrorSpec {
   if (status === 429) {
-    // Body and content type as in https://learn.microsoft.com/en-us/graph/throttling ("Sample response").
+    // Body as in https://learn.microsoft.com/en-us/graph/throttling ("Sample response").
     return error(429, 'TooManyRequests', 'Please retry again later.', {
       innerError: { code: '429', message: 'Please retry after', status: '429' },
-      contentType: 'application/json',
     });
   }
   const code = FAULT_CODES[status] ?? (status >= 500 ? 'generalException' : 'invalidRequest');

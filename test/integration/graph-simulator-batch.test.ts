@@ -66,6 +66,7 @@ describe('POST /$batch', () => {
     );
     expect(reply.byId('missing')).toMatchObject({
       status: 404,
+      headers: { 'Content-Type': 'application/json' },
       body: { error: { code: 'Request_ResourceNotFound' } },
     });
   });

@@ -6,7 +6,7 @@ import { graphErrorBody, GraphErrors } from '../errors';
 import type { GraphRequest, GraphResponse, HandlerResult } from '../messages';
 import { ok } from '../messages';
 import { GRAPH_VERSIONS } from '../openapi-spec';
-import { ODATA_JSON } from '../response';
+import { ERROR_JSON } from '../response';
 import type { RouteContext, RouteDefinition } from '../router';
 
 /** JSON batching rules: https://learn.microsoft.com/en-us/graph/json-batching (batch-errors-throttling.md). */
@@ -138,7 +138,7 @@ function failedDependency(step: BatchStep, dependency: string, context: RouteCon
   return {
     id: step.id,
     status: 424,
-    headers: { 'Content-Type': ODATA_JSON },
+    headers: { 'Content-Type': ERROR_JSON },
     body: graphErrorBody(error, ids),
   };
 }
