@@ -1,5 +1,5 @@
 import { tokenizeFilter } from './filter-tokens';
-import type { GraphErrorSpec, GraphRequest } from './messages';
+import type { GraphErrorSpec, GraphRequest, HandlerResult } from './messages';
 import { queryParameter } from './messages';
 
 /**
@@ -46,6 +46,9 @@ export const QueryErrors = {
       'Request_UnsupportedQuery',
       `${what} is not supported because the required parameters might be missing. Try adding $count=true query parameter and ConsistencyLevel:eventual header. Refer to https://aka.ms/graph-docs/advanced-queries for more information`,
     ),
+
+  /** [doc] aad-advanced-queries: the `/$count` segment without `ConsistencyLevel: eventual`. */
+  countNotSupported: () => error(400, 'Request_BadRequest', '$count is not currently supported.'),
 
   /** [doc] aad-advanced-queries: `$search` without the header. */
   searchNeedsConsistencyLevel: () =>
@@ -129,6 +132,27 @@ export const hasEventualConsistency = (request: GraphRequest) =>
 
 export const countRequested = (request: GraphRequest) =>
   (queryParameter(request, '$count') ?? '').trim().toLowerCase() === 'true';
+
+/**
+ * Whether a request carries the advanced-query parameters: `ConsistencyLevel: eventual` and
+ * `$count=true`, or the `/$count` segment in place of the latter (aad-advanced-queries examples).
+ */
+export const isAdvancedQuery = (request: GraphRequest, countSegment: boolean) =>
+  hasEventualConsistency(request) && (countSegment || countRequested(request));
+
+/**
+ * `@odata.count` for an advanced query, on the first page only (known issues); without the
+ * advanced-query parameters `$count=true` is silently ignored (aad-advanced-queries).
+ */
+export function countAnnotation(request: GraphRequest, total: number, offset: number) {
+  return isAdvancedQuery(request, false) && offset === 0 ? { '@odata.count': total } : {};
+}
+
+/** `GET …/$count`: the number as text/plain; it needs `ConsistencyLevel: eventual` (aad-advanced-queries). */
+export function countResponse(request: GraphRequest, total: number): HandlerResult {
+  if (!hasEventualConsistency(request)) return QueryErrors.countNotSupported();
+  return { kind: 'response', status: 200, body: total, headers: { 'Content-Type': 'text/plain' } };
+}
 
 /** `$top` (1…max, default `defaultSize`) and the offset a `$skiptoken` carries. */
 export function pageWindow(

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
 import { demoSeed, demoSeedUser } from '../support/demo-tenant';
-import { simulatorGet, type SimulatorReply, useGraphSimulator } from '../support/graph-fixture';
+import {
+  simulatorCall,
+  simulatorGet,
+  type SimulatorReply,
+  useGraphSimulator,
+} from '../support/graph-fixture';
 import { graphOpenApiValidator } from '../support/openapi';
 
 // The simulator's group reads for the lockout scan's protected population (routes/groups.ts):
@@ -20,6 +25,7 @@ const schemaErrors = (schema: string, items: readonly unknown[] | undefined) =>
 const odataError = (body: unknown) =>
   validator.validateSchema('microsoft.graph.ODataErrors.ODataError', body).errors;
 const groupId = (name: string) => demoSeed().groups.find((group) => group.displayName === name)?.id ?? '';
+const EVENTUAL = { ConsistencyLevel: 'eventual' };
 const ROLE_ASSIGNABLE = demoSeed()
   .groups.filter((group) => group.isAssignableToRole)
   .map((group) => group.id);
@@ -66,6 +72,31 @@ describe('GET /groups', () => {
     expect((await get('/v1.0/groups?$top=1000')).status).toBe(400);
   });
 
+  it('counts with ConsistencyLevel and $count=true (first page only), and ignores $count=true without', async () => {
+    const query = '/v1.0/groups?$count=true&$top=2';
+    const counted = await get(query, { headers: EVENTUAL });
+    expect(counted.body['@odata.count']).toBe(demoSeed().groups.length);
+    const next = await get(String(counted.body['@odata.nextLink']), { headers: EVENTUAL });
+    expect(next.body).not.toHaveProperty('@odata.count');
+    expect(await get(query)).not.toHaveProperty(['body', '@odata.count']);
+  });
+
+  it('answers /groups/$count as text/plain with ConsistencyLevel, and 400 without it', async () => {
+    const count = await simulatorCall(fixture, '/v1.0/groups/$count', { headers: EVENTUAL });
+    expect([count.status, count.headers.get('content-type'), count.body]).toEqual([
+      200,
+      'text/plain',
+      demoSeed().groups.length,
+    ]);
+    const without = await get('/v1.0/groups/$count');
+    expect([without.status, without.body.error?.code, without.body.error?.message]).toEqual([
+      400,
+      'Request_BadRequest',
+      '$count is not currently supported.',
+    ]);
+    expect(odataError(without.body)).toEqual([]);
+  });
+
   it('answers 403 to an app without a group read permission', async () => {
     const reply = await get('/v1.0/groups', { roles: ['User.Read.All'] });
     expect(reply.status).toBe(403);
@@ -109,6 +140,18 @@ describe('GET /groups/{id}/transitiveMembers', () => {
     expect(new Set(ids).size).toBe(9);
     expect(ids).toContain(demoSeedUser('dollarUser').id);
     expect(schemaErrors('directoryObject', first.body.value)).toEqual([]);
+  });
+
+  it('names $select in the context, counts with the advanced-query parameters, and answers /$count', async () => {
+    const path = `/v1.0/groups/${groupId('Payment Approvers')}/transitiveMembers`;
+    const reply = await get(`${path}?$select=id&$count=true`, { headers: EVENTUAL });
+    expect(reply.body).toMatchObject({
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects(id)',
+      '@odata.count': 2,
+    });
+    const count = await simulatorCall(fixture, `${path}/$count`, { headers: EVENTUAL });
+    expect([count.status, count.body]).toEqual([200, 2]);
+    expect((await get(`${path}/$count`)).status).toBe(400);
   });
 
   it('gives users as limited objects to an app that may read groups but not users', async () => {

@@ -3,9 +3,10 @@ import { GraphErrors } from '../errors';
 import type { HandlerResult } from '../messages';
 import { ok, queryParameter } from '../messages';
 import {
-  countRequested,
+  countAnnotation,
+  countResponse,
   type FilterClause,
-  hasEventualConsistency,
+  isAdvancedQuery,
   matchesFilter,
   nextLink,
   pageWindow,
@@ -28,7 +29,9 @@ import type { GroupSeed, UserSeed } from '../seed-schema';
  *   nesting, `@odata.type` per item, `$select`, paging as above (default 100, max 999, inferred
  *   from the other directory relationships); casts, `$filter`, `$search` not simulated. Without a
  *   user read permission users come back as limited objects (type and id).
- * Neither path is in the OpenAPI subsets: the permissions are those of the doc pages (application).
+ * - Both: `@odata.count` with `ConsistencyLevel: eventual` + `$count=true`, and `…/$count` (text/plain,
+ *   needs the header) as the aad-advanced-queries doc describes.
+ * None of these paths is in the OpenAPI subsets: the permissions are those of the doc pages (application).
  */
 
 const DEFAULT_PAGE_SIZE = 100;
@@ -49,12 +52,13 @@ function groupValue(group: GroupSeed, property: string): unknown {
 
 function groupFilter(
   context: RouteContext,
+  countOnly: boolean,
 ): { ok: true; clauses: FilterClause[] } | { ok: false; error: HandlerResult } {
   const text = queryParameter(context.request, '$filter');
   if (text === null) return { ok: true, clauses: [] };
   const parsed = parseFilter(text);
   if (!parsed.ok) return { ok: false, error: QueryErrors.invalidFilter(parsed.message) };
-  const advanced = hasEventualConsistency(context.request) && countRequested(context.request);
+  const advanced = isAdvancedQuery(context.request, countOnly);
   for (const clause of parsed.clauses) {
     if (!FILTERABLE.has(clause.property.toLowerCase()))
       return { ok: false, error: QueryErrors.unsupportedFilter(clause.property, 'Group') };
@@ -71,92 +75,124 @@ function unsimulated(context: RouteContext, template: string): HandlerResult | u
   return option === undefined ? undefined : GraphErrors.notImplemented('GET', `${template}?${option}`);
 }
 
+const GROUP_READ_PERMISSIONS = [
+  'GroupMember.Read.All',
+  'Group.Read.All',
+  'Directory.Read.All',
+  'Group.ReadWrite.All',
+  'Directory.ReadWrite.All',
+];
+
+function listGroupsOf(context: RouteContext, countOnly: boolean): HandlerResult {
+  const { request, version } = context;
+  const refused = unsimulated(context, '/groups');
+  if (refused !== undefined) return refused;
+  const filter = groupFilter(context, countOnly);
+  if (!filter.ok) return filter.error;
+  const select = parseDirectorySelect(queryParameter(request, '$select'), version, ['group']);
+  if (!select.ok) return select.error;
+  const window = pageWindow(request, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  if (!window.ok) return window.error;
+  const directory = context.tenant.view();
+  const groups = directory.groups.filter((group) =>
+    matchesFilter(filter.clauses, (property) => groupValue(group, property)),
+  );
+  if (countOnly) return countResponse(request, groups.length);
+  const options = { version, claims: context.claims, select: select.properties, withType: false };
+  const selected = select.properties === undefined ? '' : `(${select.properties.join(',')})`;
+  const more = window.offset + window.size < groups.length;
+  return ok({
+    '@odata.context': `https://graph.microsoft.com/${version}/$metadata#groups${selected}`,
+    ...countAnnotation(request, groups.length, window.offset),
+    ...(more ? { '@odata.nextLink': nextLink(request, window.offset + window.size) } : {}),
+    value: groups
+      .slice(window.offset, window.offset + window.size)
+      .map((group) => projectGroup(group, directory, options)),
+  });
+}
+
 export const listGroups: RouteDefinition = {
   method: 'GET',
   template: '/groups',
   versions: GRAPH_VERSIONS,
-  permissions: [
-    'GroupMember.Read.All',
-    'Group.Read.All',
-    'Directory.Read.All',
-    'Group.ReadWrite.All',
-    'Directory.ReadWrite.All',
-  ],
-  handle(context) {
-    const { request, version } = context;
-    const refused = unsimulated(context, '/groups');
-    if (refused !== undefined) return refused;
-    const filter = groupFilter(context);
-    if (!filter.ok) return filter.error;
-    const select = parseDirectorySelect(queryParameter(request, '$select'), version, ['group']);
-    if (!select.ok) return select.error;
-    const window = pageWindow(request, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-    if (!window.ok) return window.error;
-    const directory = context.tenant.view();
-    const groups = directory.groups.filter((group) =>
-      matchesFilter(filter.clauses, (property) => groupValue(group, property)),
-    );
-    const options = { version, claims: context.claims, select: select.properties, withType: false };
-    const selected = select.properties === undefined ? '' : `(${select.properties.join(',')})`;
-    const more = window.offset + window.size < groups.length;
-    return ok({
-      '@odata.context': `https://graph.microsoft.com/${version}/$metadata#groups${selected}`,
-      ...(more ? { '@odata.nextLink': nextLink(request, window.offset + window.size) } : {}),
-      value: groups
-        .slice(window.offset, window.offset + window.size)
-        .map((group) => projectGroup(group, directory, options)),
-    });
-  },
+  permissions: GROUP_READ_PERMISSIONS,
+  handle: (context) => listGroupsOf(context, false),
 };
+
+export const countGroups: RouteDefinition = {
+  method: 'GET',
+  template: '/groups/$count',
+  versions: GRAPH_VERSIONS,
+  permissions: GROUP_READ_PERMISSIONS,
+  handle: (context) => listGroupsOf(context, true),
+};
+
+const MEMBER_READ_PERMISSIONS = [
+  'GroupMember.Read.All',
+  'Group.Read.All',
+  'GroupMember.ReadWrite.All',
+  'Group.ReadWrite.All',
+  'Directory.Read.All',
+];
+
+function listTransitiveMembers(context: RouteContext, countOnly: boolean): HandlerResult {
+  const { request, version } = context;
+  const key = context.params['group-id']?.value ?? '';
+  const directory = context.tenant.view();
+  if (findGroup(directory, key) === undefined) return GraphErrors.directoryObjectNotFound(key);
+  const refused =
+    unsimulated(context, '/groups/{group-id}/transitiveMembers') ??
+    (queryParameter(request, '$filter') === null
+      ? undefined
+      : GraphErrors.notImplemented('GET', '/groups/{group-id}/transitiveMembers?$filter'));
+  if (refused !== undefined) return refused;
+  const select = parseDirectorySelect(queryParameter(request, '$select'), version, ['user', 'group']);
+  if (!select.ok) return select.error;
+  const window = pageWindow(request, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  if (!window.ok) return window.error;
+  type Member = { group: GroupSeed } | { user: UserSeed };
+  const members = transitiveMembersOf(directory, key).flatMap((member): Member[] => {
+    if (member.group !== undefined) return [{ group: member.group }];
+    const user = directory.users.find((candidate) => candidate.id.toLowerCase() === member.id.toLowerCase());
+    return user === undefined ? [] : [{ user }];
+  });
+  if (countOnly) return countResponse(request, members.length);
+  const options = { version, claims: context.claims, select: select.properties, withType: true };
+  const selected = select.properties === undefined ? '' : `(${select.properties.join(',')})`;
+  const more = window.offset + window.size < members.length;
+  return ok({
+    '@odata.context': `https://graph.microsoft.com/${version}/$metadata#directoryObjects${selected}`,
+    ...countAnnotation(request, members.length, window.offset),
+    ...(more ? { '@odata.nextLink': nextLink(request, window.offset + window.size) } : {}),
+    value: members
+      .slice(window.offset, window.offset + window.size)
+      .map((member) =>
+        'group' in member
+          ? projectGroup(member.group, directory, options)
+          : projectMemberUser(member.user, options),
+      ),
+  });
+}
 
 export const listGroupTransitiveMembers: RouteDefinition = {
   method: 'GET',
   template: '/groups/{group-id}/transitiveMembers',
   versions: GRAPH_VERSIONS,
-  permissions: [
-    'GroupMember.Read.All',
-    'Group.Read.All',
-    'GroupMember.ReadWrite.All',
-    'Group.ReadWrite.All',
-    'Directory.Read.All',
-  ],
-  handle(context) {
-    const { request, version } = context;
-    const key = context.params['group-id']?.value ?? '';
-    const directory = context.tenant.view();
-    if (findGroup(directory, key) === undefined) return GraphErrors.directoryObjectNotFound(key);
-    const refused =
-      unsimulated(context, '/groups/{group-id}/transitiveMembers') ??
-      (queryParameter(request, '$filter') === null
-        ? undefined
-        : GraphErrors.notImplemented('GET', '/groups/{group-id}/transitiveMembers?$filter'));
-    if (refused !== undefined) return refused;
-    const select = parseDirectorySelect(queryParameter(request, '$select'), version, ['user', 'group']);
-    if (!select.ok) return select.error;
-    const window = pageWindow(request, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-    if (!window.ok) return window.error;
-    type Member = { group: GroupSeed } | { user: UserSeed };
-    const members = transitiveMembersOf(directory, key).flatMap((member): Member[] => {
-      if (member.group !== undefined) return [{ group: member.group }];
-      const user = directory.users.find(
-        (candidate) => candidate.id.toLowerCase() === member.id.toLowerCase(),
-      );
-      return user === undefined ? [] : [{ user }];
-    });
-    const options = { version, claims: context.claims, select: select.properties, withType: true };
-    const more = window.offset + window.size < members.length;
-    return ok({
-      '@odata.context': `https://graph.microsoft.com/${version}/$metadata#directoryObjects`,
-      ...(more ? { '@odata.nextLink': nextLink(request, window.offset + window.size) } : {}),
-      value: members
-        .slice(window.offset, window.offset + window.size)
-        .map((member) =>
-          'group' in member
-            ? projectGroup(member.group, directory, options)
-            : projectMemberUser(member.user, options),
-        ),
-    });
-  },
+  permissions: MEMBER_READ_PERMISSIONS,
+  handle: (context) => listTransitiveMembers(context, false),
 };
 
-export const GROUP_ROUTES: readonly RouteDefinition[] = [listGroups, listGroupTransitiveMembers];
+export const countGroupTransitiveMembers: RouteDefinition = {
+  method: 'GET',
+  template: '/groups/{group-id}/transitiveMembers/$count',
+  versions: GRAPH_VERSIONS,
+  permissions: MEMBER_READ_PERMISSIONS,
+  handle: (context) => listTransitiveMembers(context, true),
+};
+
+export const GROUP_ROUTES: readonly RouteDefinition[] = [
+  listGroups,
+  countGroups,
+  listGroupTransitiveMembers,
+  countGroupTransitiveMembers,
+];

@@ -3,9 +3,11 @@ import { GraphErrors } from '../errors';
 import type { HandlerResult } from '../messages';
 import { ok, queryParameter } from '../messages';
 import {
-  countRequested,
+  countAnnotation,
+  countResponse,
   type FilterClause,
   hasEventualConsistency,
+  isAdvancedQuery,
   matchesFilter,
   nextLink,
   pageWindow,
@@ -30,7 +32,8 @@ import { lookUpUser } from './user-key';
  * role-assignable group. PIM-eligible roles and eligible group memberships are not memberships.
  * Pages of 100 by default, `$top` up to 999. Casts, `$filter` and `$orderby` are advanced queries:
  * they need `ConsistencyLevel: eventual` and `$count=true`; `$search` needs the header; `$count=true`
- * without the header is ignored (aad-advanced-queries docs).
+ * without the header is ignored; `…/$count` answers the number as text/plain and needs only the
+ * header (aad-advanced-queries docs).
  */
 
 const DEFAULT_PAGE_SIZE = 100;
@@ -77,11 +80,16 @@ function checkFilter(clauses: readonly FilterClause[]): HandlerResult | undefine
     : QueryErrors.unsupportedFilter(unsupported.property, 'DirectoryObject');
 }
 
-function listMemberships(context: RouteContext, cast: DirectoryObjectType | undefined): HandlerResult {
+function listMemberships(
+  context: RouteContext,
+  cast: DirectoryObjectType | undefined,
+  countOnly = false,
+): HandlerResult {
   const lookup = lookUpUser(context, GraphErrors.directoryObjectNotFound);
   if (!lookup.ok) return lookup.error;
   const { request, version } = context;
-  const advanced = hasEventualConsistency(request) && countRequested(request);
+  if (countOnly && !hasEventualConsistency(request)) return QueryErrors.countNotSupported();
+  const advanced = isAdvancedQuery(request, countOnly);
   if (cast !== undefined && !advanced)
     return QueryErrors.advancedQueryRequired(`OData cast to microsoft.graph.${cast}`);
 
@@ -134,6 +142,7 @@ function listMemberships(context: RouteContext, cast: DirectoryObjectType | unde
     members.sort((a, b) => name(a).localeCompare(name(b)));
     if (/desc$/i.test(orderBy.trim())) members.reverse();
   }
+  if (countOnly) return countResponse(request, members.length);
 
   const page = members.slice(window.offset, window.offset + window.size);
   const options = {
@@ -152,16 +161,15 @@ function listMemberships(context: RouteContext, cast: DirectoryObjectType | unde
   const more = window.offset + window.size < members.length;
   return ok({
     '@odata.context': `https://graph.microsoft.com/${version}/$metadata#${set}${selected}`,
-    // $count only with the advanced-query parameters, and only on the first page (known issues).
-    ...(advanced && window.offset === 0 ? { '@odata.count': members.length } : {}),
+    ...countAnnotation(request, members.length, window.offset),
     ...(more ? { '@odata.nextLink': nextLink(request, window.offset + window.size) } : {}),
     value,
   });
 }
 
 /**
- * The casts have no permissions of their own in Microsoft's permission data; they take those of
- * the uncast path (inferred: a cast narrows the same relationship).
+ * The casts and `/$count` have no permissions of their own in Microsoft's permission data; they
+ * take those of the uncast path (inferred: they narrow or count the same relationship).
  */
 const castPermissions = graphSpec('v1.0').applicationPermissions(
   'GET',
@@ -191,8 +199,26 @@ export const listTransitiveMemberOfDirectoryRoles: RouteDefinition = {
   handle: (context) => listMemberships(context, 'directoryRole'),
 };
 
+export const countTransitiveMemberOf: RouteDefinition = {
+  method: 'GET',
+  template: '/users/{user-id}/transitiveMemberOf/$count',
+  versions: GRAPH_VERSIONS,
+  ...(castPermissions === undefined ? {} : { permissions: castPermissions }),
+  handle: (context) => listMemberships(context, undefined, true),
+};
+
+export const countTransitiveMemberOfGroups: RouteDefinition = {
+  method: 'GET',
+  template: '/users/{user-id}/transitiveMemberOf/microsoft.graph.group/$count',
+  versions: GRAPH_VERSIONS,
+  ...(castPermissions === undefined ? {} : { permissions: castPermissions }),
+  handle: (context) => listMemberships(context, 'group', true),
+};
+
 export const TRANSITIVE_MEMBER_OF_ROUTES: readonly RouteDefinition[] = [
   listTransitiveMemberOf,
   listTransitiveMemberOfGroups,
   listTransitiveMemberOfDirectoryRoles,
+  countTransitiveMemberOf,
+  countTransitiveMemberOfGroups,
 ];
