@@ -254,6 +254,13 @@ describe('authentication and app roles', () => {
         expect((await get(`/v1.0/users/${ordinary.id}`, { token: bad })).status).toBe(401);
       const expired = await get(`/v1.0/users/${ordinary.id}`, { token: tokens[2] ?? '' });
       expect(errorOf(expired).message).toBe('Lifetime validation failed, the token is expired.');
+      const garbage = await get(`/v1.0/users/${ordinary.id}`, { token: 'garbage' });
+      expect(errorOf(garbage)).toMatchObject({
+        code: 'InvalidAuthenticationToken',
+        message: expect.stringMatching(
+          /^IDX14100: JWT is not well formed, there are no dots \(\.\)\.\n/,
+        ) as string,
+      });
     } finally {
       await other.close();
     }
