@@ -7,6 +7,7 @@ import type { GraphRequest, GraphResponse, HandlerResult } from './messages';
 import { GRAPH_VERSIONS, type GraphVersion } from './openapi-spec';
 import { parseGraphPath } from './path';
 import type { RequestLog, RequestLogEntry } from './request-log';
+import { resourceUnits, withResourceUnits } from './resource-units';
 import { renderResult } from './response';
 import type { Router } from './router';
 import type { Tenant } from './tenant';
@@ -79,14 +80,16 @@ async function process(
   }
   const { route, params } = resolution;
   entry.route = route.key;
-  if (!authorize(authentication.claims, route.permissions)) return GraphErrors.insufficientPrivileges();
-
-  return await route.definition.handle({
-    request,
-    version: path.version,
-    params,
-    claims: authentication.claims,
-    tenant: deps.tenant,
-    dispatch: async (inner) => await handleGraphRequest(inner, deps),
-  });
+  const result = authorize(authentication.claims, route.permissions)
+    ? await route.definition.handle({
+        request,
+        version: path.version,
+        params,
+        claims: authentication.claims,
+        tenant: deps.tenant,
+        dispatch: async (inner) => await handleGraphRequest(inner, deps),
+      })
+    : GraphErrors.insufficientPrivileges();
+  const baseCost = route.definition.resourceUnits;
+  return baseCost === undefined ? result : withResourceUnits(result, resourceUnits(request, baseCost));
 }

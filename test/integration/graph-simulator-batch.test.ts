@@ -58,6 +58,7 @@ describe('POST /$batch', () => {
     expect(reply.status).toBe(200);
     expect(reply.byId('user')).toMatchObject({ status: 200, body: { id: ordinary.id } });
     expect(reply.byId('user')?.headers).toMatchObject({
+      'x-ms-resource-unit': '1',
       'OData-Version': '4.0',
       'Content-Type': expect.stringMatching(/^application\/json;odata\.metadata=minimal/) as string,
     });

@@ -154,6 +154,19 @@ describe('GET /groups/{id}/transitiveMembers', () => {
     expect((await get(`${path}/$count`)).status).toBe(400);
   });
 
+  it('costs 5 resource units, less with $select and a $top under 20 (throttling-limits doc)', async () => {
+    const path = `/v1.0/groups/${groupId('Payment Approvers')}/transitiveMembers`;
+    const units = async (query: string) =>
+      (await simulatorCall(fixture, `${path}${query}`)).headers.get('x-ms-resource-unit');
+    expect([await units(''), await units('?$select=id'), await units('?$select=id&$top=5')]).toEqual([
+      '5',
+      '4',
+      '3',
+    ]);
+    const groups = await simulatorCall(fixture, '/v1.0/groups?$select=id');
+    expect(groups.headers.get('x-ms-resource-unit')).toBe('1');
+  });
+
   it('gives users as limited objects to an app that may read groups but not users', async () => {
     const reply = await get(`/v1.0/groups/${groupId('Treasury Team')}/transitiveMembers`, {
       roles: ['GroupMember.Read.All'],

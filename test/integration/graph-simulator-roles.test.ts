@@ -156,6 +156,21 @@ describe('GET /users/{id}/transitiveMemberOf', () => {
     expect(searched.body.value?.map((item) => item.displayName)).toEqual(['Treasury Team']);
   });
 
+  it('costs 2 resource units (1 with a $top under 20), a 403 included; role assignments report none', async () => {
+    const path = `/v1.0/users/${demoSeedUser('roleGroupMember').id}/transitiveMemberOf`;
+    const units = async (query: string, roles?: string[]) =>
+      (await simulatorCall(fixture, `${path}${query}`, roles === undefined ? {} : { roles })).headers.get(
+        'x-ms-resource-unit',
+      );
+    expect([await units(''), await units('?$top=1'), await units('', ['Policy.Read.All'])]).toEqual([
+      '2',
+      '1',
+      '2',
+    ]);
+    const assignments = await simulatorCall(fixture, '/v1.0/roleManagement/directory/roleAssignments');
+    expect(assignments.headers.get('x-ms-resource-unit')).toBeNull();
+  });
+
   it('answers …/$count as text/plain with ConsistencyLevel, and 400 without it', async () => {
     const nestor = demoSeedUser('roleGroupMember');
     const path = `/v1.0/users/${nestor.id}/transitiveMemberOf`;

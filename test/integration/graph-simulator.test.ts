@@ -63,6 +63,14 @@ describe('GET /users/{id | userPrincipalName}', () => {
     });
   });
 
+  it('reports the directory cost in x-ms-resource-unit, on errors too (throttling-limits doc)', async () => {
+    expect((await get(`/v1.0/users/${ordinary.id}`)).headers.get('x-ms-resource-unit')).toBe('1');
+    const missing = await get('/v1.0/users/nobody@contoso.onmicrosoft.com');
+    expect(missing.headers.get('x-ms-resource-unit')).toBe('1');
+    const methods = await get(`/v1.0/users/${ordinary.id}/authentication/methods`);
+    expect(methods.headers.get('x-ms-resource-unit')).toBeNull();
+  });
+
   it('finds a user by UPN whatever its case, and by an upper-case GUID', async () => {
     expect((await get(`/v1.0/users/${ordinary.userPrincipalName.toUpperCase()}`)).body.id).toBe(ordinary.id);
     expect((await get(`/v1.0/users/${ordinary.id.toUpperCase()}`)).body.id).toBe(ordinary.id);

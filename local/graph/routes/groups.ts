@@ -116,6 +116,7 @@ export const listGroups: RouteDefinition = {
   template: '/groups',
   versions: GRAPH_VERSIONS,
   permissions: GROUP_READ_PERMISSIONS,
+  resourceUnits: 1,
   handle: (context) => listGroupsOf(context, false),
 };
 
@@ -124,6 +125,7 @@ export const countGroups: RouteDefinition = {
   template: '/groups/$count',
   versions: GRAPH_VERSIONS,
   permissions: GROUP_READ_PERMISSIONS,
+  resourceUnits: 1,
   handle: (context) => listGroupsOf(context, true),
 };
 
@@ -179,6 +181,8 @@ export const listGroupTransitiveMembers: RouteDefinition = {
   template: '/groups/{group-id}/transitiveMembers',
   versions: GRAPH_VERSIONS,
   permissions: MEMBER_READ_PERMISSIONS,
+  // Listed at 5 in the throttling-limits table; `/$count` isn't listed (1).
+  resourceUnits: 5,
   handle: (context) => listTransitiveMembers(context, false),
 };
 
@@ -187,6 +191,7 @@ export const countGroupTransitiveMembers: RouteDefinition = {
   template: '/groups/{group-id}/transitiveMembers/$count',
   versions: GRAPH_VERSIONS,
   permissions: MEMBER_READ_PERMISSIONS,
+  resourceUnits: 1,
   handle: (context) => listTransitiveMembers(context, true),
 };
 

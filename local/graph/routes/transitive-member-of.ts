@@ -180,6 +180,8 @@ export const listTransitiveMemberOf: RouteDefinition = {
   method: 'GET',
   template: '/users/{user-id}/transitiveMemberOf',
   versions: GRAPH_VERSIONS,
+  // The throttling-limits table lists `me/transitiveMemberOf` (2); casts and `/$count` aren't listed (1).
+  resourceUnits: 2,
   handle: (context) => listMemberships(context, undefined),
 };
 
@@ -188,6 +190,7 @@ export const listTransitiveMemberOfGroups: RouteDefinition = {
   template: '/users/{user-id}/transitiveMemberOf/microsoft.graph.group',
   versions: GRAPH_VERSIONS,
   ...(castPermissions === undefined ? {} : { permissions: castPermissions }),
+  resourceUnits: 1,
   handle: (context) => listMemberships(context, 'group'),
 };
 
@@ -196,6 +199,7 @@ export const listTransitiveMemberOfDirectoryRoles: RouteDefinition = {
   template: '/users/{user-id}/transitiveMemberOf/microsoft.graph.directoryRole',
   versions: GRAPH_VERSIONS,
   ...(castPermissions === undefined ? {} : { permissions: castPermissions }),
+  resourceUnits: 1,
   handle: (context) => listMemberships(context, 'directoryRole'),
 };
 
@@ -204,6 +208,7 @@ export const countTransitiveMemberOf: RouteDefinition = {
   template: '/users/{user-id}/transitiveMemberOf/$count',
   versions: GRAPH_VERSIONS,
   ...(castPermissions === undefined ? {} : { permissions: castPermissions }),
+  resourceUnits: 1,
   handle: (context) => listMemberships(context, undefined, true),
 };
 
@@ -212,6 +217,7 @@ export const countTransitiveMemberOfGroups: RouteDefinition = {
   template: '/users/{user-id}/transitiveMemberOf/microsoft.graph.group/$count',
   versions: GRAPH_VERSIONS,
   ...(castPermissions === undefined ? {} : { permissions: castPermissions }),
+  resourceUnits: 1,
   handle: (context) => listMemberships(context, 'group', true),
 };
 
