@@ -31,10 +31,10 @@ const isGraphVersion = (version: string): version is GraphVersion =>
  * bearer check → injected faults → routing → app-role check → handler.
  */
 export async function handleGraphRequest(request: GraphRequest, deps: PipelineDeps): Promise<GraphResponse> {
-  const ids = {
-    requestId: randomUUID(),
-    clientRequestId: request.headers['client-request-id'] || randomUUID(),
-  };
+  const requestId = randomUUID();
+  // Without a client-request-id Graph echoes its request-id there (the bodies quoted in
+  // microsoft-graph-docs-contrib#2362 and msgraph-sample-reactspa#54 carry one value twice).
+  const ids = { requestId, clientRequestId: request.headers['client-request-id'] || requestId };
   const entry = deps.log.start({
     method: request.method,
     path: request.path,

@@ -123,10 +123,8 @@ function failedDependency(step: BatchStep, dependency: string, context: RouteCon
     code: 'FailedDependency',
     message: `Request ${dependency} failed.`,
   } as const;
-  const ids = {
-    requestId: randomUUID(),
-    clientRequestId: context.request.headers['client-request-id'] || randomUUID(),
-  };
+  const requestId = randomUUID();
+  const ids = { requestId, clientRequestId: context.request.headers['client-request-id'] || requestId };
   return {
     id: step.id,
     status: 424,
