@@ -178,9 +178,15 @@ describe('GET /groups/{id}/transitiveMembers', () => {
     });
   });
 
-  it('answers 404 for an unknown group and 403 without a group read permission', async () => {
+  it('answers 404 for an unknown group, 400 for a key that is no GUID, 403 without a group read permission', async () => {
     const missing = await get('/v1.0/groups/00000000-0000-0000-0000-000000000001/transitiveMembers');
     expect([missing.status, missing.body.error?.code]).toEqual([404, 'Request_ResourceNotFound']);
+    const byName = await get('/v1.0/groups/Treasury%20Team/transitiveMembers');
+    expect([byName.status, byName.body.error?.code, byName.body.error?.message]).toEqual([
+      400,
+      'Request_BadRequest',
+      "Invalid object identifier 'Treasury Team'.",
+    ]);
     const refused = await get(`/v1.0/groups/${groupId('Treasury Team')}/transitiveMembers`, {
       roles: ['User.Read.All'],
     });

@@ -17,6 +17,7 @@ import { GRAPH_VERSIONS } from '../openapi-spec';
 import { parseDirectorySelect, projectGroup, projectMemberUser } from '../projection/directory-object';
 import type { RouteContext, RouteDefinition } from '../router';
 import type { GroupSeed, UserSeed } from '../seed-schema';
+import { isGuid } from '../tenant';
 
 /**
  * Groups, for the lockout scan's protected population:
@@ -140,6 +141,8 @@ const MEMBER_READ_PERMISSIONS = [
 function listTransitiveMembers(context: RouteContext, countOnly: boolean): HandlerResult {
   const { request, version } = context;
   const key = context.params['group-id']?.value ?? '';
+  // A key that isn't a GUID (a group's name, say) is refused before any look-up.
+  if (!isGuid(key)) return GraphErrors.invalidObjectIdentifier(key);
   const directory = context.tenant.view();
   if (findGroup(directory, key) === undefined) return GraphErrors.directoryObjectNotFound(key);
   const refused =
