@@ -20,12 +20,13 @@ export function renderResult(result: HandlerResult, ids: ResponseIds): GraphResp
     'client-request-id': ids.clientRequestId,
     ...result.headers,
   };
+  // Headers as Graph's batch responses show them (json-batching doc), errors included.
   if (result.kind === 'error') {
     headers['Content-Type'] = ERROR_JSON;
+    headers['Cache-Control'] = 'no-cache';
     return { status: result.status, headers, body: graphErrorBody(result, ids) };
   }
   if (result.body !== undefined) {
-    // Success headers as Graph's batch responses show them (json-batching doc).
     headers['Content-Type'] ??= ODATA_JSON;
     headers['OData-Version'] = '4.0';
     headers['Cache-Control'] = 'no-cache';

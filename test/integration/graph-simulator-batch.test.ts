@@ -67,7 +67,7 @@ describe('POST /$batch', () => {
     );
     expect(reply.byId('missing')).toMatchObject({
       status: 404,
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' },
       body: { error: { code: 'Request_ResourceNotFound' } },
     });
   });
