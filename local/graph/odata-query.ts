@@ -32,6 +32,12 @@ export const QueryErrors = {
       `Unsupported or invalid query filter clause specified for property '${property}' of resource '${resource}'.`,
     ),
 
+  /** [obs] microsoft-graph-docs-contrib#5103: the directory's body (empty code) for a skip token it can't read; status inferred. */
+  invalidSkipToken: () => error(400, '', 'Invalid Skip Token'),
+
+  /** [obs] msgraph-sdk-dotnet#348: directory lists page with `$skiptoken` only. */
+  skipNotSupported: () => error(400, 'Request_BadRequest', "'$skip' is not supported by the service."),
+
   /** A `$filter` that doesn't parse; wording inferred. */
   invalidFilter: (detail: string) => error(400, 'BadRequest', `Invalid $filter: ${detail}`),
 
@@ -154,12 +160,13 @@ export function countResponse(request: GraphRequest, total: number): HandlerResu
   return { kind: 'response', status: 200, body: total, headers: { 'Content-Type': 'text/plain' } };
 }
 
-/** `$top` (1…max, default `defaultSize`) and the offset a `$skiptoken` carries. */
+/** `$top` (1…max, default `defaultSize`) and the offset a `$skiptoken` carries; no `$skip`. */
 export function pageWindow(
   request: GraphRequest,
   defaultSize: number,
   max: number,
 ): { ok: true; size: number; offset: number } | { ok: false; error: GraphErrorSpec } {
+  if (queryParameter(request, '$skip') !== null) return { ok: false, error: QueryErrors.skipNotSupported() };
   const top = queryParameter(request, '$top');
   let size = defaultSize;
   if (top !== null) {
@@ -171,8 +178,7 @@ export function pageWindow(
   let offset = 0;
   if (token !== null) {
     const decoded = /^o(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
-    if (decoded?.[1] === undefined)
-      return { ok: false, error: QueryErrors.invalidFilter('invalid $skiptoken') };
+    if (decoded?.[1] === undefined) return { ok: false, error: QueryErrors.invalidSkipToken() };
     offset = Number(decoded[1]);
   }
   return { ok: true, size, offset };

@@ -171,6 +171,22 @@ describe('GET /users/{id}/transitiveMemberOf', () => {
     expect(assignments.headers.get('x-ms-resource-unit')).toBeNull();
   });
 
+  it('refuses $skip and a $skiptoken it did not issue, with the directory’s observed bodies', async () => {
+    const path = `/v1.0/users/${demoSeedUser('roleGroupMember').id}/transitiveMemberOf`;
+    const skip = await get(`${path}?$skip=1`);
+    expect([skip.status, skip.body.error?.code, skip.body.error?.message]).toEqual([
+      400,
+      'Request_BadRequest',
+      "'$skip' is not supported by the service.",
+    ]);
+    const token = await get(`${path}?$skiptoken=X%27445370%27`);
+    expect([token.status, token.body.error?.code, token.body.error?.message]).toEqual([
+      400,
+      '',
+      'Invalid Skip Token',
+    ]);
+  });
+
   it('answers …/$count as text/plain with ConsistencyLevel, and 400 without it', async () => {
     const nestor = demoSeedUser('roleGroupMember');
     const path = `/v1.0/users/${nestor.id}/transitiveMemberOf`;
