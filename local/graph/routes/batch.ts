@@ -67,8 +67,9 @@ function batchProblem(steps: readonly BatchStep[]): HandlerResult | undefined {
     }
     earlier.add(step.id.toLowerCase());
   }
-  // [obs] microsoft-graph-docs#16280: two independent requests beside dependent ones (the doc's old
-  // sample) are refused; a serial chain or several requests depending on one are fine (the doc).
+  // [obs] microsoft-graph-docs#16280: the doc's old sample (1, 2→1, 3, 4→2: two independent
+  // requests beside dependent ones) is refused; a chain, or several requests depending on one
+  // (the doc and its known issues), pass.
   const dependent = steps.some((step) => (step.dependsOn ?? []).length > 0);
   const independent = steps.filter((step) => (step.dependsOn ?? []).length === 0).length;
   if (dependent && independent > 1)
