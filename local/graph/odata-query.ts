@@ -1,10 +1,10 @@
-import { tokenizeFilter } from './filter-tokens';
+import { type FilterToken, tokenizeFilter } from './filter-tokens';
 import type { GraphErrorSpec, GraphRequest, HandlerResult } from './messages';
 import { queryParameter } from './messages';
 
 /**
  * The OData query options the group, role and PIM routes share: a small `$filter` language
- * (`eq`/`ne` comparisons and `startswith`, joined by `and`), `$top`/`$skiptoken` paging with
+ * (`eq`/`ne` comparisons, `in` lists and `startswith`, joined by `and`), `$top`/`$skiptoken` paging with
  * `@odata.nextLink`, and the directory's advanced-query rule.
  */
 
@@ -69,9 +69,27 @@ export type FilterValue = string | boolean | null;
 
 export type FilterClause =
   | { kind: 'compare'; property: string; operator: 'eq' | 'ne'; value: FilterValue }
+  | { kind: 'in'; property: string; values: string[] }
   | { kind: 'startsWith'; property: string; value: string };
 
-/** Parses `a eq 'x' and startswith(b,'y') and c ne true`; anything else is refused. */
+/** `('a', 'b')` after `in`: the quoted strings, or undefined if the list is malformed. */
+function parseInList(take: () => FilterToken | undefined): string[] | undefined {
+  if (take()?.text !== '(') return undefined;
+  const values: string[] = [];
+  for (;;) {
+    const value = take();
+    if (value?.kind !== 'string') return undefined;
+    values.push(value.text);
+    const next = take();
+    if (next?.text === ')') return values;
+    if (next?.text !== ',') return undefined;
+  }
+}
+
+/**
+ * Parses `a eq 'x' and startswith(b,'y') and c ne true and d in ('x','y')`; anything else is
+ * refused. `in` works wherever `eq` does (aad-advanced-queries).
+ */
 export function parseFilter(
   text: string,
 ): { ok: true; clauses: FilterClause[] } | { ok: false; message: string } {
@@ -97,17 +115,23 @@ export function parseFilter(
       clauses.push({ kind: 'startsWith', property: property.text, value: value.text });
     } else {
       const operator = take();
-      const value = take();
       const op = operator?.kind === 'word' ? operator.text.toLowerCase() : '';
-      if (op !== 'eq' && op !== 'ne')
-        return { ok: false, message: `unsupported operator after ${first.text}` };
-      let literal: FilterValue;
-      if (value?.kind === 'string') literal = value.text;
-      else if (value?.kind === 'word' && ['true', 'false', 'null'].includes(value.text.toLowerCase())) {
-        const lower = value.text.toLowerCase();
-        literal = lower === 'null' ? null : lower === 'true';
-      } else return { ok: false, message: `unsupported value for ${first.text}` };
-      clauses.push({ kind: 'compare', property: first.text, operator: op, value: literal });
+      if (op === 'in') {
+        const values = parseInList(take);
+        if (values === undefined) return { ok: false, message: "in takes ('text', …)" };
+        clauses.push({ kind: 'in', property: first.text, values });
+      } else {
+        const value = take();
+        if (op !== 'eq' && op !== 'ne')
+          return { ok: false, message: `unsupported operator after ${first.text}` };
+        let literal: FilterValue;
+        if (value?.kind === 'string') literal = value.text;
+        else if (value?.kind === 'word' && ['true', 'false', 'null'].includes(value.text.toLowerCase())) {
+          const lower = value.text.toLowerCase();
+          literal = lower === 'null' ? null : lower === 'true';
+        } else return { ok: false, message: `unsupported value for ${first.text}` };
+        clauses.push({ kind: 'compare', property: first.text, operator: op, value: literal });
+      }
     }
     const next = take();
     if (next === undefined) return { ok: true, clauses };
@@ -128,6 +152,7 @@ export function matchesFilter(
     if (clause.kind === 'startsWith') {
       return typeof actual === 'string' && actual.toLowerCase().startsWith(clause.value.toLowerCase());
     }
+    if (clause.kind === 'in') return clause.values.some((value) => normal(value) === normal(actual));
     const equal = normal(actual) === normal(clause.value);
     return clause.operator === 'eq' ? equal : !equal;
   });

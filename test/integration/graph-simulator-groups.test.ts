@@ -48,6 +48,15 @@ describe('GET /groups', () => {
     expect(ROLE_ASSIGNABLE.length).toBeGreaterThan(1);
   });
 
+  it('filters with in wherever eq works, without advanced-query parameters (aad-advanced-queries)', async () => {
+    const wanted = [groupId('Treasury Team'), groupId('All Staff')];
+    const reply = await get(
+      `/v1.0/groups?$filter=${encodeURIComponent(`id in ('${wanted.join("','")}')`)}&$select=id`,
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.body.value?.map((group) => group.id).sort()).toEqual([...wanted].sort());
+  });
+
   it('wants ConsistencyLevel and $count=true for ne, and refuses properties it can’t filter', async () => {
     const ne = await get('/v1.0/groups?$filter=isAssignableToRole%20ne%20true');
     expect([ne.status, ne.body.error?.code]).toEqual([400, 'Request_UnsupportedQuery']);
