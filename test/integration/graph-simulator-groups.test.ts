@@ -57,6 +57,19 @@ describe('GET /groups', () => {
     expect(reply.body.value?.map((group) => group.id).sort()).toEqual([...wanted].sort());
   });
 
+  it('sorts by displayName by default, and with $filter only as an advanced query', async () => {
+    const names = demoSeed()
+      .groups.map((group) => group.displayName)
+      .sort((a, b) => a.localeCompare(b));
+    const desc = await get('/v1.0/groups?$orderby=displayName%20desc&$select=displayName');
+    expect(desc.body.value?.map((group) => group.displayName)).toEqual([...names].reverse());
+    const filtered = '/v1.0/groups?$orderby=displayName&$filter=isAssignableToRole%20eq%20true';
+    const refused = await get(filtered);
+    expect([refused.status, refused.body.error?.code]).toEqual([400, 'Request_UnsupportedQuery']);
+    const advanced = await get(`${filtered}&$count=true`, { headers: EVENTUAL });
+    expect(advanced.body.value).toHaveLength(ROLE_ASSIGNABLE.length);
+  });
+
   it('wants ConsistencyLevel and $count=true for ne, and refuses properties it can’t filter', async () => {
     const ne = await get('/v1.0/groups?$filter=isAssignableToRole%20ne%20true');
     expect([ne.status, ne.body.error?.code]).toEqual([400, 'Request_UnsupportedQuery']);

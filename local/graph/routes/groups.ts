@@ -25,7 +25,8 @@ import { isGuid } from '../tenant';
  *   properties below without advanced-query parameters (the group resource lists `eq`, `ne`, `not`
  *   for isAssignableToRole; `ne` needs `ConsistencyLevel: eventual` + `$count=true`, as for the
  *   other directory lists), `$select`, `$top` 1–999 (default 100), `@odata.nextLink`. No
- *   `@odata.type` per item (the doc's example has none). `$search`/`$orderby` are not simulated.
+ *   `@odata.type` per item (the doc's example has none). `$orderby=displayName` (by default; with
+ *   `$filter` an advanced query); `$search` and other sort keys are not simulated.
  * - GET /groups/{id}/transitiveMembers (group-list-transitivemembers): users and groups through
  *   nesting, `@odata.type` per item, `$select`, paging as above (default 100, max 999, inferred
  *   from the other directory relationships); casts, `$filter`, `$search` not simulated. Without a
@@ -69,11 +70,31 @@ function groupFilter(
   return { ok: true, clauses: parsed.clauses };
 }
 
-function unsimulated(context: RouteContext, template: string): HandlerResult | undefined {
-  const option = ['$search', '$orderby', '$expand'].find(
-    (name) => queryParameter(context.request, name) !== null,
-  );
+function unsimulated(
+  context: RouteContext,
+  template: string,
+  options = ['$search', '$orderby', '$expand'],
+): HandlerResult | undefined {
+  const option = options.find((name) => queryParameter(context.request, name) !== null);
   return option === undefined ? undefined : GraphErrors.notImplemented('GET', `${template}?${option}`);
+}
+
+/**
+ * `$orderby=displayName [asc|desc]`: works by default on groups, but with `$filter` only as an
+ * advanced query (aad-advanced-queries); other sort keys are not simulated.
+ */
+function groupOrder(
+  context: RouteContext,
+  countOnly: boolean,
+): { ok: true; descending: boolean } | { ok: false; error: HandlerResult } {
+  const text = queryParameter(context.request, '$orderby');
+  if (text === null) return { ok: true, descending: false };
+  const match = /^displayName(?:\s+(asc|desc))?$/i.exec(text.trim());
+  if (match === null)
+    return { ok: false, error: GraphErrors.notImplemented('GET', `/groups?$orderby=${text}`) };
+  if (queryParameter(context.request, '$filter') !== null && !isAdvancedQuery(context.request, countOnly))
+    return { ok: false, error: QueryErrors.advancedQueryRequired('$orderby with $filter') };
+  return { ok: true, descending: match[1]?.toLowerCase() === 'desc' };
 }
 
 const GROUP_READ_PERMISSIONS = [
@@ -86,10 +107,12 @@ const GROUP_READ_PERMISSIONS = [
 
 function listGroupsOf(context: RouteContext, countOnly: boolean): HandlerResult {
   const { request, version } = context;
-  const refused = unsimulated(context, '/groups');
+  const refused = unsimulated(context, '/groups', ['$search', '$expand']);
   if (refused !== undefined) return refused;
   const filter = groupFilter(context, countOnly);
   if (!filter.ok) return filter.error;
+  const order = groupOrder(context, countOnly);
+  if (!order.ok) return order.error;
   const select = parseDirectorySelect(queryParameter(request, '$select'), version, ['group']);
   if (!select.ok) return select.error;
   const window = pageWindow(request, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
@@ -98,6 +121,10 @@ function listGroupsOf(context: RouteContext, countOnly: boolean): HandlerResult 
   const groups = directory.groups.filter((group) =>
     matchesFilter(filter.clauses, (property) => groupValue(group, property)),
   );
+  if (queryParameter(request, '$orderby') !== null) {
+    groups.sort((a, b) => a.displayName.localeCompare(b.displayName));
+    if (order.descending) groups.reverse();
+  }
   if (countOnly) return countResponse(request, groups.length);
   const options = { version, claims: context.claims, select: select.properties, withType: false };
   const selected = select.properties === undefined ? '' : `(${select.properties.join(',')})`;
