@@ -185,6 +185,29 @@ export function countResponse(request: GraphRequest, total: number): HandlerResu
   return { kind: 'response', status: 200, body: total, headers: { 'Content-Type': 'text/plain' } };
 }
 
+export interface SearchTerm {
+  property: string;
+  term: string;
+}
+
+/**
+ * `$search="property:term"` on directory objects: it needs `ConsistencyLevel: eventual`
+ * (aad-advanced-queries). The directory tokenizes; a case-insensitive contains stands in (inferred).
+ */
+export function parseSearch(
+  request: GraphRequest,
+): { ok: true; search: SearchTerm | undefined } | { ok: false; error: GraphErrorSpec } {
+  const text = queryParameter(request, '$search');
+  if (text === null) return { ok: true, search: undefined };
+  if (!hasEventualConsistency(request))
+    return { ok: false, error: QueryErrors.searchNeedsConsistencyLevel() };
+  const [property = 'displayName', term = ''] = text.replace(/^"|"$/g, '').split(':');
+  return { ok: true, search: { property, term } };
+}
+
+export const matchesSearch = (search: SearchTerm, value: unknown) =>
+  typeof value === 'string' && value.toLowerCase().includes(search.term.toLowerCase());
+
 /** `$top` (1…max, default `defaultSize`) and the offset a `$skiptoken` carries; no `$skip`. */
 export function pageWindow(
   request: GraphRequest,

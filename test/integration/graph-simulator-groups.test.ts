@@ -57,6 +57,18 @@ describe('GET /groups', () => {
     expect(reply.body.value?.map((group) => group.id).sort()).toEqual([...wanted].sort());
   });
 
+  it('searches displayName with ConsistencyLevel, and answers $search without it with the documented 400', async () => {
+    const query = '/v1.0/groups?$search=%22displayName:treasury%22';
+    const refused = await get(query);
+    expect([refused.status, refused.body.error?.code, refused.body.error?.message]).toEqual([
+      400,
+      'Request_UnsupportedQuery',
+      "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+    ]);
+    const found = await get(query, { headers: EVENTUAL });
+    expect(found.body.value?.map((group) => group.id)).toEqual([groupId('Treasury Team')]);
+  });
+
   it('sorts by displayName by default, and with $filter only as an advanced query', async () => {
     const names = demoSeed()
       .groups.map((group) => group.displayName)

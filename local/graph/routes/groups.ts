@@ -8,9 +8,11 @@ import {
   type FilterClause,
   isAdvancedQuery,
   matchesFilter,
+  matchesSearch,
   nextLink,
   pageWindow,
   parseFilter,
+  parseSearch,
   QueryErrors,
 } from '../odata-query';
 import { GRAPH_VERSIONS } from '../openapi-spec';
@@ -26,7 +28,8 @@ import { isGuid } from '../tenant';
  *   for isAssignableToRole; `ne` needs `ConsistencyLevel: eventual` + `$count=true`, as for the
  *   other directory lists), `$select`, `$top` 1–999 (default 100), `@odata.nextLink`. No
  *   `@odata.type` per item (the doc's example has none). `$orderby=displayName` (by default; with
- *   `$filter` an advanced query); `$search` and other sort keys are not simulated.
+ *   `$filter` an advanced query); `$search` on displayName or description (with
+ *   `ConsistencyLevel: eventual`). Other sort and search keys are not simulated.
  * - GET /groups/{id}/transitiveMembers (group-list-transitivemembers): users and groups through
  *   nesting, `@odata.type` per item, `$select`, paging as above (default 100, max 999, inferred
  *   from the other directory relationships); casts, `$filter`, `$search` not simulated. Without a
@@ -45,6 +48,7 @@ function groupValue(group: GroupSeed, property: string): unknown {
   const values: Record<string, unknown> = {
     id: group.id,
     displayname: group.displayName,
+    description: group.description ?? null,
     securityenabled: group.securityEnabled,
     mailenabled: group.mailEnabled,
     isassignabletorole: group.isAssignableToRole ? true : null,
@@ -107,8 +111,14 @@ const GROUP_READ_PERMISSIONS = [
 
 function listGroupsOf(context: RouteContext, countOnly: boolean): HandlerResult {
   const { request, version } = context;
-  const refused = unsimulated(context, '/groups', ['$search', '$expand']);
+  const refused = unsimulated(context, '/groups', ['$expand']);
   if (refused !== undefined) return refused;
+  const search = parseSearch(request);
+  if (!search.ok) return search.error;
+  const term = search.search;
+  // group-list: `$search` works on displayName and description.
+  if (term !== undefined && !['displayname', 'description'].includes(term.property.toLowerCase()))
+    return GraphErrors.notImplemented('GET', `/groups?$search=${term.property}:…`);
   const filter = groupFilter(context, countOnly);
   if (!filter.ok) return filter.error;
   const order = groupOrder(context, countOnly);
@@ -118,8 +128,10 @@ function listGroupsOf(context: RouteContext, countOnly: boolean): HandlerResult 
   const window = pageWindow(request, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   if (!window.ok) return window.error;
   const directory = context.tenant.view();
-  const groups = directory.groups.filter((group) =>
-    matchesFilter(filter.clauses, (property) => groupValue(group, property)),
+  const groups = directory.groups.filter(
+    (group) =>
+      matchesFilter(filter.clauses, (property) => groupValue(group, property)) &&
+      (term === undefined || matchesSearch(term, groupValue(group, term.property))),
   );
   if (queryParameter(request, '$orderby') !== null) {
     groups.sort((a, b) => a.displayName.localeCompare(b.displayName));

@@ -9,9 +9,11 @@ import {
   hasEventualConsistency,
   isAdvancedQuery,
   matchesFilter,
+  matchesSearch,
   nextLink,
   pageWindow,
   parseFilter,
+  parseSearch,
   QueryErrors,
 } from '../odata-query';
 import { GRAPH_VERSIONS, graphSpec } from '../openapi-spec';
@@ -103,8 +105,8 @@ function listMemberships(
     if (problem !== undefined) return problem;
     clauses = parsed.clauses;
   }
-  const search = queryParameter(request, '$search');
-  if (search !== null && !hasEventualConsistency(request)) return QueryErrors.searchNeedsConsistencyLevel();
+  const search = parseSearch(request);
+  if (!search.ok) return search.error;
   const orderBy = queryParameter(request, '$orderby');
   if (orderBy !== null) {
     if (!advanced) return QueryErrors.advancedQueryRequired('$orderby on transitiveMemberOf');
@@ -129,14 +131,9 @@ function listMemberships(
     })),
   ].filter((member) => cast === undefined || member.type === cast);
   members = members.filter((member) => matchesFilter(clauses, (property) => filterValue(member, property)));
-  if (search !== null) {
-    // `"displayName:term"`: a case-insensitive contains (the directory tokenizes; inferred close enough).
-    const [property = 'displayName', term = ''] = search.replace(/^"|"$/g, '').split(':');
-    members = members.filter((member) => {
-      const value = filterValue(member, property);
-      return typeof value === 'string' && value.toLowerCase().includes(term.toLowerCase());
-    });
-  }
+  const term = search.search;
+  if (term !== undefined)
+    members = members.filter((member) => matchesSearch(term, filterValue(member, term.property)));
   if (orderBy !== null) {
     const name = (member: Member) => String(filterValue(member, 'displayName'));
     members.sort((a, b) => name(a).localeCompare(name(b)));
