@@ -65,6 +65,8 @@ const OUTSIDE_OPENAPI_SUBSET: readonly string[] = [
   // graph-simulator-groups.test.ts.
   'GET /groups',
   'GET /groups/{group-id}/transitiveMembers',
+  'GET /groups/{group-id}/transitiveMembers/microsoft.graph.user',
+  'GET /groups/{group-id}/transitiveMembers/microsoft.graph.group',
   // `/$count` answers text/plain, which no OpenAPI schema describes (aad-advanced-queries);
   // checked in graph-simulator-groups.test.ts and graph-simulator-roles.test.ts.
   'GET /groups/$count',

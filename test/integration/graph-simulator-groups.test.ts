@@ -201,6 +201,23 @@ describe('GET /groups/{id}/transitiveMembers', () => {
     expect(groups.headers.get('x-ms-resource-unit')).toBe('1');
   });
 
+  it('casts to users or groups as an advanced query only, without @odata.type per item', async () => {
+    const path = `/v1.0/groups/${groupId('Payment Approvers')}/transitiveMembers/microsoft.graph.user`;
+    const refused = await get(path);
+    expect([refused.status, refused.body.error?.code]).toEqual([400, 'Request_UnsupportedQuery']);
+    const users = await get(`${path}?$count=true&$select=id`, { headers: EVENTUAL });
+    expect(users.body).toEqual({
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users(id)',
+      '@odata.count': 1,
+      value: [{ id: demoSeedUser('protectedGroupMember').id }],
+    });
+    const groups = await get(path.replace('microsoft.graph.user', 'microsoft.graph.group') + '?$count=true', {
+      headers: EVENTUAL,
+    });
+    expect(groups.body.value?.map((group) => group.id)).toEqual([groupId('Treasury Team')]);
+    expect(schemaErrors('group', groups.body.value)).toEqual([]);
+  });
+
   it('gives users as limited objects to an app that may read groups but not users', async () => {
     const reply = await get(`/v1.0/groups/${groupId('Treasury Team')}/transitiveMembers`, {
       roles: ['GroupMember.Read.All'],

@@ -1,4 +1,3 @@
-import { findGroup, transitiveMembersOf } from '../directory';
 import { GraphErrors } from '../errors';
 import type { HandlerResult } from '../messages';
 import { ok, queryParameter } from '../messages';
@@ -16,31 +15,26 @@ import {
   QueryErrors,
 } from '../odata-query';
 import { GRAPH_VERSIONS } from '../openapi-spec';
-import { parseDirectorySelect, projectGroup, projectMemberUser } from '../projection/directory-object';
+import { parseDirectorySelect, projectGroup } from '../projection/directory-object';
 import type { RouteContext, RouteDefinition } from '../router';
-import type { GroupSeed, UserSeed } from '../seed-schema';
-import { isGuid } from '../tenant';
+import type { GroupSeed } from '../seed-schema';
 
 /**
- * Groups, for the lockout scan's protected population:
- * - GET /groups (https://learn.microsoft.com/en-us/graph/api/group-list): `$filter` `eq` on the
- *   properties below without advanced-query parameters (the group resource lists `eq`, `ne`, `not`
- *   for isAssignableToRole; `ne` needs `ConsistencyLevel: eventual` + `$count=true`, as for the
- *   other directory lists), `$select`, `$top` 1–999 (default 100), `@odata.nextLink`. No
- *   `@odata.type` per item (the doc's example has none). `$orderby=displayName` (by default; with
- *   `$filter` an advanced query); `$search` on displayName or description (with
- *   `ConsistencyLevel: eventual`). Other sort and search keys are not simulated.
- * - GET /groups/{id}/transitiveMembers (group-list-transitivemembers): users and groups through
- *   nesting, `@odata.type` per item, `$select`, paging as above (default 100, max 999, inferred
- *   from the other directory relationships); casts, `$filter`, `$search` not simulated. Without a
- *   user read permission users come back as limited objects (type and id).
- * - Both: `@odata.count` with `ConsistencyLevel: eventual` + `$count=true`, and `…/$count` (text/plain,
- *   needs the header) as the aad-advanced-queries doc describes.
- * None of these paths is in the OpenAPI subsets: the permissions are those of the doc pages (application).
+ * GET /groups (https://learn.microsoft.com/en-us/graph/api/group-list), for the lockout scan's
+ * protected population: `$filter` `eq` on the properties below without advanced-query parameters
+ * (the group resource lists `eq`, `ne`, `not` for isAssignableToRole; `ne` needs
+ * `ConsistencyLevel: eventual` + `$count=true`, as for the other directory lists), `$select`,
+ * `$top` 1–999 (default 100; `$skip` isn't supported), `@odata.nextLink`, `@odata.count` with the
+ * advanced-query parameters and `/groups/$count` (text/plain, needs the header). No `@odata.type`
+ * per item (the doc's example has none). `$orderby=displayName` (by default; with `$filter` an
+ * advanced query); `$search` on displayName or description (with `ConsistencyLevel: eventual`).
+ * Other sort and search keys are not simulated. Not in the OpenAPI subsets: the permissions are
+ * the doc page's (application).
  */
 
-const DEFAULT_PAGE_SIZE = 100;
-const MAX_PAGE_SIZE = 999;
+/** Page sizes of the directory's group lists (group-list; transitiveMembers inferred alike). */
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 999;
 
 const FILTERABLE = new Set(['id', 'displayname', 'securityenabled', 'mailenabled', 'isassignabletorole']);
 
@@ -74,7 +68,7 @@ function groupFilter(
   return { ok: true, clauses: parsed.clauses };
 }
 
-function unsimulated(
+export function unsimulated(
   context: RouteContext,
   template: string,
   options = ['$search', '$orderby', '$expand'],
@@ -169,77 +163,4 @@ export const countGroups: RouteDefinition = {
   handle: (context) => listGroupsOf(context, true),
 };
 
-const MEMBER_READ_PERMISSIONS = [
-  'GroupMember.Read.All',
-  'Group.Read.All',
-  'GroupMember.ReadWrite.All',
-  'Group.ReadWrite.All',
-  'Directory.Read.All',
-];
-
-function listTransitiveMembers(context: RouteContext, countOnly: boolean): HandlerResult {
-  const { request, version } = context;
-  const key = context.params['group-id']?.value ?? '';
-  // A key that isn't a GUID (a group's name, say) is refused before any look-up.
-  if (!isGuid(key)) return GraphErrors.invalidObjectIdentifier(key);
-  const directory = context.tenant.view();
-  if (findGroup(directory, key) === undefined) return GraphErrors.directoryObjectNotFound(key);
-  const refused =
-    unsimulated(context, '/groups/{group-id}/transitiveMembers') ??
-    (queryParameter(request, '$filter') === null
-      ? undefined
-      : GraphErrors.notImplemented('GET', '/groups/{group-id}/transitiveMembers?$filter'));
-  if (refused !== undefined) return refused;
-  const select = parseDirectorySelect(queryParameter(request, '$select'), version, ['user', 'group']);
-  if (!select.ok) return select.error;
-  const window = pageWindow(request, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-  if (!window.ok) return window.error;
-  type Member = { group: GroupSeed } | { user: UserSeed };
-  const members = transitiveMembersOf(directory, key).flatMap((member): Member[] => {
-    if (member.group !== undefined) return [{ group: member.group }];
-    const user = directory.users.find((candidate) => candidate.id.toLowerCase() === member.id.toLowerCase());
-    return user === undefined ? [] : [{ user }];
-  });
-  if (countOnly) return countResponse(request, members.length);
-  const options = { version, claims: context.claims, select: select.properties, withType: true };
-  const selected = select.properties === undefined ? '' : `(${select.properties.join(',')})`;
-  const more = window.offset + window.size < members.length;
-  return ok({
-    '@odata.context': `https://graph.microsoft.com/${version}/$metadata#directoryObjects${selected}`,
-    ...countAnnotation(request, members.length, window.offset),
-    ...(more ? { '@odata.nextLink': nextLink(request, window.offset + window.size) } : {}),
-    value: members
-      .slice(window.offset, window.offset + window.size)
-      .map((member) =>
-        'group' in member
-          ? projectGroup(member.group, directory, options)
-          : projectMemberUser(member.user, options),
-      ),
-  });
-}
-
-export const listGroupTransitiveMembers: RouteDefinition = {
-  method: 'GET',
-  template: '/groups/{group-id}/transitiveMembers',
-  versions: GRAPH_VERSIONS,
-  permissions: MEMBER_READ_PERMISSIONS,
-  // Listed at 5 in the throttling-limits table; `/$count` isn't listed (1).
-  resourceUnits: 5,
-  handle: (context) => listTransitiveMembers(context, false),
-};
-
-export const countGroupTransitiveMembers: RouteDefinition = {
-  method: 'GET',
-  template: '/groups/{group-id}/transitiveMembers/$count',
-  versions: GRAPH_VERSIONS,
-  permissions: MEMBER_READ_PERMISSIONS,
-  resourceUnits: 1,
-  handle: (context) => listTransitiveMembers(context, true),
-};
-
-export const GROUP_ROUTES: readonly RouteDefinition[] = [
-  listGroups,
-  countGroups,
-  listGroupTransitiveMembers,
-  countGroupTransitiveMembers,
-];
+export const GROUP_ROUTES: readonly RouteDefinition[] = [listGroups, countGroups];
