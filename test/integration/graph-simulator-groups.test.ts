@@ -9,7 +9,8 @@ import {
 } from '../support/graph-fixture';
 import { graphOpenApiValidator } from '../support/openapi';
 
-// The simulator's group reads for the lockout scan's protected population (routes/groups.ts):
+// The simulator's group reads for the lockout scan's protected population (routes/groups.ts,
+// routes/group-transitive-members.ts):
 // GET /groups and GET /groups/{id}/transitiveMembers. Neither path is in Microsoft's OpenAPI
 // subsets, so their items are checked here against the subset's group, user and directoryObject
 // schemas, and their rules against the doc pages (group-list, group-list-transitivemembers).
