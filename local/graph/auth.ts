@@ -16,6 +16,9 @@ const FAILURE_MESSAGES: Record<VerifyFailure | 'wrong_tenant', string> = {
   wrong_tenant: 'Access token validation failure. Invalid issuer.',
 };
 
+const NOT_A_JWT =
+  "IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be in JWS or JWE Compact Serialization Format. (JWS): 'EncodedHeader.EncodedPayload.EncodedSignature'. (JWE): 'EncodedProtectedHeader.EncodedEncryptedKey.EncodedInitializationVector.EncodedCiphertext.EncodedAuthenticationTag'.";
+
 /** Checks the bearer token on every call: signature (the identity endpoint's key), lifetime, audience, tenant. */
 export function authenticate(
   authorization: string | undefined,
@@ -26,6 +29,10 @@ export function authenticate(
   const token = match?.[1];
   if (token === undefined) {
     return { ok: false, error: GraphErrors.invalidAuthenticationToken('Access token is empty.') };
+  }
+  // [obs] MaikuB/flutter_appauth#575 (2024-12): Graph's answer to a token that isn't a JWS/JWE at all.
+  if (!token.includes('.')) {
+    return { ok: false, error: GraphErrors.invalidAuthenticationToken(NOT_A_JWT) };
   }
   const verified = verifyAccessToken(token, publicKeyPem, { audiences: GRAPH_AUDIENCES });
   if (!verified.ok) {

@@ -72,7 +72,11 @@ export const GraphErrors = {
       `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`,
     ),
 
-  /** Directory answer for an id that OData can't take in path form (a UPN starting with `$`); wording inferred. */
+  /**
+   * The directory's answer to a key that can't be an object id: [obs] for a group's name
+   * (Azure/active-directory-dotnet-graphapi-b2bportal-web#16, AzureAD/microsoft-authentication-library-for-dotnet#1321);
+   * for a UPN starting with `$` in path form (user-get: 400) the body is inferred.
+   */
   invalidObjectIdentifier: (key: string) =>
     error(400, 'Request_BadRequest', `Invalid object identifier '${key}'.`),
 
@@ -126,10 +130,9 @@ const FAULT_CODES: Record<number, string> = {
 /** The error an injected fault produces, as Graph would send it for that status. */
 export function faultError(status: number): GraphErrorSpec {
   if (status === 429) {
-    // Body and content type as in https://learn.microsoft.com/en-us/graph/throttling ("Sample response").
+    // Body as in https://learn.microsoft.com/en-us/graph/throttling ("Sample response").
     return error(429, 'TooManyRequests', 'Please retry again later.', {
       innerError: { code: '429', message: 'Please retry after', status: '429' },
-      contentType: 'application/json',
     });
   }
   const code = FAULT_CODES[status] ?? (status >= 500 ? 'generalException' : 'invalidRequest');

@@ -33,8 +33,6 @@ export interface GraphErrorSpec {
   headers?: Record<string, string>;
   /** Extra `innerError` members (the throttling body carries `code`, `status`, `message`). */
   innerError?: Record<string, string>;
-  /** Overrides the OData content type (Graph's gateway answers throttling with plain application/json). */
-  contentType?: string;
 }
 
 /** One query parameter, decoded (`%24select` and `$select` alike). */

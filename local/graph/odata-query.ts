@@ -1,10 +1,10 @@
-import { tokenizeFilter } from './filter-tokens';
-import type { GraphErrorSpec, GraphRequest } from './messages';
+import { type FilterToken, tokenizeFilter } from './filter-tokens';
+import type { GraphErrorSpec, GraphRequest, HandlerResult } from './messages';
 import { queryParameter } from './messages';
 
 /**
  * The OData query options the group, role and PIM routes share: a small `$filter` language
- * (`eq`/`ne` comparisons and `startswith`, joined by `and`), `$top`/`$skiptoken` paging with
+ * (`eq`/`ne` comparisons, `in` lists and `startswith`, joined by `and`), `$top`/`$skiptoken` paging with
  * `@odata.nextLink`, and the directory's advanced-query rule.
  */
 
@@ -32,6 +32,12 @@ export const QueryErrors = {
       `Unsupported or invalid query filter clause specified for property '${property}' of resource '${resource}'.`,
     ),
 
+  /** [obs] microsoft-graph-docs-contrib#5103: the directory's body (empty code) for a skip token it can't read; status inferred. */
+  invalidSkipToken: () => error(400, '', 'Invalid Skip Token'),
+
+  /** [obs] msgraph-sdk-dotnet#348: directory lists page with `$skiptoken` only. */
+  skipNotSupported: () => error(400, 'Request_BadRequest', "'$skip' is not supported by the service."),
+
   /** A `$filter` that doesn't parse; wording inferred. */
   invalidFilter: (detail: string) => error(400, 'BadRequest', `Invalid $filter: ${detail}`),
 
@@ -47,6 +53,9 @@ export const QueryErrors = {
       `${what} is not supported because the required parameters might be missing. Try adding $count=true query parameter and ConsistencyLevel:eventual header. Refer to https://aka.ms/graph-docs/advanced-queries for more information`,
     ),
 
+  /** [doc] aad-advanced-queries: the `/$count` segment without `ConsistencyLevel: eventual`. */
+  countNotSupported: () => error(400, 'Request_BadRequest', '$count is not currently supported.'),
+
   /** [doc] aad-advanced-queries: `$search` without the header. */
   searchNeedsConsistencyLevel: () =>
     error(
@@ -60,9 +69,27 @@ export type FilterValue = string | boolean | null;
 
 export type FilterClause =
   | { kind: 'compare'; property: string; operator: 'eq' | 'ne'; value: FilterValue }
+  | { kind: 'in'; property: string; values: string[] }
   | { kind: 'startsWith'; property: string; value: string };
 
-/** Parses `a eq 'x' and startswith(b,'y') and c ne true`; anything else is refused. */
+/** `('a', 'b')` after `in`: the quoted strings, or undefined if the list is malformed. */
+function parseInList(take: () => FilterToken | undefined): string[] | undefined {
+  if (take()?.text !== '(') return undefined;
+  const values: string[] = [];
+  for (;;) {
+    const value = take();
+    if (value?.kind !== 'string') return undefined;
+    values.push(value.text);
+    const next = take();
+    if (next?.text === ')') return values;
+    if (next?.text !== ',') return undefined;
+  }
+}
+
+/**
+ * Parses `a eq 'x' and startswith(b,'y') and c ne true and d in ('x','y')`; anything else is
+ * refused. `in` works wherever `eq` does (aad-advanced-queries).
+ */
 export function parseFilter(
   text: string,
 ): { ok: true; clauses: FilterClause[] } | { ok: false; message: string } {
@@ -88,17 +115,23 @@ export function parseFilter(
       clauses.push({ kind: 'startsWith', property: property.text, value: value.text });
     } else {
       const operator = take();
-      const value = take();
       const op = operator?.kind === 'word' ? operator.text.toLowerCase() : '';
-      if (op !== 'eq' && op !== 'ne')
-        return { ok: false, message: `unsupported operator after ${first.text}` };
-      let literal: FilterValue;
-      if (value?.kind === 'string') literal = value.text;
-      else if (value?.kind === 'word' && ['true', 'false', 'null'].includes(value.text.toLowerCase())) {
-        const lower = value.text.toLowerCase();
-        literal = lower === 'null' ? null : lower === 'true';
-      } else return { ok: false, message: `unsupported value for ${first.text}` };
-      clauses.push({ kind: 'compare', property: first.text, operator: op, value: literal });
+      if (op === 'in') {
+        const values = parseInList(take);
+        if (values === undefined) return { ok: false, message: "in takes ('text', …)" };
+        clauses.push({ kind: 'in', property: first.text, values });
+      } else {
+        const value = take();
+        if (op !== 'eq' && op !== 'ne')
+          return { ok: false, message: `unsupported operator after ${first.text}` };
+        let literal: FilterValue;
+        if (value?.kind === 'string') literal = value.text;
+        else if (value?.kind === 'word' && ['true', 'false', 'null'].includes(value.text.toLowerCase())) {
+          const lower = value.text.toLowerCase();
+          literal = lower === 'null' ? null : lower === 'true';
+        } else return { ok: false, message: `unsupported value for ${first.text}` };
+        clauses.push({ kind: 'compare', property: first.text, operator: op, value: literal });
+      }
     }
     const next = take();
     if (next === undefined) return { ok: true, clauses };
@@ -119,6 +152,7 @@ export function matchesFilter(
     if (clause.kind === 'startsWith') {
       return typeof actual === 'string' && actual.toLowerCase().startsWith(clause.value.toLowerCase());
     }
+    if (clause.kind === 'in') return clause.values.some((value) => normal(value) === normal(actual));
     const equal = normal(actual) === normal(clause.value);
     return clause.operator === 'eq' ? equal : !equal;
   });
@@ -130,12 +164,57 @@ export const hasEventualConsistency = (request: GraphRequest) =>
 export const countRequested = (request: GraphRequest) =>
   (queryParameter(request, '$count') ?? '').trim().toLowerCase() === 'true';
 
-/** `$top` (1…max, default `defaultSize`) and the offset a `$skiptoken` carries. */
+/**
+ * Whether a request carries the advanced-query parameters: `ConsistencyLevel: eventual` and
+ * `$count=true`, or the `/$count` segment in place of the latter (aad-advanced-queries examples).
+ */
+export const isAdvancedQuery = (request: GraphRequest, countSegment: boolean) =>
+  hasEventualConsistency(request) && (countSegment || countRequested(request));
+
+/**
+ * `@odata.count` for an advanced query, on the first page only (known issues); without the
+ * advanced-query parameters `$count=true` is silently ignored (aad-advanced-queries).
+ */
+export function countAnnotation(request: GraphRequest, total: number, offset: number) {
+  return isAdvancedQuery(request, false) && offset === 0 ? { '@odata.count': total } : {};
+}
+
+/** `GET …/$count`: the number as text/plain; it needs `ConsistencyLevel: eventual` (aad-advanced-queries). */
+export function countResponse(request: GraphRequest, total: number): HandlerResult {
+  if (!hasEventualConsistency(request)) return QueryErrors.countNotSupported();
+  return { kind: 'response', status: 200, body: total, headers: { 'Content-Type': 'text/plain' } };
+}
+
+export interface SearchTerm {
+  property: string;
+  term: string;
+}
+
+/**
+ * `$search="property:term"` on directory objects: it needs `ConsistencyLevel: eventual`
+ * (aad-advanced-queries). The directory tokenizes; a case-insensitive contains stands in (inferred).
+ */
+export function parseSearch(
+  request: GraphRequest,
+): { ok: true; search: SearchTerm | undefined } | { ok: false; error: GraphErrorSpec } {
+  const text = queryParameter(request, '$search');
+  if (text === null) return { ok: true, search: undefined };
+  if (!hasEventualConsistency(request))
+    return { ok: false, error: QueryErrors.searchNeedsConsistencyLevel() };
+  const [property = 'displayName', term = ''] = text.replace(/^"|"$/g, '').split(':');
+  return { ok: true, search: { property, term } };
+}
+
+export const matchesSearch = (search: SearchTerm, value: unknown) =>
+  typeof value === 'string' && value.toLowerCase().includes(search.term.toLowerCase());
+
+/** `$top` (1…max, default `defaultSize`) and the offset a `$skiptoken` carries; no `$skip`. */
 export function pageWindow(
   request: GraphRequest,
   defaultSize: number,
   max: number,
 ): { ok: true; size: number; offset: number } | { ok: false; error: GraphErrorSpec } {
+  if (queryParameter(request, '$skip') !== null) return { ok: false, error: QueryErrors.skipNotSupported() };
   const top = queryParameter(request, '$top');
   let size = defaultSize;
   if (top !== null) {
@@ -147,8 +226,7 @@ export function pageWindow(
   let offset = 0;
   if (token !== null) {
     const decoded = /^o(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
-    if (decoded?.[1] === undefined)
-      return { ok: false, error: QueryErrors.invalidFilter('invalid $skiptoken') };
+    if (decoded?.[1] === undefined) return { ok: false, error: QueryErrors.invalidSkipToken() };
     offset = Number(decoded[1]);
   }
   return { ok: true, size, offset };

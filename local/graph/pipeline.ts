@@ -7,6 +7,7 @@ import type { GraphRequest, GraphResponse, HandlerResult } from './messages';
 import { GRAPH_VERSIONS, type GraphVersion } from './openapi-spec';
 import { parseGraphPath } from './path';
 import type { RequestLog, RequestLogEntry } from './request-log';
+import { resourceUnits, withResourceUnits } from './resource-units';
 import { renderResult } from './response';
 import type { Router } from './router';
 import type { Tenant } from './tenant';
@@ -30,10 +31,10 @@ const isGraphVersion = (version: string): version is GraphVersion =>
  * bearer check → injected faults → routing → app-role check → handler.
  */
 export async function handleGraphRequest(request: GraphRequest, deps: PipelineDeps): Promise<GraphResponse> {
-  const ids = {
-    requestId: randomUUID(),
-    clientRequestId: request.headers['client-request-id'] || randomUUID(),
-  };
+  const requestId = randomUUID();
+  // Without a client-request-id Graph echoes its request-id there (the bodies quoted in
+  // microsoft-graph-docs-contrib#2362 and msgraph-sample-reactspa#54 carry one value twice).
+  const ids = { requestId, clientRequestId: request.headers['client-request-id'] || requestId };
   const entry = deps.log.start({
     method: request.method,
     path: request.path,
@@ -79,14 +80,16 @@ async function process(
   }
   const { route, params } = resolution;
   entry.route = route.key;
-  if (!authorize(authentication.claims, route.permissions)) return GraphErrors.insufficientPrivileges();
-
-  return await route.definition.handle({
-    request,
-    version: path.version,
-    params,
-    claims: authentication.claims,
-    tenant: deps.tenant,
-    dispatch: async (inner) => await handleGraphRequest(inner, deps),
-  });
+  const result = authorize(authentication.claims, route.permissions)
+    ? await route.definition.handle({
+        request,
+        version: path.version,
+        params,
+        claims: authentication.claims,
+        tenant: deps.tenant,
+        dispatch: async (inner) => await handleGraphRequest(inner, deps),
+      })
+    : GraphErrors.insufficientPrivileges();
+  const baseCost = route.definition.resourceUnits;
+  return baseCost === undefined ? result : withResourceUnits(result, resourceUnits(request, baseCost));
 }

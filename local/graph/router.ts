@@ -25,6 +25,11 @@ export interface RouteDefinition {
    * require, or `anyValidToken` (JSON batching checks each step instead).
    */
   permissions?: readonly string[] | 'anyValidToken';
+  /**
+   * For directory (identity and access) resources: the base cost Graph reports in
+   * `x-ms-resource-unit` (resource-units.ts). Other routes send no such header.
+   */
+  resourceUnits?: number;
   handle(context: RouteContext): HandlerResult | Promise<HandlerResult>;
 }
 

@@ -65,6 +65,14 @@ const OUTSIDE_OPENAPI_SUBSET: readonly string[] = [
   // graph-simulator-groups.test.ts.
   'GET /groups',
   'GET /groups/{group-id}/transitiveMembers',
+  'GET /groups/{group-id}/transitiveMembers/microsoft.graph.user',
+  'GET /groups/{group-id}/transitiveMembers/microsoft.graph.group',
+  // `/$count` answers text/plain, which no OpenAPI schema describes (aad-advanced-queries);
+  // checked in graph-simulator-groups.test.ts and graph-simulator-roles.test.ts.
+  'GET /groups/$count',
+  'GET /groups/{group-id}/transitiveMembers/$count',
+  'GET /users/{user-id}/transitiveMemberOf/$count',
+  'GET /users/{user-id}/transitiveMemberOf/microsoft.graph.group/$count',
 ];
 
 const methodsOf = (key: string) => `/users/${key}/authentication/methods`;
@@ -486,7 +494,8 @@ const RECOVERY_CASES: readonly ConformanceCase[] = [
     status: 403,
     versions: ['beta'],
   },
-  // Writes as batch steps: bodies, dependsOn, a failed DELETE failing its dependant with 424
+  // Writes as batch steps: bodies, dependsOn (all on one step, or a chain: Graph refuses other
+  // shapes), a failed DELETE failing its dependant with 424
   {
     name: 'batch of recovery writes',
     method: 'POST',
@@ -507,6 +516,7 @@ const RECOVERY_CASES: readonly ConformanceCase[] = [
           url: auth(adele, 'temporaryAccessPassMethods'),
           headers: json,
           body: {},
+          dependsOn: ['office'],
         },
         {
           id: 'phone',
@@ -514,8 +524,14 @@ const RECOVERY_CASES: readonly ConformanceCase[] = [
           url: auth(grady, 'phoneMethods'),
           headers: json,
           body: { phoneNumber: '+1 3095550104', phoneType: 'mobile' },
+          dependsOn: ['office'],
         },
-        { id: 'revoke', method: 'POST', url: `/users/${adele.id}/revokeSignInSessions` },
+        {
+          id: 'revoke',
+          method: 'POST',
+          url: `/users/${adele.id}/revokeSignInSessions`,
+          dependsOn: ['office'],
+        },
       ],
     },
     status: 200,

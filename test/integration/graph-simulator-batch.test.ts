@@ -58,6 +58,7 @@ describe('POST /$batch', () => {
     expect(reply.status).toBe(200);
     expect(reply.byId('user')).toMatchObject({ status: 200, body: { id: ordinary.id } });
     expect(reply.byId('user')?.headers).toMatchObject({
+      'x-ms-resource-unit': '1',
       'OData-Version': '4.0',
       'Content-Type': expect.stringMatching(/^application\/json;odata\.metadata=minimal/) as string,
     });
@@ -66,6 +67,7 @@ describe('POST /$batch', () => {
     );
     expect(reply.byId('missing')).toMatchObject({
       status: 404,
+      headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' },
       body: { error: { code: 'Request_ResourceNotFound' } },
     });
   });
@@ -95,7 +97,7 @@ describe('POST /$batch', () => {
     expect(reply.body.error?.message).toBe('Request Id A has to be unique in a batch.');
   });
 
-  it('answers 400 for a step with a body but no Content-Type header, an absolute url, or an unknown dependency', async () => {
+  it('answers 400 for a step with a body but no Content-Type header, an absolute url, or a dependency not before it', async () => {
     const post = { id: '1', method: 'POST', url: `/users/${ordinary.id}/revokeSignInSessions`, body: {} };
     expect((await batch([post])).status).toBe(400);
     expect((await batch([{ ...post, headers: { 'Content-Type': 'application/json' } }])).status).toBe(200);
@@ -103,14 +105,34 @@ describe('POST /$batch', () => {
       (await batch([getUser('1', `https://graph.microsoft.com/v1.0/users/${ordinary.id}`)])).status,
     ).toBe(400);
     expect((await batch([{ ...getUser('1'), dependsOn: ['9'] }])).status).toBe(400);
-    expect(
-      (
-        await batch([
-          { ...getUser('1'), dependsOn: ['2'] },
-          { ...getUser('2'), dependsOn: ['1'] },
-        ])
-      ).status,
-    ).toBe(400);
+    // msgraph-sdk-dotnet-core#891: a dependency must come earlier in the array.
+    const forward = await batch([{ ...getUser('1'), dependsOn: ['2'] }, getUser('2')]);
+    expect([forward.status, forward.body.error?.message]).toEqual([
+      400,
+      'Invalid dependency for request Id 1.',
+    ]);
+  });
+
+  it('answers 400 for a batch neither fully sequential nor fully parallel; a chain or one shared dependency passes', async () => {
+    // microsoft-graph-docs#16280: the doc's old sample, two independent steps beside a chain.
+    const mixed = await batch([getUser('1'), { ...getUser('2'), dependsOn: ['1'] }, getUser('3')]);
+    expect([mixed.status, mixed.body.error?.code, mixed.body.error?.message]).toEqual([
+      400,
+      'BadRequest',
+      'Batch should be either fully sequential or fully parallel.',
+    ]);
+    const chain = [
+      getUser('1'),
+      { ...getUser('2'), dependsOn: ['1'] },
+      { ...getUser('3'), dependsOn: ['2'] },
+    ];
+    expect((await batch(chain)).status).toBe(200);
+    const shared = [
+      getUser('1'),
+      { ...getUser('2'), dependsOn: ['1'] },
+      { ...getUser('3'), dependsOn: ['1'] },
+    ];
+    expect((await batch(shared)).status).toBe(200);
   });
 
   it('fails a step whose dependency failed with 424, and runs it when the dependency succeeded', async () => {
@@ -118,16 +140,17 @@ describe('POST /$batch', () => {
       getUser('1', '/users/nobody@contoso.onmicrosoft.com'),
       { ...getUser('2'), dependsOn: ['1'] },
       { ...getUser('3'), dependsOn: ['2'] },
-      getUser('4'),
-      { ...getUser('5'), dependsOn: ['4'] },
     ]);
-    expect(reply.body.responses.map((step) => [step.id, step.status])).toEqual([
-      ['1', 404],
-      ['2', 424],
-      ['3', 424],
-      ['4', 200],
-      ['5', 200],
-    ]);
+    const passed = await batch([getUser('4'), { ...getUser('5'), dependsOn: ['4'] }]);
+    expect([...reply.body.responses, ...passed.body.responses].map((step) => [step.id, step.status])).toEqual(
+      [
+        ['1', 404],
+        ['2', 424],
+        ['3', 424],
+        ['4', 200],
+        ['5', 200],
+      ],
+    );
     expect(reply.byId('2')?.body?.error?.code).toBe('FailedDependency');
     const ran = fixture.simulator
       .requests()

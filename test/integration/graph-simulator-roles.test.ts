@@ -3,7 +3,12 @@ import { z } from 'zod';
 
 import { parseSeed, ROLE_TEMPLATE_IDS } from '../../local/graph';
 import { demoSeed, demoSeedUser } from '../support/demo-tenant';
-import { simulatorGet, type SimulatorReply, useGraphSimulator } from '../support/graph-fixture';
+import {
+  simulatorCall,
+  simulatorGet,
+  type SimulatorReply,
+  useGraphSimulator,
+} from '../support/graph-fixture';
 import { graphOpenApiValidator } from '../support/openapi';
 
 // Group, role and PIM reads of the simulator (shared/graph/roles-and-groups.md,
@@ -149,6 +154,56 @@ describe('GET /users/{id}/transitiveMemberOf', () => {
       headers: ADVANCED,
     });
     expect(searched.body.value?.map((item) => item.displayName)).toEqual(['Treasury Team']);
+  });
+
+  it('costs 2 resource units (1 with a $top under 20), a 403 included; role assignments report none', async () => {
+    const path = `/v1.0/users/${demoSeedUser('roleGroupMember').id}/transitiveMemberOf`;
+    const units = async (query: string, roles?: string[]) =>
+      (await simulatorCall(fixture, `${path}${query}`, roles === undefined ? {} : { roles })).headers.get(
+        'x-ms-resource-unit',
+      );
+    expect([await units(''), await units('?$top=1'), await units('', ['Policy.Read.All'])]).toEqual([
+      '2',
+      '1',
+      '2',
+    ]);
+    const assignments = await simulatorCall(fixture, '/v1.0/roleManagement/directory/roleAssignments');
+    expect(assignments.headers.get('x-ms-resource-unit')).toBeNull();
+  });
+
+  it('refuses $skip and a $skiptoken it did not issue, with the directory’s observed bodies', async () => {
+    const path = `/v1.0/users/${demoSeedUser('roleGroupMember').id}/transitiveMemberOf`;
+    const skip = await get(`${path}?$skip=1`);
+    expect([skip.status, skip.body.error?.code, skip.body.error?.message]).toEqual([
+      400,
+      'Request_BadRequest',
+      "'$skip' is not supported by the service.",
+    ]);
+    const token = await get(`${path}?$skiptoken=X%27445370%27`);
+    expect([token.status, token.body.error?.code, token.body.error?.message]).toEqual([
+      400,
+      '',
+      'Invalid Skip Token',
+    ]);
+  });
+
+  it('answers …/$count as text/plain with ConsistencyLevel, and 400 without it', async () => {
+    const nestor = demoSeedUser('roleGroupMember');
+    const path = `/v1.0/users/${nestor.id}/transitiveMemberOf`;
+    const all = await get(`${path}?$count=true`, { headers: ADVANCED });
+    expect(all.body['@odata.count']).toBe(2);
+    const count = await simulatorCall(fixture, `${path}/$count`, { headers: ADVANCED });
+    expect([count.status, count.headers.get('content-type'), count.body]).toEqual([200, 'text/plain', 2]);
+    const groups = await simulatorCall(fixture, `${path}/microsoft.graph.group/$count`, {
+      headers: ADVANCED,
+    });
+    expect(groups.body).toBe(1);
+    const without = await get(`${path}/$count`);
+    expect([without.status, without.body.error?.code, without.body.error?.message]).toEqual([
+      400,
+      'Request_BadRequest',
+      '$count is not currently supported.',
+    ]);
   });
 
   it('applies $select per type and rejects names no member type has', async () => {

@@ -333,6 +333,7 @@ describe('TAP writes as $batch steps', () => {
             url: `/users/${adele.id}/authentication/temporaryAccessPassMethods`,
             headers: { 'Content-Type': 'application/json' },
             body: { lifetimeInMinutes: 900 },
+            dependsOn: ['issue'],
           },
           {
             id: 'list',

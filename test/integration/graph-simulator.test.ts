@@ -63,6 +63,14 @@ describe('GET /users/{id | userPrincipalName}', () => {
     });
   });
 
+  it('reports the directory cost in x-ms-resource-unit, on errors too (throttling-limits doc)', async () => {
+    expect((await get(`/v1.0/users/${ordinary.id}`)).headers.get('x-ms-resource-unit')).toBe('1');
+    const missing = await get('/v1.0/users/nobody@contoso.onmicrosoft.com');
+    expect(missing.headers.get('x-ms-resource-unit')).toBe('1');
+    const methods = await get(`/v1.0/users/${ordinary.id}/authentication/methods`);
+    expect(methods.headers.get('x-ms-resource-unit')).toBeNull();
+  });
+
   it('finds a user by UPN whatever its case, and by an upper-case GUID', async () => {
     expect((await get(`/v1.0/users/${ordinary.userPrincipalName.toUpperCase()}`)).body.id).toBe(ordinary.id);
     expect((await get(`/v1.0/users/${ordinary.id.toUpperCase()}`)).body.id).toBe(ordinary.id);
@@ -119,7 +127,8 @@ describe('GET /users/{id | userPrincipalName}', () => {
       headers: { 'client-request-id': 'c0ffee00-0000-4000-8000-000000000001' },
     });
     expect(reply.status).toBe(404);
-    expect(reply.headers.get('content-type')).toBe(ODATA_JSON);
+    // Plain JSON for errors, as the json-batching doc's directory 403/405 responses show.
+    expect(reply.headers.get('content-type')).toBe('application/json');
     const requestId = reply.headers.get('request-id');
     expect(requestId).toMatch(GUID);
     expect(reply.headers.get('client-request-id')).toBe('c0ffee00-0000-4000-8000-000000000001');
@@ -142,7 +151,8 @@ describe('GET /users/{id | userPrincipalName}', () => {
     const second = await get(`/v1.0/users/${ordinary.id}`);
     expect(first.headers.get('request-id')).toMatch(GUID);
     expect(first.headers.get('request-id')).not.toBe(second.headers.get('request-id'));
-    expect(first.headers.get('client-request-id')).toMatch(GUID);
+    // None sent: Graph repeats the request-id (bodies quoted in microsoft-graph-docs-contrib#2362).
+    expect(first.headers.get('client-request-id')).toBe(first.headers.get('request-id'));
     expect(first.headers.get('content-type')).toBe(ODATA_JSON);
   });
 });
@@ -253,6 +263,13 @@ describe('authentication and app roles', () => {
         expect((await get(`/v1.0/users/${ordinary.id}`, { token: bad })).status).toBe(401);
       const expired = await get(`/v1.0/users/${ordinary.id}`, { token: tokens[2] ?? '' });
       expect(errorOf(expired).message).toBe('Lifetime validation failed, the token is expired.');
+      const garbage = await get(`/v1.0/users/${ordinary.id}`, { token: 'garbage' });
+      expect(errorOf(garbage)).toMatchObject({
+        code: 'InvalidAuthenticationToken',
+        message: expect.stringMatching(
+          /^IDX14100: JWT is not well formed, there are no dots \(\.\)\.\n/,
+        ) as string,
+      });
     } finally {
       await other.close();
     }

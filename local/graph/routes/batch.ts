@@ -6,7 +6,7 @@ import { graphErrorBody, GraphErrors } from '../errors';
 import type { GraphRequest, GraphResponse, HandlerResult } from '../messages';
 import { ok } from '../messages';
 import { GRAPH_VERSIONS } from '../openapi-spec';
-import { ODATA_JSON } from '../response';
+import { ERROR_JSON } from '../response';
 import type { RouteContext, RouteDefinition } from '../router';
 
 /** JSON batching rules: https://learn.microsoft.com/en-us/graph/json-batching (batch-errors-throttling.md). */
@@ -39,13 +39,14 @@ const isSuccess = (status: number) => status >= 200 && status < 300;
 function batchProblem(steps: readonly BatchStep[]): HandlerResult | undefined {
   // [obs] vgrem/office365-rest-python-client#835
   if (steps.length > MAX_BATCH_STEPS) return badBatch('Number of requests inside batch exceed the limit.');
-  const ids = new Map<string, BatchStep>();
+  const ids = new Set<string>();
   for (const step of steps) {
     const id = step.id.toLowerCase();
     // [obs] microsoftgraph/msgraph-sdk-java#559: ids are compared case-insensitively.
     if (ids.has(id)) return badBatch(`Request Id ${step.id} has to be unique in a batch.`);
-    ids.set(id, step);
+    ids.add(id);
   }
+  const earlier = new Set<string>();
   for (const step of steps) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(step.url)) {
       return badBatch(
@@ -59,28 +60,20 @@ function batchProblem(steps: readonly BatchStep[]): HandlerResult | undefined {
     if (step.body !== undefined && contentType === undefined) {
       return badBatch(`Write request id : ${step.id} does not contain Content-Type header or body.`);
     }
-    for (const dependency of step.dependsOn ?? []) {
-      if (!ids.has(dependency.toLowerCase())) {
-        return badBatch(`Request ${step.id} depends on ${dependency}, which is not in the batch.`);
-      }
+    // [obs] msgraph-sdk-dotnet-core#891: a dependency must come earlier in the array ("Invalid
+    // dependency for request Id..."; the rest of the message inferred). So dependsOn can't loop.
+    if ((step.dependsOn ?? []).some((dependency) => !earlier.has(dependency.toLowerCase()))) {
+      return badBatch(`Invalid dependency for request Id ${step.id}.`);
     }
+    earlier.add(step.id.toLowerCase());
   }
-  // dependsOn must not loop (inferred wording).
-  const state = new Map<string, 'visiting' | 'done'>();
-  const loops = (step: BatchStep): boolean => {
-    const id = step.id.toLowerCase();
-    if (state.get(id) === 'done') return false;
-    if (state.get(id) === 'visiting') return true;
-    state.set(id, 'visiting');
-    const loop = (step.dependsOn ?? []).some((dependency) => {
-      const target = ids.get(dependency.toLowerCase());
-      return target !== undefined && loops(target);
-    });
-    state.set(id, 'done');
-    return loop;
-  };
-  const looping = steps.find(loops);
-  if (looping !== undefined) return badBatch(`Request ${looping.id} has a circular dependsOn.`);
+  // [obs] microsoft-graph-docs#16280: the doc's old sample (1, 2→1, 3, 4→2: two independent
+  // requests beside dependent ones) is refused; a chain, or several requests depending on one
+  // (the doc and its known issues), pass.
+  const dependent = steps.some((step) => (step.dependsOn ?? []).length > 0);
+  const independent = steps.filter((step) => (step.dependsOn ?? []).length === 0).length;
+  if (dependent && independent > 1)
+    return badBatch('Batch should be either fully sequential or fully parallel.');
   return undefined;
 }
 
@@ -131,14 +124,12 @@ function failedDependency(step: BatchStep, dependency: string, context: RouteCon
     code: 'FailedDependency',
     message: `Request ${dependency} failed.`,
   } as const;
-  const ids = {
-    requestId: randomUUID(),
-    clientRequestId: context.request.headers['client-request-id'] || randomUUID(),
-  };
+  const requestId = randomUUID();
+  const ids = { requestId, clientRequestId: context.request.headers['client-request-id'] || requestId };
   return {
     id: step.id,
     status: 424,
-    headers: { 'Content-Type': ODATA_JSON },
+    headers: { 'Content-Type': ERROR_JSON },
     body: graphErrorBody(error, ids),
   };
 }
@@ -166,26 +157,20 @@ export const batch: RouteDefinition = {
     const problem = batchProblem(steps);
     if (problem !== undefined) return problem;
 
-    const byId = new Map(steps.map((step) => [step.id.toLowerCase(), step]));
+    // Dependencies come earlier in the array, so running in order runs them first.
     const done = new Map<string, BatchStepResponse>();
-    const run = async (step: BatchStep): Promise<BatchStepResponse> => {
-      const finished = done.get(step.id.toLowerCase());
-      if (finished !== undefined) return finished;
-      let response: BatchStepResponse | undefined;
-      for (const dependency of step.dependsOn ?? []) {
-        const target = byId.get(dependency.toLowerCase());
-        const outcome = target === undefined ? undefined : await run(target);
-        if (outcome !== undefined && !isSuccess(outcome.status)) {
-          response = failedDependency(step, dependency, context);
-          break;
-        }
-      }
-      response ??= stepResponse(step.id, await context.dispatch(stepRequest(step, context)));
-      done.set(step.id.toLowerCase(), response);
-      return response;
-    };
     const responses: BatchStepResponse[] = [];
-    for (const step of steps) responses.push(await run(step));
+    for (const step of steps) {
+      const failed = (step.dependsOn ?? []).find(
+        (dependency) => !isSuccess(done.get(dependency.toLowerCase())?.status ?? 0),
+      );
+      const response =
+        failed === undefined
+          ? stepResponse(step.id, await context.dispatch(stepRequest(step, context)))
+          : failedDependency(step, failed, context);
+      done.set(step.id.toLowerCase(), response);
+      responses.push(response);
+    }
     return ok({ responses });
   },
 };

@@ -2,6 +2,7 @@ import type { RouteDefinition } from '../router';
 import { getAuthenticationMethod, listAuthenticationMethods } from './authentication-methods';
 import { AUTHENTICATION_STATE_ROUTES } from './authentication-states';
 import { batch } from './batch';
+import { GROUP_MEMBER_ROUTES } from './group-transitive-members';
 import { GROUP_ROUTES } from './groups';
 import { METHOD_DELETION_ROUTES } from './method-deletion';
 import { METHOD_READ_ROUTES } from './method-reads';
@@ -33,6 +34,7 @@ export const GRAPH_ROUTES: readonly RouteDefinition[] = [
   ...ROLE_MANAGEMENT_ROUTES,
   // Lockout detection: the protected population (role-assignable and protected groups' members).
   ...GROUP_ROUTES,
+  ...GROUP_MEMBER_ROUTES,
   // Lockout detection: the sign-in log.
   ...SIGN_IN_ROUTES,
 ];

@@ -13,6 +13,7 @@ export const revokeSignInSessions: RouteDefinition = {
   method: 'POST',
   template: '/users/{user-id}/revokeSignInSessions',
   versions: GRAPH_VERSIONS,
+  resourceUnits: 1,
   handle(context) {
     const lookup = lookUpUser(context, GraphErrors.directoryObjectNotFound);
     if (!lookup.ok) return lookup.error;

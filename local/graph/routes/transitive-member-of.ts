@@ -3,13 +3,17 @@ import { GraphErrors } from '../errors';
 import type { HandlerResult } from '../messages';
 import { ok, queryParameter } from '../messages';
 import {
-  countRequested,
+  countAnnotation,
+  countResponse,
   type FilterClause,
   hasEventualConsistency,
+  isAdvancedQuery,
   matchesFilter,
+  matchesSearch,
   nextLink,
   pageWindow,
   parseFilter,
+  parseSearch,
   QueryErrors,
 } from '../odata-query';
 import { GRAPH_VERSIONS, graphSpec } from '../openapi-spec';
@@ -30,7 +34,8 @@ import { lookUpUser } from './user-key';
  * role-assignable group. PIM-eligible roles and eligible group memberships are not memberships.
  * Pages of 100 by default, `$top` up to 999. Casts, `$filter` and `$orderby` are advanced queries:
  * they need `ConsistencyLevel: eventual` and `$count=true`; `$search` needs the header; `$count=true`
- * without the header is ignored (aad-advanced-queries docs).
+ * without the header is ignored; `…/$count` answers the number as text/plain and needs only the
+ * header (aad-advanced-queries docs).
  */
 
 const DEFAULT_PAGE_SIZE = 100;
@@ -77,11 +82,16 @@ function checkFilter(clauses: readonly FilterClause[]): HandlerResult | undefine
     : QueryErrors.unsupportedFilter(unsupported.property, 'DirectoryObject');
 }
 
-function listMemberships(context: RouteContext, cast: DirectoryObjectType | undefined): HandlerResult {
+function listMemberships(
+  context: RouteContext,
+  cast: DirectoryObjectType | undefined,
+  countOnly = false,
+): HandlerResult {
   const lookup = lookUpUser(context, GraphErrors.directoryObjectNotFound);
   if (!lookup.ok) return lookup.error;
   const { request, version } = context;
-  const advanced = hasEventualConsistency(request) && countRequested(request);
+  if (countOnly && !hasEventualConsistency(request)) return QueryErrors.countNotSupported();
+  const advanced = isAdvancedQuery(request, countOnly);
   if (cast !== undefined && !advanced)
     return QueryErrors.advancedQueryRequired(`OData cast to microsoft.graph.${cast}`);
 
@@ -95,8 +105,8 @@ function listMemberships(context: RouteContext, cast: DirectoryObjectType | unde
     if (problem !== undefined) return problem;
     clauses = parsed.clauses;
   }
-  const search = queryParameter(request, '$search');
-  if (search !== null && !hasEventualConsistency(request)) return QueryErrors.searchNeedsConsistencyLevel();
+  const search = parseSearch(request);
+  if (!search.ok) return search.error;
   const orderBy = queryParameter(request, '$orderby');
   if (orderBy !== null) {
     if (!advanced) return QueryErrors.advancedQueryRequired('$orderby on transitiveMemberOf');
@@ -121,19 +131,15 @@ function listMemberships(context: RouteContext, cast: DirectoryObjectType | unde
     })),
   ].filter((member) => cast === undefined || member.type === cast);
   members = members.filter((member) => matchesFilter(clauses, (property) => filterValue(member, property)));
-  if (search !== null) {
-    // `"displayName:term"`: a case-insensitive contains (the directory tokenizes; inferred close enough).
-    const [property = 'displayName', term = ''] = search.replace(/^"|"$/g, '').split(':');
-    members = members.filter((member) => {
-      const value = filterValue(member, property);
-      return typeof value === 'string' && value.toLowerCase().includes(term.toLowerCase());
-    });
-  }
+  const term = search.search;
+  if (term !== undefined)
+    members = members.filter((member) => matchesSearch(term, filterValue(member, term.property)));
   if (orderBy !== null) {
     const name = (member: Member) => String(filterValue(member, 'displayName'));
     members.sort((a, b) => name(a).localeCompare(name(b)));
     if (/desc$/i.test(orderBy.trim())) members.reverse();
   }
+  if (countOnly) return countResponse(request, members.length);
 
   const page = members.slice(window.offset, window.offset + window.size);
   const options = {
@@ -152,16 +158,15 @@ function listMemberships(context: RouteContext, cast: DirectoryObjectType | unde
   const more = window.offset + window.size < members.length;
   return ok({
     '@odata.context': `https://graph.microsoft.com/${version}/$metadata#${set}${selected}`,
-    // $count only with the advanced-query parameters, and only on the first page (known issues).
-    ...(advanced && window.offset === 0 ? { '@odata.count': members.length } : {}),
+    ...countAnnotation(request, members.length, window.offset),
     ...(more ? { '@odata.nextLink': nextLink(request, window.offset + window.size) } : {}),
     value,
   });
 }
 
 /**
- * The casts have no permissions of their own in Microsoft's permission data; they take those of
- * the uncast path (inferred: a cast narrows the same relationship).
+ * The casts and `/$count` have no permissions of their own in Microsoft's permission data; they
+ * take those of the uncast path (inferred: they narrow or count the same relationship).
  */
 const castPermissions = graphSpec('v1.0').applicationPermissions(
   'GET',
@@ -172,6 +177,8 @@ export const listTransitiveMemberOf: RouteDefinition = {
   method: 'GET',
   template: '/users/{user-id}/transitiveMemberOf',
   versions: GRAPH_VERSIONS,
+  // The throttling-limits table lists `me/transitiveMemberOf` (2); casts and `/$count` aren't listed (1).
+  resourceUnits: 2,
   handle: (context) => listMemberships(context, undefined),
 };
 
@@ -180,6 +187,7 @@ export const listTransitiveMemberOfGroups: RouteDefinition = {
   template: '/users/{user-id}/transitiveMemberOf/microsoft.graph.group',
   versions: GRAPH_VERSIONS,
   ...(castPermissions === undefined ? {} : { permissions: castPermissions }),
+  resourceUnits: 1,
   handle: (context) => listMemberships(context, 'group'),
 };
 
@@ -188,11 +196,32 @@ export const listTransitiveMemberOfDirectoryRoles: RouteDefinition = {
   template: '/users/{user-id}/transitiveMemberOf/microsoft.graph.directoryRole',
   versions: GRAPH_VERSIONS,
   ...(castPermissions === undefined ? {} : { permissions: castPermissions }),
+  resourceUnits: 1,
   handle: (context) => listMemberships(context, 'directoryRole'),
+};
+
+export const countTransitiveMemberOf: RouteDefinition = {
+  method: 'GET',
+  template: '/users/{user-id}/transitiveMemberOf/$count',
+  versions: GRAPH_VERSIONS,
+  ...(castPermissions === undefined ? {} : { permissions: castPermissions }),
+  resourceUnits: 1,
+  handle: (context) => listMemberships(context, undefined, true),
+};
+
+export const countTransitiveMemberOfGroups: RouteDefinition = {
+  method: 'GET',
+  template: '/users/{user-id}/transitiveMemberOf/microsoft.graph.group/$count',
+  versions: GRAPH_VERSIONS,
+  ...(castPermissions === undefined ? {} : { permissions: castPermissions }),
+  resourceUnits: 1,
+  handle: (context) => listMemberships(context, 'group', true),
 };
 
 export const TRANSITIVE_MEMBER_OF_ROUTES: readonly RouteDefinition[] = [
   listTransitiveMemberOf,
   listTransitiveMemberOfGroups,
   listTransitiveMemberOfDirectoryRoles,
+  countTransitiveMemberOf,
+  countTransitiveMemberOfGroups,
 ];

@@ -10,6 +10,7 @@ export const getUser: RouteDefinition = {
   method: 'GET',
   template: '/users/{user-id}',
   versions: GRAPH_VERSIONS,
+  resourceUnits: 1,
   handle(context) {
     const lookup = lookUpUser(context, GraphErrors.directoryObjectNotFound);
     if (!lookup.ok) return lookup.error;

@@ -77,34 +77,45 @@ export interface DeleteBatch {
 
 /**
  * Groups deletes into JSON batches of at most 20 steps per Graph version; `extraSteps` (e.g. the
- * session revoke) ride along in the first v1.0 batch when there is room.
+ * session revoke) ride along in the last parallel v1.0 batch when there is room. A dependent pair
+ * gets a batch of its own: Graph refuses a batch that mixes independent requests with dependent
+ * ones ("Batch should be either fully sequential or fully parallel.").
  */
 export function toDeleteBatches(
   deletes: readonly PlannedDelete[],
   extraSteps: readonly BatchStep[] = [],
 ): DeleteBatch[] {
   const batches: DeleteBatch[] = [];
+  const serial = new Set<DeleteBatch>();
   const stepIds = new Map(deletes.map((step, index) => [step.id, `delete-${index + 1}`]));
   for (const version of ['v1.0', 'beta'] as const) {
     let current: DeleteBatch | undefined;
     const pending: BatchStep[] = version === 'v1.0' ? [...extraSteps] : [];
     for (const step of deletes.filter((candidate) => candidate.version === version)) {
       const hasDependent = deletes.some((other) => other.after === step.id);
-      const room = MAX_BATCH_STEPS - (current?.steps.length ?? MAX_BATCH_STEPS);
-      if (room < (hasDependent ? 2 : 1)) {
+      if (
+        !current ||
+        hasDependent ||
+        (serial.has(current) && !step.after) ||
+        current.steps.length >= MAX_BATCH_STEPS
+      ) {
         current = { version, steps: [], methods: new Map() };
         batches.push(current);
+        if (hasDependent) serial.add(current);
       }
       const id = stepIds.get(step.id)!;
       const dependsOn = step.after ? stepIds.get(step.after) : undefined;
-      current!.steps.push({
+      current.steps.push({
         id,
         method: 'DELETE',
         url: step.url,
         ...(dependsOn ? { dependsOn: [dependsOn] } : {}),
       });
-      current!.methods.set(id, step);
+      current.methods.set(id, step);
     }
+    current = batches.findLast(
+      (batch) => batch.version === version && !serial.has(batch) && batch.steps.length < MAX_BATCH_STEPS,
+    );
     for (const extra of pending) {
       if (!current || current.steps.length >= MAX_BATCH_STEPS) {
         current = { version, steps: [], methods: new Map() };

@@ -122,6 +122,30 @@ describe('toDeleteBatches', () => {
     ]);
   });
 
+  it('gives the phone pair a batch of its own, so no batch mixes parallel and dependent steps', () => {
+    const plan = planReset(
+      [
+        method('fido2', 'f1'),
+        method('phone', MOBILE, { phoneType: 'mobile' }),
+        method('phone', ALTERNATE, { phoneType: 'alternateMobile' }),
+      ],
+      USER,
+    );
+    const batches = toDeleteBatches(plan.deletes, [
+      { id: 'revoke', method: 'POST', url: `${USER}/revokeSignInSessions` },
+    ]);
+    expect(batches.map((batch) => batch.steps.map((step) => [step.id, step.dependsOn]))).toEqual([
+      [
+        ['delete-1', undefined],
+        ['revoke', undefined],
+      ],
+      [
+        ['delete-2', undefined],
+        ['delete-3', ['delete-2']],
+      ],
+    ]);
+  });
+
   it('splits more than 20 deletes and never separates the phone pair', () => {
     const methods = [
       ...Array.from({ length: 19 }, (_, index) => method('fido2', `f${index}`)),
