@@ -247,14 +247,21 @@ describe('GET /auditLogs/signIns', () => {
     expect((await call('/v1.0/auditLogs/signIns/nope')).status).toBe(404);
   });
 
-  it('needs AuditLog.Read.All', async () => {
-    fixture.identity.setRoles(['User.Read.All']);
-    const token = fixture.identity.mintToken().accessToken;
-    const response = await fetch(`${fixture.simulator.url}/v1.0/auditLogs/signIns`, {
-      headers: { Authorization: `Bearer ${token}` },
-    });
-    expect(response.status).toBe(403);
-  });
+  it.each(['/v1.0/auditLogs/signIns', '/beta/auditLogs/signIns/anything'])(
+    "answers the reports service's 403 to %s without AuditLog.Read.All",
+    async (path) => {
+      fixture.identity.setRoles(['User.Read.All', 'Directory.Read.All']);
+      const token = fixture.identity.mintToken().accessToken;
+      const response = await fetch(`${fixture.simulator.url}${path}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      expect(response.status).toBe(403);
+      expect(errorBody(await response.json())).toMatchObject({
+        code: 'Authentication_MSGraphPermissionMissing',
+        message: 'Calling principal does not have required MSGraph permissions AuditLog.Read.All',
+      });
+    },
+  );
 
   it('answers the licence 403 in a tenant without P1 or P2', async () => {
     const seed = structuredClone(demoSeed());

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { authorize } from '../auth';
 import { GraphErrors } from '../errors';
 import type { GraphErrorSpec, HandlerResult } from '../messages';
 import { ok, queryParameter } from '../messages';
@@ -16,8 +17,9 @@ import { SIGN_IN_RETENTION_DAYS, type StoredSignIn } from '../sign-in-store';
  * default and the maximum), `@odata.nextLink` repeating the query with a `$skiptoken`, `$filter`
  * as in sign-in-filter.ts, `$select`. Only events within the retention (30 days with P1/P2) whose
  * `visibleAfter` has passed are served. Beta lists only interactive sign-ins unless the filter
- * names signInEventTypes [doc beta]. Every request counts against the reports limit (5 per 10 s per
- * app per tenant, configurable) before anything else; a tenant without P1/P2 gets the licence 403.
+ * names signInEventTypes [doc beta]. A token without AuditLog.Read.All gets the reports service's
+ * 403; every other request counts against the reports limit (5 per 10 s per app per tenant,
+ * configurable) before anything else; a tenant without P1/P2 gets the licence 403.
  */
 
 const PAGE_SIZE = 1000;
@@ -37,6 +39,16 @@ const error = (
 });
 
 const SignInErrors = {
+  /**
+   * [obs] microsoft-graph-docs#13632 (List signIns without AuditLog.Read.All), graph-explorer-v4
+   * #2731, #3165: the reports service's own 403, not the directory's Authorization_RequestDenied.
+   */
+  permissionMissing: () =>
+    error(
+      403,
+      'Authentication_MSGraphPermissionMissing',
+      'Calling principal does not have required MSGraph permissions AuditLog.Read.All',
+    ),
   /** [obs] microsoft-graph-docs#5676, #14173: the reports service's answer to any filter it can't run. */
   invalidFilter: () => error(400, 'BadRequest', 'Invalid filter clause'),
   /** Wording inferred (the doc gives the maximum, not the error); code as for the filter. */
@@ -53,8 +65,8 @@ const SignInErrors = {
   /** Code and wording inferred. */
   notFound: (id: string) => error(404, 'ResourceNotFound', `Resource '${id}' does not exist.`),
   /**
-   * [obs] (sign-in-logs.md: across many public projects, not in the docs): a tenant without
-   * Entra ID P1/P2. Variant message "Tenant is not a B2C tenant and doesn't have premium license".
+   * A tenant without Entra ID P1/P2: the message is in the docs' "Common errors" ([doc]
+   * howto-configure-prerequisites-for-reporting-api), code and status [obs] (sign-in-logs.md).
    */
   licenceRequired: () =>
     error(
@@ -122,8 +134,10 @@ function project(
   return out;
 }
 
-function guard(context: RouteContext): HandlerResult | undefined {
-  const { claims, tenant } = context;
+function guard(context: RouteContext, template: string): HandlerResult | undefined {
+  const { claims, tenant, version } = context;
+  const permissions = graphSpec(version).applicationPermissions('GET', template) ?? [];
+  if (!authorize(claims, permissions)) return SignInErrors.permissionMissing();
   // Gateway-level limit: counted before the licence and query checks (inferred order).
   const allowed = tenant.reportsThrottle.take(`${claims.appid}|${claims.tid}`);
   if (!allowed.ok) return SignInErrors.throttled(allowed.retryAfterSeconds);
@@ -162,8 +176,11 @@ function decodeToken(token: string): { descending: boolean; time: number; seq: n
   return { descending: match[1] === 'd', time: Number(match[2]), seq: Number(match[3]) };
 }
 
+const LIST_TEMPLATE = '/auditLogs/signIns';
+const GET_TEMPLATE = '/auditLogs/signIns/{signIn-id}';
+
 function listSignIns(context: RouteContext): HandlerResult {
-  const refused = guard(context);
+  const refused = guard(context, LIST_TEMPLATE);
   if (refused !== undefined) return refused;
   const { request, version, tenant } = context;
 
@@ -243,7 +260,7 @@ function listSignIns(context: RouteContext): HandlerResult {
 }
 
 function getSignIn(context: RouteContext): HandlerResult {
-  const refused = guard(context);
+  const refused = guard(context, GET_TEMPLATE);
   if (refused !== undefined) return refused;
   const id = context.params['signIn-id']?.value ?? '';
   const stored = context.tenant.signIns.get(id);
@@ -260,17 +277,20 @@ function getSignIn(context: RouteContext): HandlerResult {
   });
 }
 
+// The routes check the subset's permissions themselves (guard), to answer the reports 403.
 export const listSignInsRoute: RouteDefinition = {
   method: 'GET',
-  template: '/auditLogs/signIns',
+  template: LIST_TEMPLATE,
   versions: GRAPH_VERSIONS,
+  permissions: 'anyValidToken',
   handle: listSignIns,
 };
 
 export const getSignInRoute: RouteDefinition = {
   method: 'GET',
-  template: '/auditLogs/signIns/{signIn-id}',
+  template: GET_TEMPLATE,
   versions: GRAPH_VERSIONS,
+  permissions: 'anyValidToken',
   handle: getSignIn,
 };
 
