@@ -224,6 +224,17 @@ describe('GET /auditLogs/signIns', () => {
     expect((await list('', 'beta')).page.value[0]).toHaveProperty('signInEventTypes', ['interactiveUser']);
   });
 
+  it('on beta shows the documented collections the subset leaves untyped as [], not null', async () => {
+    fixture.simulator.addSignIns([{ userId: adele.id, createdDateTime: minutesAgo(1) }]);
+    const [event] = (await list('', 'beta')).page.value;
+    expect(event).toMatchObject({
+      appliedEventListeners: [],
+      authenticationContextClassReferences: [],
+      sessionLifetimePolicies: [],
+      privateLinkDetails: null,
+    });
+  });
+
   it('serves $select with the context URL naming the properties', async () => {
     fixture.simulator.addSignIns([{ userId: adele.id, createdDateTime: minutesAgo(1) }]);
     const reply = await list('$select=id,status,createdDateTime');

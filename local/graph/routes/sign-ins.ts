@@ -87,6 +87,16 @@ const SignInErrors = {
     ),
 } as const;
 
+/**
+ * Beta properties the subset leaves untyped (`x-ms-prod-beta-only`) that the beta signIn resource
+ * page documents as collections, so `[]` rather than null when absent [doc beta resource].
+ */
+const UNTYPED_COLLECTIONS = new Set([
+  'appliedEventListeners',
+  'authenticationContextClassReferences',
+  'sessionLifetimePolicies',
+]);
+
 /** Per version: the signIn properties in Graph's order, and which are collections (null vs []). */
 const shapes = new Map<
   GraphVersion,
@@ -99,7 +109,11 @@ function shapeOf(version: GraphVersion) {
     shape = {
       names: [...properties.values()].map((property) => property.name),
       lower: new Map([...properties].map(([lower, property]) => [lower, property.name])),
-      collections: new Set([...properties.values()].filter((p) => p.isCollection).map((p) => p.name)),
+      collections: new Set(
+        [...properties.values()]
+          .filter((p) => p.isCollection || UNTYPED_COLLECTIONS.has(p.name))
+          .map((p) => p.name),
+      ),
     };
     shapes.set(version, shape);
   }
