@@ -213,6 +213,14 @@ describe('GET /auditLogs/signIns', () => {
     expect((await call('/v1.0/auditLogs/signIns/late')).status).toBe(200);
   });
 
+  it('on v1.0 lists interactive sign-ins only', async () => {
+    fixture.simulator.addSignIns([
+      { id: 'interactive', userId: adele.id, createdDateTime: minutesAgo(2) },
+      { id: 'background', userId: adele.id, createdDateTime: minutesAgo(1), isInteractive: false },
+    ]);
+    expect((await list()).page.value.map((event) => event.id)).toEqual(['interactive']);
+  });
+
   it('on beta lists interactive sign-ins unless the filter names signInEventTypes', async () => {
     fixture.simulator.addSignIns([
       { id: 'interactive', userId: adele.id, createdDateTime: minutesAgo(2) },

@@ -16,8 +16,9 @@ import { SIGN_IN_RETENTION_DAYS, type StoredSignIn } from '../sign-in-store';
  * signin-list, signin-get): newest first (or `$orderby=createdDateTime asc`), pages of 1,000 (the
  * default and the maximum), `@odata.nextLink` repeating the query with a `$skiptoken`, `$filter`
  * as in sign-in-filter.ts, `$select`. Only events within the retention (30 days with P1/P2) whose
- * `visibleAfter` has passed are served. Beta lists only interactive sign-ins unless the filter
- * names signInEventTypes [doc beta]. A token without AuditLog.Read.All gets the reports service's
+ * `visibleAfter` has passed are served. Only interactive sign-ins are listed: on v1.0 always (what
+ * the list page says the log includes [doc]), on beta unless the filter names signInEventTypes
+ * [doc beta]. A token without AuditLog.Read.All gets the reports service's
  * 403; every other request counts against the reports limit (5 per 10 s per app per tenant,
  * configurable) before anything else; a tenant without P1/P2 gets the licence 403.
  */
@@ -226,7 +227,8 @@ function listSignIns(context: RouteContext): HandlerResult {
   const now = Date.now();
   const oldest = Math.max(filter.oldest, now - SIGN_IN_RETENTION_DAYS * DAY_MS);
   const newest = filter.newest;
-  const interactiveOnly = version === 'beta' && !filter.namesEventTypes;
+  // v1.0 has no signInEventTypes to ask for other kinds with.
+  const interactiveOnly = version === 'v1.0' || !filter.namesEventTypes;
   const store = tenant.signIns;
   const wanted = (stored: StoredSignIn) =>
     stored.visibleAt <= now &&
