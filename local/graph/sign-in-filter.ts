@@ -13,7 +13,7 @@ import type { SignInSeed } from './seed-schema';
  *   (`(status/errorCode eq 500121 or status/errorCode eq 50074)`), as widely used against Graph
  *   (public scripts); `in (…)` has no such evidence and is refused;
  * - the other documented properties with `eq` (and `startsWith` where documented);
- * - beta: `signInEventTypes/any(t: t eq '…')`.
+ * - beta: `signInEventTypes/any(t: t eq '…')` (or `ne`, and tests joined with `or`).
  * Anything else answers 400 BadRequest "Invalid filter clause" ([obs] microsoft-graph-docs#5676,
  * #14173, azure-docs-powershell-azuread#623). Clauses combine with `and`, `or` and parentheses.
  */
@@ -245,23 +245,39 @@ class Parser {
     };
   }
 
-  /** `signInEventTypes/any(t: t eq 'nonInteractiveUser')` (beta only). */
+  /**
+   * Beta only: `signInEventTypes/any(t: t eq 'nonInteractiveUser')`, `ne` too ([doc] beta signIn
+   * resource; beta signin-list example 3, `any(t: t ne 'interactiveUser')`), and tests joined with
+   * `or` (inferred: public collectors such as Microsoft-Extractor-Suite send
+   * `any(t: t eq 'interactiveUser' or t eq 'nonInteractiveUser')`). `t:t` may be written unspaced.
+   */
   private parseEventTypes(): Parsed {
     if (this.version !== 'beta') throw new FilterError('signInEventTypes');
     this.expect('(');
-    const variable = this.take().text;
-    if (!variable.endsWith(':')) throw new FilterError('lambda');
-    const name = variable.slice(0, -1);
-    if (this.take().text !== name || this.take().text.toLowerCase() !== 'eq') throw new FilterError('lambda');
-    const value = this.take();
+    const [name, rest] = this.take().text.split(':', 2);
+    if (name === undefined || name === '' || rest === undefined) throw new FilterError('lambda');
+    const tests: ((type: string) => boolean)[] = [];
+    let variable = rest === '' ? this.take().text : rest;
+    for (;;) {
+      const operator = this.take().text.toLowerCase();
+      const value = this.take();
+      if (variable !== name || (operator !== 'eq' && operator !== 'ne') || value.kind !== 'string') {
+        throw new FilterError('lambda');
+      }
+      const wanted = value.text.toLowerCase();
+      tests.push(operator === 'eq' ? (type) => type === wanted : (type) => type !== wanted);
+      if (this.peekWord() !== 'or') break;
+      this.i += 1;
+      variable = this.take().text;
+    }
     this.expect(')');
-    if (value.kind !== 'string') throw new FilterError('lambda');
     this.namesEventTypes = true;
-    const wanted = value.text.toLowerCase();
     return {
       predicate: (event) => {
         const types = event.signInEventTypes;
-        return Array.isArray(types) && types.some((type) => String(type).toLowerCase() === wanted);
+        return (
+          Array.isArray(types) && types.some((type) => tests.some((test) => test(String(type).toLowerCase())))
+        );
       },
     };
   }

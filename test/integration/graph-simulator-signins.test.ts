@@ -232,6 +232,23 @@ describe('GET /auditLogs/signIns', () => {
     expect((await list('', 'beta')).page.value[0]).toHaveProperty('signInEventTypes', ['interactiveUser']);
   });
 
+  it.each([
+    ["signInEventTypes/any(t: t ne 'interactiveUser')", ['background']],
+    ["signInEventTypes/any(i:i eq 'nonInteractiveUser')", ['background']],
+    [
+      "signInEventTypes/any(t: t eq 'interactiveUser' or t eq 'nonInteractiveUser')",
+      ['background', 'interactive'],
+    ],
+  ])('on beta filters %s', async (text, expected) => {
+    fixture.simulator.addSignIns([
+      { id: 'interactive', userId: adele.id, createdDateTime: minutesAgo(2) },
+      { id: 'background', userId: adele.id, createdDateTime: minutesAgo(1), isInteractive: false },
+    ]);
+    const reply = await list(filter(text), 'beta');
+    expect(reply.status).toBe(200);
+    expect(reply.page.value.map((event) => event.id)).toEqual(expected);
+  });
+
   it('on beta shows the documented collections the subset leaves untyped as [], not null', async () => {
     fixture.simulator.addSignIns([{ userId: adele.id, createdDateTime: minutesAgo(1) }]);
     const [event] = (await list('', 'beta')).page.value;
