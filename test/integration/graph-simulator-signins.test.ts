@@ -166,6 +166,14 @@ describe('GET /auditLogs/signIns', () => {
     expect(times).toEqual([...times].sort());
   });
 
+  it('reads option names in any casing, and on beta without the $ (top=2&$orderBy=createdDateTime asc)', async () => {
+    fixture.simulator.generateSignIns({ count: 5, users: 2, since: minutesAgo(60), until: minutesAgo(1) });
+    const pages = await allPages('/beta/auditLogs/signIns?top=2&$orderBy=createdDateTime%20asc');
+    expect(pages.map((page) => page.value.length)).toEqual([2, 2, 1]);
+    const times = pages.flatMap((page) => page.value.map((event) => event.createdDateTime));
+    expect(times).toEqual([...times].sort());
+  });
+
   it.each([
     ['1000', 200],
     ['1', 200],

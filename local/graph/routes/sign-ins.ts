@@ -149,6 +149,22 @@ function project(
   return out;
 }
 
+/**
+ * A query option: the exact `$name` first, else any casing (the beta list page's own example sends
+ * `$orderBy`; the same service answers v1.0, inferred there), and on beta without the `$` ([doc]
+ * query-parameters; the beta list page's example 2 sends `top=10`).
+ */
+function option(context: RouteContext, name: string): string | null {
+  const exact = queryParameter(context.request, name);
+  if (exact !== null) return exact;
+  const wanted = name.toLowerCase();
+  for (const [key, value] of new URLSearchParams(context.request.query)) {
+    const lower = key.toLowerCase();
+    if (lower === wanted || (context.version === 'beta' && `$${lower}` === wanted)) return value;
+  }
+  return null;
+}
+
 function guard(context: RouteContext, template: string): HandlerResult | undefined {
   const { claims, tenant, version } = context;
   const permissions = graphSpec(version).applicationPermissions('GET', template) ?? [];
@@ -164,7 +180,7 @@ function guard(context: RouteContext, template: string): HandlerResult | undefin
 function parseSelect(
   context: RouteContext,
 ): { ok: true; names?: string[] } | { ok: false; error: HandlerResult } {
-  const text = queryParameter(context.request, '$select');
+  const text = option(context, '$select');
   if (text === null) return { ok: true };
   const shape = shapeOf(context.version);
   const names: string[] = [];
@@ -199,16 +215,16 @@ function listSignIns(context: RouteContext): HandlerResult {
   if (refused !== undefined) return refused;
   const { request, version, tenant } = context;
 
-  const top = queryParameter(request, '$top');
+  const top = option(context, '$top');
   let size = PAGE_SIZE;
   if (top !== null) {
     size = /^\d+$/.test(top.trim()) ? Number(top.trim()) : NaN;
     if (!(size >= 1 && size <= PAGE_SIZE)) return SignInErrors.invalidTop(top);
   }
-  const parsed = parseSignInFilter(queryParameter(request, '$filter'), version);
+  const parsed = parseSignInFilter(option(context, '$filter'), version);
   if (!parsed.ok) return SignInErrors.invalidFilter();
   const { filter } = parsed;
-  const orderBy = queryParameter(request, '$orderby');
+  const orderBy = option(context, '$orderby');
   let descending = true;
   if (orderBy !== null) {
     const match = /^\s*createdDateTime(?:\s+(asc|desc))?\s*$/i.exec(orderBy);
@@ -218,7 +234,7 @@ function listSignIns(context: RouteContext): HandlerResult {
   }
   const select = parseSelect(context);
   if (!select.ok) return select.error;
-  const tokenText = queryParameter(request, '$skiptoken');
+  const tokenText = option(context, '$skiptoken');
   const cursor = tokenText === null ? undefined : decodeToken(tokenText);
   if (tokenText !== null && (cursor === undefined || cursor.descending !== descending)) {
     return SignInErrors.invalidSkipToken();
