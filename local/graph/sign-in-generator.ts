@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { type SignInSeed, SignInSeedSchema } from './seed-schema';
-import { completeSignIn, guidFrom, SIGN_IN_ERRORS, type SignInInput } from './sign-in-store';
+import { completeSignIn, guidFrom, SIGN_IN_ERRORS, type SignInInput, signInLogUpn } from './sign-in-store';
 import type { Tenant } from './tenant';
 
 /** Adds signIn resources (Graph's shape, fields defaulted by `completeSignIn`); returns them as stored. */
@@ -111,7 +111,7 @@ export function generateSignIns(tenant: Tenant, value: unknown): GeneratedSignIn
           if (user === undefined) throw new Error(`Invalid generate spec: no user ${key}`);
           return {
             id: user.id,
-            userPrincipalName: user.userPrincipalName.toLowerCase(),
+            userPrincipalName: signInLogUpn(user.userPrincipalName),
             displayName: user.displayName,
           };
         });

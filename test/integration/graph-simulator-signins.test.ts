@@ -398,6 +398,17 @@ describe('control API: /_sim/signins', () => {
     expect((await list()).page.value.map((listed) => listed.id)).toEqual([event?.id]);
   });
 
+  it("stores a guest's UPN as the log does: lower case, the home UPN rather than the #EXT# form", async () => {
+    const guest = demoSeedUser('guest');
+    fixture.simulator.addSignIns([{ userId: guest.id, createdDateTime: minutesAgo(2) }]);
+    fixture.simulator.generateSignIns({ count: 1, users: [guest.id], until: minutesAgo(1) });
+    const reply = await list(filter("userPrincipalName eq 'lidia.holloway@fabrikam.com'"));
+    expect(reply.page.value.map((event) => event.userPrincipalName)).toEqual([
+      'lidia.holloway@fabrikam.com',
+      'lidia.holloway@fabrikam.com',
+    ]);
+  });
+
   it('refuses events without a user or with a bad time, listing each problem', async () => {
     const reply = await call('/_sim/signins', {
       method: 'POST',
