@@ -194,6 +194,14 @@ export function signInLogUpn(upn: string): string {
   return guest === null ? lower : `${guest[1]}@${guest[2]}`;
 }
 
+/** A sign-in without risk, as the docs' examples show one (the route hides the P2 ones without P2). */
+export const NO_RISK = {
+  riskDetail: 'none',
+  riskLevelAggregated: 'none',
+  riskLevelDuringSignIn: 'none',
+  riskState: 'none',
+} as const;
+
 const MICROSOFT_TENANT_APP = {
   appId: '00000002-0000-0ff1-ce00-000000000000',
   appDisplayName: 'Office 365 Exchange Online',
@@ -204,7 +212,7 @@ const MICROSOFT_TENANT_APP = {
  * the user's UPN (as the log stores it: `signInLogUpn`) and display name from the tenant when the
  * userId or UPN names a seeded user (otherwise taken as given: the log keeps sign-ins of deleted
  * or unknown accounts), status from the error code, an app, client app, IP, location, a
- * correlation id, conditionalAccessStatus, isInteractive. Throws when neither userId nor
+ * correlation id, conditionalAccessStatus, no risk, isInteractive. Throws when neither userId nor
  * userPrincipalName is given.
  */
 export function completeSignIn(
@@ -231,6 +239,7 @@ export function completeSignIn(
     location: { city: 'Redmond', state: 'Washington', countryOrRegion: 'US', geoCoordinates: null },
     correlationId: randomUUID(),
     conditionalAccessStatus: 'notApplied',
+    ...NO_RISK,
     resourceDisplayName: 'Office 365 Exchange Online',
     resourceId: MICROSOFT_TENANT_APP.appId,
     userDisplayName: user?.displayName ?? null,

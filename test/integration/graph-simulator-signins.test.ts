@@ -307,6 +307,39 @@ describe('GET /auditLogs/signIns', () => {
     },
   );
 
+  it('shows the P2 risk details as hidden to a tenant without P2', async () => {
+    const event = {
+      id: 'risky',
+      userId: adele.id,
+      createdDateTime: minutesAgo(1),
+      riskLevelDuringSignIn: 'medium',
+    };
+    fixture.simulator.addSignIns([event]);
+    const risk = (body: unknown) => {
+      const { riskDetail, riskLevelAggregated, riskLevelDuringSignIn, riskState } = body as Record<
+        string,
+        unknown
+      >;
+      return { riskDetail, riskLevelAggregated, riskLevelDuringSignIn, riskState };
+    };
+    expect(risk((await list()).page.value[0])).toEqual({
+      riskDetail: 'none',
+      riskLevelAggregated: 'none',
+      riskLevelDuringSignIn: 'medium',
+      riskState: 'none',
+    });
+    const seed = structuredClone(demoSeed());
+    seed.licences = { p1: true, p2: false };
+    fixture.simulator.reset(seed);
+    fixture.simulator.addSignIns([event]);
+    const hidden = { riskDetail: 'hidden', riskLevelAggregated: 'hidden', riskLevelDuringSignIn: 'hidden' };
+    expect(risk((await list('', 'beta')).page.value[0])).toEqual({ ...hidden, riskState: 'none' });
+    expect(risk((await call('/v1.0/auditLogs/signIns/risky')).body)).toEqual({
+      ...hidden,
+      riskState: 'none',
+    });
+  });
+
   it('answers the licence 403 in a tenant without P1 or P2', async () => {
     const seed = structuredClone(demoSeed());
     seed.licences = { p1: false, p2: false };

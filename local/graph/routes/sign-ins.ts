@@ -127,16 +127,23 @@ function shapeOf(version: GraphVersion) {
  */
 const NON_NULLABLE_DEFAULTS: Record<string, unknown> = { servicePrincipalId: '', userId: '' };
 
-/** The event as the version shows it: its properties (missing ones defaulted), no simulator fields. */
+/** Shown as `hidden` to tenants without Entra ID P2 [doc signIn resource, v1.0 and beta]. */
+const P2_RISK_DETAILS = new Set(['riskDetail', 'riskLevelAggregated', 'riskLevelDuringSignIn']);
+
+/**
+ * The event as the version shows it: its properties (missing ones defaulted), no simulator fields,
+ * the P2 risk details hidden when the tenant has no P2.
+ */
 function project(
   event: SignInSeed,
   version: GraphVersion,
   select: readonly string[] | undefined,
+  hasP2: boolean,
 ): Record<string, unknown> {
   const shape = shapeOf(version);
   const out: Record<string, unknown> = {};
   for (const name of select ?? shape.names) {
-    const value = (event as Record<string, unknown>)[name];
+    const value = !hasP2 && P2_RISK_DETAILS.has(name) ? 'hidden' : (event as Record<string, unknown>)[name];
     out[name] =
       value !== undefined
         ? value
@@ -234,6 +241,7 @@ function listSignIns(context: RouteContext): HandlerResult {
   }
   const select = parseSelect(context);
   if (!select.ok) return select.error;
+  const hasP2 = tenant.view().licences.p2;
   const tokenText = option(context, '$skiptoken');
   const cursor = tokenText === null ? undefined : decodeToken(tokenText);
   if (tokenText !== null && (cursor === undefined || cursor.descending !== descending)) {
@@ -287,7 +295,7 @@ function listSignIns(context: RouteContext): HandlerResult {
     ...(more && last !== undefined
       ? { '@odata.nextLink': nextLinkWithToken(request, encodeToken(descending, last)) }
       : {}),
-    value: page.map((stored) => project(stored.event, version, select.names)),
+    value: page.map((stored) => project(stored.event, version, select.names, hasP2)),
   });
 }
 
@@ -305,7 +313,7 @@ function getSignIn(context: RouteContext): HandlerResult {
   const selected = select.names === undefined ? '' : `(${select.names.join(',')})`;
   return ok({
     '@odata.context': `https://graph.microsoft.com/${context.version}/$metadata#auditLogs/signIns${selected}/$entity`,
-    ...project(stored.event, context.version, select.names),
+    ...project(stored.event, context.version, select.names, context.tenant.view().licences.p2),
   });
 }
 
