@@ -66,8 +66,8 @@ const SignInErrors = {
   /** Code and wording inferred. */
   notFound: (id: string) => error(404, 'ResourceNotFound', `Resource '${id}' does not exist.`),
   /**
-   * A tenant without Entra ID P1/P2: the message is in the docs' "Common errors" ([doc]
-   * howto-configure-prerequisites-for-reporting-api), code and status [obs] (sign-in-logs.md).
+   * A tenant without Entra ID P1/P2: the message is in the docs' "Common errors" ([doc] entra
+   * howto-analyze-activity-logs-with-microsoft-graph), code and status [obs] (sign-in-logs.md).
    */
   licenceRequired: () =>
     error(
