@@ -5,9 +5,9 @@ import { GraphErrors } from '../errors';
 import type { GraphErrorSpec, HandlerResult } from '../messages';
 import { ok, queryParameter } from '../messages';
 import { nextLinkWithToken } from '../odata-query';
-import { GRAPH_VERSIONS, graphSpec, type GraphVersion } from '../openapi-spec';
+import { GRAPH_VERSIONS, graphSpec } from '../openapi-spec';
+import { projectSignIn, signInPropertyName } from '../projection/sign-in';
 import type { RouteContext, RouteDefinition } from '../router';
-import type { SignInSeed } from '../seed-schema';
 import { parseSignInFilter } from '../sign-in-filter';
 import { SIGN_IN_RETENTION_DAYS, type StoredSignIn } from '../sign-in-store';
 
@@ -89,74 +89,6 @@ const SignInErrors = {
 } as const;
 
 /**
- * Beta properties the subset leaves untyped (`x-ms-prod-beta-only`) that the beta signIn resource
- * page documents as collections, so `[]` rather than null when absent [doc beta resource].
- */
-const UNTYPED_COLLECTIONS = new Set([
-  'appliedEventListeners',
-  'authenticationContextClassReferences',
-  'sessionLifetimePolicies',
-]);
-
-/** Per version: the signIn properties in Graph's order, and which are collections (null vs []). */
-const shapes = new Map<
-  GraphVersion,
-  { names: string[]; lower: Map<string, string>; collections: Set<string> }
->();
-function shapeOf(version: GraphVersion) {
-  let shape = shapes.get(version);
-  if (shape === undefined) {
-    const properties = graphSpec(version).structuralProperties('signIn');
-    shape = {
-      names: [...properties.values()].map((property) => property.name),
-      lower: new Map([...properties].map(([lower, property]) => [lower, property.name])),
-      collections: new Set(
-        [...properties.values()]
-          .filter((p) => p.isCollection || UNTYPED_COLLECTIONS.has(p.name))
-          .map((p) => p.name),
-      ),
-    };
-    shapes.set(version, shape);
-  }
-  return shape;
-}
-
-/**
- * Values for properties an event doesn't carry: null, [] for collections, and "" for the
- * non-nullable strings (beta servicePrincipalId; "" for a user sign-in is inferred).
- */
-const NON_NULLABLE_DEFAULTS: Record<string, unknown> = { servicePrincipalId: '', userId: '' };
-
-/** Shown as `hidden` to tenants without Entra ID P2 [doc signIn resource, v1.0 and beta]. */
-const P2_RISK_DETAILS = new Set(['riskDetail', 'riskLevelAggregated', 'riskLevelDuringSignIn']);
-
-/**
- * The event as the version shows it: its properties (missing ones defaulted), no simulator fields,
- * the P2 risk details hidden when the tenant has no P2.
- */
-function project(
-  event: SignInSeed,
-  version: GraphVersion,
-  select: readonly string[] | undefined,
-  hasP2: boolean,
-): Record<string, unknown> {
-  const shape = shapeOf(version);
-  const out: Record<string, unknown> = {};
-  for (const name of select ?? shape.names) {
-    const value = !hasP2 && P2_RISK_DETAILS.has(name) ? 'hidden' : (event as Record<string, unknown>)[name];
-    out[name] =
-      value !== undefined
-        ? value
-        : name in NON_NULLABLE_DEFAULTS
-          ? NON_NULLABLE_DEFAULTS[name]
-          : shape.collections.has(name)
-            ? []
-            : null;
-  }
-  return out;
-}
-
-/**
  * A query option: the exact `$name` first, else any casing (the beta list page's own example sends
  * `$orderBy`; the same service answers v1.0, inferred there), and on beta without the `$` ([doc]
  * query-parameters; the beta list page's example 2 sends `top=10`).
@@ -189,13 +121,12 @@ function parseSelect(
 ): { ok: true; names?: string[] } | { ok: false; error: HandlerResult } {
   const text = option(context, '$select');
   if (text === null) return { ok: true };
-  const shape = shapeOf(context.version);
   const names: string[] = [];
   for (const item of text
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean)) {
-    const name = shape.lower.get(item.toLowerCase());
+    const name = signInPropertyName(context.version, item);
     // Wording of the directory's answer; the reports service's own is unknown (inferred).
     if (name === undefined)
       return { ok: false, error: GraphErrors.unknownProperty(item, 'microsoft.graph.signIn') };
@@ -295,7 +226,7 @@ function listSignIns(context: RouteContext): HandlerResult {
     ...(more && last !== undefined
       ? { '@odata.nextLink': nextLinkWithToken(request, encodeToken(descending, last)) }
       : {}),
-    value: page.map((stored) => project(stored.event, version, select.names, hasP2)),
+    value: page.map((stored) => projectSignIn(stored.event, version, select.names, hasP2)),
   });
 }
 
@@ -313,7 +244,7 @@ function getSignIn(context: RouteContext): HandlerResult {
   const selected = select.names === undefined ? '' : `(${select.names.join(',')})`;
   return ok({
     '@odata.context': `https://graph.microsoft.com/${context.version}/$metadata#auditLogs/signIns${selected}/$entity`,
-    ...project(stored.event, context.version, select.names, context.tenant.view().licences.p2),
+    ...projectSignIn(stored.event, context.version, select.names, context.tenant.view().licences.p2),
   });
 }
 

@@ -1,0 +1,77 @@
+import { graphSpec, type GraphVersion } from '../openapi-spec';
+import type { SignInSeed } from '../seed-schema';
+
+// A stored sign-in event (beta's shape, the superset) as each version's signIn resource shows it.
+
+/**
+ * Beta properties the subset leaves untyped (`x-ms-prod-beta-only`) that the beta signIn resource
+ * page documents as collections, so `[]` rather than null when absent [doc beta resource].
+ */
+const UNTYPED_COLLECTIONS = new Set([
+  'appliedEventListeners',
+  'authenticationContextClassReferences',
+  'sessionLifetimePolicies',
+]);
+
+/** Per version: the signIn properties in Graph's order, and which are collections (null vs []). */
+const shapes = new Map<
+  GraphVersion,
+  { names: string[]; lower: Map<string, string>; collections: Set<string> }
+>();
+function shapeOf(version: GraphVersion) {
+  let shape = shapes.get(version);
+  if (shape === undefined) {
+    const properties = graphSpec(version).structuralProperties('signIn');
+    shape = {
+      names: [...properties.values()].map((property) => property.name),
+      lower: new Map([...properties].map(([lower, property]) => [lower, property.name])),
+      collections: new Set(
+        [...properties.values()]
+          .filter((p) => p.isCollection || UNTYPED_COLLECTIONS.has(p.name))
+          .map((p) => p.name),
+      ),
+    };
+    shapes.set(version, shape);
+  }
+  return shape;
+}
+
+/**
+ * Values for properties an event doesn't carry: null, [] for collections, and "" for the
+ * non-nullable strings (beta servicePrincipalId; "" for a user sign-in is inferred).
+ */
+const NON_NULLABLE_DEFAULTS: Record<string, unknown> = { servicePrincipalId: '', userId: '' };
+
+/** Shown as `hidden` to tenants without Entra ID P2 [doc signIn resource, v1.0 and beta]. */
+const P2_RISK_DETAILS = new Set(['riskDetail', 'riskLevelAggregated', 'riskLevelDuringSignIn']);
+
+/** A signIn property's name as the version spells it, from any casing; undefined if it has none. */
+export function signInPropertyName(version: GraphVersion, name: string): string | undefined {
+  return shapeOf(version).lower.get(name.toLowerCase());
+}
+
+/**
+ * The event as the version shows it: its properties (missing ones defaulted), no simulator fields,
+ * the P2 risk details hidden when the tenant has no P2.
+ */
+export function projectSignIn(
+  event: SignInSeed,
+  version: GraphVersion,
+  select: readonly string[] | undefined,
+  hasP2: boolean,
+): Record<string, unknown> {
+  const shape = shapeOf(version);
+  const out: Record<string, unknown> = {};
+  for (const name of select ?? shape.names) {
+    const value = !hasP2 && P2_RISK_DETAILS.has(name) ? 'hidden' : (event as Record<string, unknown>)[name];
+    out[name] =
+      value !== undefined
+        ? value
+        : name in NON_NULLABLE_DEFAULTS
+          ? NON_NULLABLE_DEFAULTS[name]
+          : shape.collections.has(name)
+            ? []
+            : null;
+  }
+  return out;
+}
