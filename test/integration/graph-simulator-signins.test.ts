@@ -257,6 +257,42 @@ describe('GET /auditLogs/signIns', () => {
     expect(reply.page.value.map((event) => event.id)).toEqual(expected);
   });
 
+  it("shows nested values with the version's properties: v1.0 without beta's browserId, conditionsSatisfied", async () => {
+    fixture.simulator.addSignIns([
+      {
+        id: 'nested',
+        userId: adele.id,
+        createdDateTime: minutesAgo(1),
+        deviceDetail: { browser: 'Edge 120.0.0', browserId: 'b1' },
+        appliedConditionalAccessPolicies: [
+          { id: 'p1', displayName: 'Require MFA', result: 'failure', conditionsSatisfied: 'application' },
+        ],
+      },
+    ]);
+    const v1 = (await call('/v1.0/auditLogs/signIns/nested')).body as Record<string, unknown>;
+    expect(v1.deviceDetail).toEqual({
+      browser: 'Edge 120.0.0',
+      deviceId: null,
+      displayName: null,
+      isCompliant: null,
+      isManaged: null,
+      operatingSystem: null,
+      trustType: null,
+    });
+    expect(v1.appliedConditionalAccessPolicies).toEqual([
+      {
+        displayName: 'Require MFA',
+        enforcedGrantControls: [],
+        enforcedSessionControls: [],
+        id: 'p1',
+        result: 'failure',
+      },
+    ]);
+    const beta = (await call('/beta/auditLogs/signIns/nested')).body as Record<string, unknown>;
+    expect(beta.deviceDetail).toMatchObject({ browser: 'Edge 120.0.0', browserId: 'b1' });
+    expect(beta.appliedConditionalAccessPolicies).toMatchObject([{ conditionsSatisfied: 'application' }]);
+  });
+
   it('on beta shows the documented collections the subset leaves untyped as [], not null', async () => {
     fixture.simulator.addSignIns([{ userId: adele.id, createdDateTime: minutesAgo(1) }]);
     const [event] = (await list('', 'beta')).page.value;

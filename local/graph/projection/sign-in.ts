@@ -45,14 +45,49 @@ const NON_NULLABLE_DEFAULTS: Record<string, unknown> = { servicePrincipalId: '',
 /** Shown as `hidden` to tenants without Entra ID P2 [doc signIn resource, v1.0 and beta]. */
 const P2_RISK_DETAILS = new Set(['riskDetail', 'riskLevelAggregated', 'riskLevelDuringSignIn']);
 
+/**
+ * Complex signIn properties and their types. Each version shows its own type's properties, the
+ * missing ones null: v1.0's appliedConditionalAccessPolicy and deviceDetail lack beta's
+ * conditionsSatisfied, browserId and others [schema].
+ */
+const COMPLEX_TYPES: Record<string, string> = {
+  appliedConditionalAccessPolicies: 'appliedConditionalAccessPolicy',
+  authenticationAppDeviceDetails: 'authenticationAppDeviceDetails',
+  deviceDetail: 'deviceDetail',
+  location: 'signInLocation',
+  status: 'signInStatus',
+};
+
+const complexShapes = new Map<string, { name: string; isCollection: boolean }[]>();
+function complexShape(version: GraphVersion, type: string) {
+  const key = `${version}|${type}`;
+  let shape = complexShapes.get(key);
+  if (shape === undefined) {
+    shape = [...graphSpec(version).structuralProperties(type).values()];
+    complexShapes.set(key, shape);
+  }
+  return shape;
+}
+
+function projectComplex(value: unknown, type: string, version: GraphVersion): unknown {
+  if (Array.isArray(value)) return value.map((item) => projectComplex(item, type, version));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const { name, isCollection } of complexShape(version, type)) {
+    const inner = (value as Record<string, unknown>)[name];
+    out[name] = inner !== undefined ? inner : isCollection ? [] : null;
+  }
+  return out;
+}
+
 /** A signIn property's name as the version spells it, from any casing; undefined if it has none. */
 export function signInPropertyName(version: GraphVersion, name: string): string | undefined {
   return shapeOf(version).lower.get(name.toLowerCase());
 }
 
 /**
- * The event as the version shows it: its properties (missing ones defaulted), no simulator fields,
- * the P2 risk details hidden when the tenant has no P2.
+ * The event as the version shows it: its properties and those of its complex values (missing ones
+ * defaulted), no simulator fields, the P2 risk details hidden when the tenant has no P2.
  */
 export function projectSignIn(
   event: SignInSeed,
@@ -64,9 +99,12 @@ export function projectSignIn(
   const out: Record<string, unknown> = {};
   for (const name of select ?? shape.names) {
     const value = !hasP2 && P2_RISK_DETAILS.has(name) ? 'hidden' : (event as Record<string, unknown>)[name];
+    const type = COMPLEX_TYPES[name];
     out[name] =
       value !== undefined
-        ? value
+        ? type === undefined
+          ? value
+          : projectComplex(value, type, version)
         : name in NON_NULLABLE_DEFAULTS
           ? NON_NULLABLE_DEFAULTS[name]
           : shape.collections.has(name)
