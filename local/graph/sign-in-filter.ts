@@ -12,7 +12,8 @@ import type { SignInSeed } from './seed-schema';
  *   `status/errorCode ne 0`), an integer; several codes joined with `or`
  *   (`(status/errorCode eq 500121 or status/errorCode eq 50074)`), as widely used against Graph
  *   (public scripts); `in (…)` has no such evidence and is refused;
- * - the other documented properties with `eq` (and `startsWith` where documented);
+ * - the other documented properties with `eq` (and `startsWith` where documented), the collection
+ *   riskEventTypes_v2 matching when any item does (inferred);
  * - beta: `signInEventTypes/any(t: t eq '…')` (or `ne`, and tests joined with `or`).
  * Anything else answers 400 BadRequest "Invalid filter clause" ([obs] microsoft-graph-docs#5676,
  * #14173, azure-docs-powershell-azuread#623). Clauses combine with `and`, `or` and parentheses.
@@ -68,6 +69,7 @@ add(
   'location/countryOrRegion',
   'deviceDetail/browser',
   'deviceDetail/operatingSystem',
+  'riskEventTypes_v2',
 );
 const BETA_ONLY = new Set(['authenticationrequirement', 'originalrequestid', 'tokenissuername']);
 
@@ -88,6 +90,12 @@ function valueAt(event: SignInSeed, path: readonly string[]): unknown {
     value = (value as Record<string, unknown>)[part];
   }
   return value;
+}
+
+/** A string property's value passes `test`; for a collection (riskEventTypes_v2), any item (inferred). */
+function textMatches(actual: unknown, test: (text: string) => boolean): boolean {
+  if (Array.isArray(actual)) return actual.some((item) => textMatches(item, test));
+  return typeof actual === 'string' && test(actual.toLowerCase());
 }
 
 interface Parsed {
@@ -189,12 +197,7 @@ class Parser {
     const property = this.stringProperty(name);
     if (operator !== 'eq' || value.kind !== 'string') throw new FilterError(name);
     const wanted = value.text.toLowerCase();
-    return {
-      predicate: (event) => {
-        const actual = valueAt(event, property.path);
-        return typeof actual === 'string' && actual.toLowerCase() === wanted;
-      },
-    };
+    return { predicate: (event) => textMatches(valueAt(event, property.path), (text) => text === wanted) };
   }
 
   private stringProperty(name: string) {
@@ -238,10 +241,7 @@ class Parser {
     if (known.kind !== 'eqStartsWith' || value.kind !== 'string') throw new FilterError(name);
     const prefix = value.text.toLowerCase();
     return {
-      predicate: (event) => {
-        const actual = valueAt(event, known.path);
-        return typeof actual === 'string' && actual.toLowerCase().startsWith(prefix);
-      },
+      predicate: (event) => textMatches(valueAt(event, known.path), (text) => text.startsWith(prefix)),
     };
   }
 

@@ -116,6 +116,25 @@ describe('GET /auditLogs/signIns', () => {
     expect(await ids(`startsWith(userPrincipalName, 'adelev')`)).toHaveLength(5);
   });
 
+  it('filters on riskEventTypes_v2 (eq, startsWith), matching any item', async () => {
+    fixture.simulator.addSignIns([
+      {
+        id: 'travel',
+        userId: adele.id,
+        createdDateTime: minutesAgo(2),
+        riskEventTypes_v2: ['unlikelyTravel'],
+      },
+      { id: 'plain', userId: adele.id, createdDateTime: minutesAgo(1) },
+    ]);
+    for (const text of [
+      "riskEventTypes_v2 eq 'unlikelyTravel'",
+      "startsWith(riskEventTypes_v2, 'unlikely')",
+    ]) {
+      const reply = await list(filter(text));
+      expect(reply.page.value.map((event) => event.id)).toEqual(['travel']);
+    }
+  });
+
   it.each([
     'status/errorCode in (500121, 50074)',
     'status/errorCode gt 0',
