@@ -13,7 +13,7 @@ import type { SignInSeed } from './seed-schema';
  *   (`(status/errorCode eq 500121 or status/errorCode eq 50074)`), as widely used against Graph
  *   (public scripts); `in (…)` has no such evidence and is refused;
  * - the other documented properties with `eq` (and `startsWith` where documented), the collection
- *   riskEventTypes_v2 matching when any item does (inferred);
+ *   riskEventTypes_v2 and beta's conditionalAccessAudiences matching when any item does (inferred);
  * - beta: `signInEventTypes/any(t: t eq '…')` (or `ne`, and tests joined with `or`).
  * Anything else answers 400 BadRequest "Invalid filter clause" ([obs] microsoft-graph-docs#5676,
  * #14173, azure-docs-powershell-azuread#623). Clauses combine with `and`, `or` and parentheses.
@@ -53,6 +53,7 @@ add(
   'riskLevelDuringSignIn',
   'riskState',
   'tokenIssuerName',
+  'conditionalAccessAudiences',
 );
 add(
   'eqStartsWith',
@@ -71,7 +72,12 @@ add(
   'deviceDetail/operatingSystem',
   'riskEventTypes_v2',
 );
-const BETA_ONLY = new Set(['authenticationrequirement', 'originalrequestid', 'tokenissuername']);
+const BETA_ONLY = new Set([
+  'authenticationrequirement',
+  'conditionalaccessaudiences',
+  'originalrequestid',
+  'tokenissuername',
+]);
 
 class FilterError extends Error {}
 
@@ -92,7 +98,7 @@ function valueAt(event: SignInSeed, path: readonly string[]): unknown {
   return value;
 }
 
-/** A string property's value passes `test`; for a collection (riskEventTypes_v2), any item (inferred). */
+/** A string property's value passes `test`; for a collection, any item (inferred). */
 function textMatches(actual: unknown, test: (text: string) => boolean): boolean {
   if (Array.isArray(actual)) return actual.some((item) => textMatches(item, test));
   return typeof actual === 'string' && test(actual.toLowerCase());

@@ -116,21 +116,23 @@ describe('GET /auditLogs/signIns', () => {
     expect(await ids(`startsWith(userPrincipalName, 'adelev')`)).toHaveLength(5);
   });
 
-  it('filters on riskEventTypes_v2 (eq, startsWith), matching any item', async () => {
+  it('filters on the collections riskEventTypes_v2 and (beta) conditionalAccessAudiences, matching any item', async () => {
     fixture.simulator.addSignIns([
       {
         id: 'travel',
         userId: adele.id,
         createdDateTime: minutesAgo(2),
         riskEventTypes_v2: ['unlikelyTravel'],
+        conditionalAccessAudiences: ['00000003-0000-0000-c000-000000000000'],
       },
       { id: 'plain', userId: adele.id, createdDateTime: minutesAgo(1) },
     ]);
-    for (const text of [
-      "riskEventTypes_v2 eq 'unlikelyTravel'",
-      "startsWith(riskEventTypes_v2, 'unlikely')",
-    ]) {
-      const reply = await list(filter(text));
+    for (const [text, version] of [
+      ["riskEventTypes_v2 eq 'unlikelyTravel'", 'v1.0'],
+      ["startsWith(riskEventTypes_v2, 'unlikely')", 'v1.0'],
+      ["conditionalAccessAudiences eq '00000003-0000-0000-c000-000000000000'", 'beta'],
+    ] as const) {
+      const reply = await list(filter(text), version);
       expect(reply.page.value.map((event) => event.id)).toEqual(['travel']);
     }
   });
