@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { type GraphVersion, type SignInSeed, Tenant } from '../../local/graph';
+import { DEFAULT_APP_ROLES } from '../../local/identity';
 import { demoSeed, demoSeedUser } from '../support/demo-tenant';
 import { simulatorCall, type SimulatorRequest, useGraphSimulator } from '../support/graph-fixture';
 import { graphOpenApiValidator } from '../support/openapi';
@@ -11,6 +12,8 @@ import { graphOpenApiValidator } from '../support/openapi';
 // the /_sim/signins control API with its generator.
 
 const fixture = useGraphSimulator({ resetAfterEach: true });
+/** The app's roles plus one that reads conditional access data. */
+const readsCa = [...DEFAULT_APP_ROLES, 'Policy.Read.All'];
 const adele = demoSeedUser('ordinaryUser');
 const megan = demoSeedUser('globalAdministrator');
 
@@ -290,7 +293,10 @@ describe('GET /auditLogs/signIns', () => {
         ],
       },
     ]);
-    const v1 = (await call('/v1.0/auditLogs/signIns/nested')).body as Record<string, unknown>;
+    const v1 = (await call('/v1.0/auditLogs/signIns/nested', { roles: readsCa })).body as Record<
+      string,
+      unknown
+    >;
     expect(v1.deviceDetail).toEqual({
       browser: 'Edge 120.0.0',
       deviceId: null,
@@ -309,9 +315,32 @@ describe('GET /auditLogs/signIns', () => {
         result: 'failure',
       },
     ]);
-    const beta = (await call('/beta/auditLogs/signIns/nested')).body as Record<string, unknown>;
+    const beta = (await call('/beta/auditLogs/signIns/nested', { roles: readsCa })).body as Record<
+      string,
+      unknown
+    >;
     expect(beta.deviceDetail).toMatchObject({ browser: 'Edge 120.0.0', browserId: 'b1' });
     expect(beta.appliedConditionalAccessPolicies).toMatchObject([{ conditionsSatisfied: 'application' }]);
+  });
+
+  it('omits appliedConditionalAccessPolicies unless the app may read conditional access data', async () => {
+    fixture.simulator.addSignIns([
+      {
+        id: 'ca',
+        userId: adele.id,
+        createdDateTime: minutesAgo(1),
+        appliedConditionalAccessPolicies: [{ id: 'p1', displayName: 'Require MFA', result: 'failure' }],
+      },
+    ]);
+    expect((await list()).page.value[0]).not.toHaveProperty('appliedConditionalAccessPolicies');
+    for (const role of [
+      'Policy.Read.All',
+      'Policy.Read.ConditionalAccess',
+      'Policy.ReadWrite.ConditionalAccess',
+    ]) {
+      const reply = await call('/beta/auditLogs/signIns/ca', { roles: ['AuditLog.Read.All', role] });
+      expect(reply.body).toMatchObject({ appliedConditionalAccessPolicies: [{ id: 'p1' }] });
+    }
   });
 
   it('on beta shows the documented collections the subset leaves untyped as [], not null', async () => {

@@ -86,18 +86,37 @@ export function signInPropertyName(version: GraphVersion, name: string): string 
 }
 
 /**
- * The event as the version shows it: its properties and those of its complex values (missing ones
- * defaulted), no simulator fields, the P2 risk details hidden when the tenant has no P2.
+ * Application permissions that show appliedConditionalAccessPolicies; without one the property is
+ * omitted ([doc] signin-list / signin-get, "Viewing applied conditional access (CA) policies").
+ */
+export const CONDITIONAL_ACCESS_READ_PERMISSIONS: readonly string[] = [
+  'Policy.Read.All',
+  'Policy.Read.ConditionalAccess',
+  'Policy.ReadWrite.ConditionalAccess',
+];
+
+export interface SignInView {
+  /** `$select`ed properties, else all of the version's. */
+  select?: readonly string[];
+  /** Whether the tenant has Entra ID P2 (else the P2 risk details read `hidden`). */
+  hasP2: boolean;
+  /** Whether the caller may read conditional access data (else no appliedConditionalAccessPolicies). */
+  readsConditionalAccess: boolean;
+}
+
+/**
+ * The event as the version shows it to this caller: its properties and those of its complex values
+ * (missing ones defaulted), no simulator fields.
  */
 export function projectSignIn(
   event: SignInSeed,
   version: GraphVersion,
-  select: readonly string[] | undefined,
-  hasP2: boolean,
+  { select, hasP2, readsConditionalAccess }: SignInView,
 ): Record<string, unknown> {
   const shape = shapeOf(version);
   const out: Record<string, unknown> = {};
   for (const name of select ?? shape.names) {
+    if (name === 'appliedConditionalAccessPolicies' && !readsConditionalAccess) continue;
     const value = !hasP2 && P2_RISK_DETAILS.has(name) ? 'hidden' : (event as Record<string, unknown>)[name];
     const type = COMPLEX_TYPES[name];
     out[name] =

@@ -6,7 +6,12 @@ import type { GraphErrorSpec, HandlerResult } from '../messages';
 import { ok, queryParameter } from '../messages';
 import { nextLinkWithToken } from '../odata-query';
 import { GRAPH_VERSIONS, graphSpec } from '../openapi-spec';
-import { projectSignIn, signInPropertyName } from '../projection/sign-in';
+import {
+  CONDITIONAL_ACCESS_READ_PERMISSIONS,
+  projectSignIn,
+  signInPropertyName,
+  type SignInView,
+} from '../projection/sign-in';
 import type { RouteContext, RouteDefinition } from '../router';
 import { parseSignInFilter } from '../sign-in-filter';
 import { SIGN_IN_RETENTION_DAYS, type StoredSignIn } from '../sign-in-store';
@@ -116,6 +121,14 @@ function guard(context: RouteContext, template: string): HandlerResult | undefin
   return undefined;
 }
 
+function signInView(context: RouteContext, select: readonly string[] | undefined): SignInView {
+  return {
+    ...(select === undefined ? {} : { select }),
+    hasP2: context.tenant.view().licences.p2,
+    readsConditionalAccess: authorize(context.claims, CONDITIONAL_ACCESS_READ_PERMISSIONS),
+  };
+}
+
 function parseSelect(
   context: RouteContext,
 ): { ok: true; names?: string[] } | { ok: false; error: HandlerResult } {
@@ -172,7 +185,7 @@ function listSignIns(context: RouteContext): HandlerResult {
   }
   const select = parseSelect(context);
   if (!select.ok) return select.error;
-  const hasP2 = tenant.view().licences.p2;
+  const view = signInView(context, select.names);
   const tokenText = option(context, '$skiptoken');
   const cursor = tokenText === null ? undefined : decodeToken(tokenText);
   if (tokenText !== null && (cursor === undefined || cursor.descending !== descending)) {
@@ -226,7 +239,7 @@ function listSignIns(context: RouteContext): HandlerResult {
     ...(more && last !== undefined
       ? { '@odata.nextLink': nextLinkWithToken(request, encodeToken(descending, last)) }
       : {}),
-    value: page.map((stored) => projectSignIn(stored.event, version, select.names, hasP2)),
+    value: page.map((stored) => projectSignIn(stored.event, version, view)),
   });
 }
 
@@ -244,7 +257,7 @@ function getSignIn(context: RouteContext): HandlerResult {
   const selected = select.names === undefined ? '' : `(${select.names.join(',')})`;
   return ok({
     '@odata.context': `https://graph.microsoft.com/${context.version}/$metadata#auditLogs/signIns${selected}/$entity`,
-    ...projectSignIn(stored.event, context.version, select.names, context.tenant.view().licences.p2),
+    ...projectSignIn(stored.event, context.version, signInView(context, select.names)),
   });
 }
 
