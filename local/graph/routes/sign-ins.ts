@@ -23,9 +23,10 @@ import { SIGN_IN_RETENTION_DAYS, type StoredSignIn } from '../sign-in-store';
  * as in sign-in-filter.ts, `$select`. Only events within the retention (30 days with P1/P2) whose
  * `visibleAfter` has passed are served. Only interactive sign-ins are listed: on v1.0 always (what
  * the list page says the log includes [doc]), on beta unless the filter names signInEventTypes
- * [doc beta]. A token without AuditLog.Read.All gets the reports service's
- * 403; every other request counts against the reports limit (5 per 10 s per app per tenant,
- * configurable) before anything else; a tenant without P1/P2 gets the licence 403.
+ * [doc beta]. Items are shaped per version and caller in projection/sign-in.ts. A token without
+ * AuditLog.Read.All gets the reports service's 403; every other request counts against the
+ * reports limit (5 per 10 s per app per tenant, configurable) before anything else; a tenant
+ * without P1/P2 gets the licence 403.
  */
 
 const PAGE_SIZE = 1000;
