@@ -12,8 +12,9 @@ import type { SignInSeed } from './seed-schema';
  *   `status/errorCode ne 0`), an integer; several codes joined with `or`
  *   (`(status/errorCode eq 500121 or status/errorCode eq 50074)`), as widely used against Graph
  *   (public scripts); `in (…)` has no such evidence and is refused;
- * - the other documented properties with `eq` (and `startsWith` where documented);
- * - beta: `signInEventTypes/any(t: t eq '…')`.
+ * - the other documented properties with `eq` (and `startsWith` where documented), the collection
+ *   riskEventTypes_v2 and beta's conditionalAccessAudiences matching when any item does (inferred);
+ * - beta: `signInEventTypes/any(t: t eq '…')` (or `ne`, and tests joined with `or`).
  * Anything else answers 400 BadRequest "Invalid filter clause" ([obs] microsoft-graph-docs#5676,
  * #14173, azure-docs-powershell-azuread#623). Clauses combine with `and`, `or` and parentheses.
  */
@@ -52,6 +53,7 @@ add(
   'riskLevelDuringSignIn',
   'riskState',
   'tokenIssuerName',
+  'conditionalAccessAudiences',
 );
 add(
   'eqStartsWith',
@@ -68,8 +70,14 @@ add(
   'location/countryOrRegion',
   'deviceDetail/browser',
   'deviceDetail/operatingSystem',
+  'riskEventTypes_v2',
 );
-const BETA_ONLY = new Set(['authenticationrequirement', 'originalrequestid', 'tokenissuername']);
+const BETA_ONLY = new Set([
+  'authenticationrequirement',
+  'conditionalaccessaudiences',
+  'originalrequestid',
+  'tokenissuername',
+]);
 
 class FilterError extends Error {}
 
@@ -88,6 +96,12 @@ function valueAt(event: SignInSeed, path: readonly string[]): unknown {
     value = (value as Record<string, unknown>)[part];
   }
   return value;
+}
+
+/** A string property's value passes `test`; for a collection, any item (inferred). */
+function textMatches(actual: unknown, test: (text: string) => boolean): boolean {
+  if (Array.isArray(actual)) return actual.some((item) => textMatches(item, test));
+  return typeof actual === 'string' && test(actual.toLowerCase());
 }
 
 interface Parsed {
@@ -189,12 +203,7 @@ class Parser {
     const property = this.stringProperty(name);
     if (operator !== 'eq' || value.kind !== 'string') throw new FilterError(name);
     const wanted = value.text.toLowerCase();
-    return {
-      predicate: (event) => {
-        const actual = valueAt(event, property.path);
-        return typeof actual === 'string' && actual.toLowerCase() === wanted;
-      },
-    };
+    return { predicate: (event) => textMatches(valueAt(event, property.path), (text) => text === wanted) };
   }
 
   private stringProperty(name: string) {
@@ -238,30 +247,43 @@ class Parser {
     if (known.kind !== 'eqStartsWith' || value.kind !== 'string') throw new FilterError(name);
     const prefix = value.text.toLowerCase();
     return {
-      predicate: (event) => {
-        const actual = valueAt(event, known.path);
-        return typeof actual === 'string' && actual.toLowerCase().startsWith(prefix);
-      },
+      predicate: (event) => textMatches(valueAt(event, known.path), (text) => text.startsWith(prefix)),
     };
   }
 
-  /** `signInEventTypes/any(t: t eq 'nonInteractiveUser')` (beta only). */
+  /**
+   * Beta only: `signInEventTypes/any(t: t eq 'nonInteractiveUser')`, `ne` too ([doc] beta signIn
+   * resource; beta signin-list example 3, `any(t: t ne 'interactiveUser')`), and tests joined with
+   * `or` (inferred: public collectors such as Microsoft-Extractor-Suite send
+   * `any(t: t eq 'interactiveUser' or t eq 'nonInteractiveUser')`). `t:t` may be written unspaced.
+   */
   private parseEventTypes(): Parsed {
     if (this.version !== 'beta') throw new FilterError('signInEventTypes');
     this.expect('(');
-    const variable = this.take().text;
-    if (!variable.endsWith(':')) throw new FilterError('lambda');
-    const name = variable.slice(0, -1);
-    if (this.take().text !== name || this.take().text.toLowerCase() !== 'eq') throw new FilterError('lambda');
-    const value = this.take();
+    const [name, rest] = this.take().text.split(':', 2);
+    if (name === undefined || name === '' || rest === undefined) throw new FilterError('lambda');
+    const tests: ((type: string) => boolean)[] = [];
+    let variable = rest === '' ? this.take().text : rest;
+    for (;;) {
+      const operator = this.take().text.toLowerCase();
+      const value = this.take();
+      if (variable !== name || (operator !== 'eq' && operator !== 'ne') || value.kind !== 'string') {
+        throw new FilterError('lambda');
+      }
+      const wanted = value.text.toLowerCase();
+      tests.push(operator === 'eq' ? (type) => type === wanted : (type) => type !== wanted);
+      if (this.peekWord() !== 'or') break;
+      this.i += 1;
+      variable = this.take().text;
+    }
     this.expect(')');
-    if (value.kind !== 'string') throw new FilterError('lambda');
     this.namesEventTypes = true;
-    const wanted = value.text.toLowerCase();
     return {
       predicate: (event) => {
         const types = event.signInEventTypes;
-        return Array.isArray(types) && types.some((type) => String(type).toLowerCase() === wanted);
+        return (
+          Array.isArray(types) && types.some((type) => tests.some((test) => test(String(type).toLowerCase())))
+        );
       },
     };
   }

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 
 import { type SignInSeed, SignInSeedSchema } from './seed-schema';
-import { completeSignIn, guidFrom, SIGN_IN_ERRORS, type SignInInput } from './sign-in-store';
+import {
+  completeSignIn,
+  guidFrom,
+  NO_RISK,
+  SIGN_IN_ERRORS,
+  type SignInInput,
+  signInLogUpn,
+} from './sign-in-store';
 import type { Tenant } from './tenant';
 
 /** Adds signIn resources (Graph's shape, fields defaulted by `completeSignIn`); returns them as stored. */
@@ -111,7 +118,7 @@ export function generateSignIns(tenant: Tenant, value: unknown): GeneratedSignIn
           if (user === undefined) throw new Error(`Invalid generate spec: no user ${key}`);
           return {
             id: user.id,
-            userPrincipalName: user.userPrincipalName.toLowerCase(),
+            userPrincipalName: signInLogUpn(user.userPrincipalName),
             displayName: user.displayName,
           };
         });
@@ -138,6 +145,7 @@ export function generateSignIns(tenant: Tenant, value: unknown): GeneratedSignIn
       clientAppUsed: pick(CLIENTS),
       correlationId: guidFrom(`correlation|${key}`),
       conditionalAccessStatus: errorCode === 0 ? 'success' : 'notApplied',
+      ...NO_RISK,
       ipAddress: `198.51.100.${1 + Math.floor(next() * 250)}`,
       location: { ...pick(PLACES), geoCoordinates: null },
       isInteractive: true,

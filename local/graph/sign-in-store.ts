@@ -184,6 +184,24 @@ export interface SignInInput {
   [property: string]: unknown;
 }
 
+/**
+ * A UPN as the sign-in log stores it: lower case, and a guest's `#EXT#` form as the home UPN
+ * (`AdeleVance_fabrikam.com#EXT#@contoso.com` → `adelevance@fabrikam.com`) [doc beta signIn resource].
+ */
+export function signInLogUpn(upn: string): string {
+  const lower = upn.toLowerCase();
+  const guest = /^(.+)_([^_]+)#ext#@/.exec(lower);
+  return guest === null ? lower : `${guest[1]}@${guest[2]}`;
+}
+
+/** A sign-in without risk, as the docs' examples show one (the route hides the P2 ones without P2). */
+export const NO_RISK = {
+  riskDetail: 'none',
+  riskLevelAggregated: 'none',
+  riskLevelDuringSignIn: 'none',
+  riskState: 'none',
+} as const;
+
 const MICROSOFT_TENANT_APP = {
   appId: '00000002-0000-0ff1-ce00-000000000000',
   appDisplayName: 'Office 365 Exchange Online',
@@ -191,10 +209,10 @@ const MICROSOFT_TENANT_APP = {
 
 /**
  * Fills what a caller left out (sensible values, inferred): a new id, createdDateTime now,
- * the user's UPN (lower case, as the log stores it) and display name from the tenant when the
+ * the user's UPN (as the log stores it: `signInLogUpn`) and display name from the tenant when the
  * userId or UPN names a seeded user (otherwise taken as given: the log keeps sign-ins of deleted
  * or unknown accounts), status from the error code, an app, client app, IP, location, a
- * correlation id, conditionalAccessStatus, isInteractive. Throws when neither userId nor
+ * correlation id, conditionalAccessStatus, no risk, isInteractive. Throws when neither userId nor
  * userPrincipalName is given.
  */
 export function completeSignIn(
@@ -221,6 +239,7 @@ export function completeSignIn(
     location: { city: 'Redmond', state: 'Washington', countryOrRegion: 'US', geoCoordinates: null },
     correlationId: randomUUID(),
     conditionalAccessStatus: 'notApplied',
+    ...NO_RISK,
     resourceDisplayName: 'Office 365 Exchange Online',
     resourceId: MICROSOFT_TENANT_APP.appId,
     userDisplayName: user?.displayName ?? null,
@@ -229,7 +248,7 @@ export function completeSignIn(
     id: input.id ?? randomUUID(),
     createdDateTime: input.createdDateTime ?? now.toISOString(),
     userId: input.userId ?? user?.id ?? '00000000-0000-0000-0000-000000000000',
-    userPrincipalName: (input.userPrincipalName ?? user?.userPrincipalName ?? null)?.toLowerCase() ?? null,
+    userPrincipalName: signInLogUpn(input.userPrincipalName ?? user?.userPrincipalName ?? '') || null,
     isInteractive,
     status,
   };

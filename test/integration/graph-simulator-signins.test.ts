@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { type GraphVersion, type SignInSeed, Tenant } from '../../local/graph';
+import { DEFAULT_APP_ROLES } from '../../local/identity';
 import { demoSeed, demoSeedUser } from '../support/demo-tenant';
 import { simulatorCall, type SimulatorRequest, useGraphSimulator } from '../support/graph-fixture';
 import { graphOpenApiValidator } from '../support/openapi';
@@ -11,6 +12,8 @@ import { graphOpenApiValidator } from '../support/openapi';
 // the /_sim/signins control API with its generator.
 
 const fixture = useGraphSimulator({ resetAfterEach: true });
+/** The app's roles plus one that reads conditional access data. */
+const readsCa = [...DEFAULT_APP_ROLES, 'Policy.Read.All'];
 const adele = demoSeedUser('ordinaryUser');
 const megan = demoSeedUser('globalAdministrator');
 
@@ -116,6 +119,27 @@ describe('GET /auditLogs/signIns', () => {
     expect(await ids(`startsWith(userPrincipalName, 'adelev')`)).toHaveLength(5);
   });
 
+  it('filters on the collections riskEventTypes_v2 and (beta) conditionalAccessAudiences, matching any item', async () => {
+    fixture.simulator.addSignIns([
+      {
+        id: 'travel',
+        userId: adele.id,
+        createdDateTime: minutesAgo(2),
+        riskEventTypes_v2: ['unlikelyTravel'],
+        conditionalAccessAudiences: ['00000003-0000-0000-c000-000000000000'],
+      },
+      { id: 'plain', userId: adele.id, createdDateTime: minutesAgo(1) },
+    ]);
+    for (const [text, version] of [
+      ["riskEventTypes_v2 eq 'unlikelyTravel'", 'v1.0'],
+      ["startsWith(riskEventTypes_v2, 'unlikely')", 'v1.0'],
+      ["conditionalAccessAudiences eq '00000003-0000-0000-c000-000000000000'", 'beta'],
+    ] as const) {
+      const reply = await list(filter(text), version);
+      expect(reply.page.value.map((event) => event.id)).toEqual(['travel']);
+    }
+  });
+
   it.each([
     'status/errorCode in (500121, 50074)',
     'status/errorCode gt 0',
@@ -162,6 +186,14 @@ describe('GET /auditLogs/signIns', () => {
     fixture.simulator.generateSignIns({ count: 9, users: 2, since: minutesAgo(60), until: minutesAgo(1) });
     const pages = await allPages('/v1.0/auditLogs/signIns?$top=4&$orderby=createdDateTime%20asc');
     expect(pages.map((page) => page.value.length)).toEqual([4, 4, 1]);
+    const times = pages.flatMap((page) => page.value.map((event) => event.createdDateTime));
+    expect(times).toEqual([...times].sort());
+  });
+
+  it('reads option names in any casing, and on beta without the $ (top=2&$orderBy=createdDateTime asc)', async () => {
+    fixture.simulator.generateSignIns({ count: 5, users: 2, since: minutesAgo(60), until: minutesAgo(1) });
+    const pages = await allPages('/beta/auditLogs/signIns?top=2&$orderBy=createdDateTime%20asc');
+    expect(pages.map((page) => page.value.length)).toEqual([2, 2, 1]);
     const times = pages.flatMap((page) => page.value.map((event) => event.createdDateTime));
     expect(times).toEqual([...times].sort());
   });
@@ -213,6 +245,14 @@ describe('GET /auditLogs/signIns', () => {
     expect((await call('/v1.0/auditLogs/signIns/late')).status).toBe(200);
   });
 
+  it('on v1.0 lists interactive sign-ins only', async () => {
+    fixture.simulator.addSignIns([
+      { id: 'interactive', userId: adele.id, createdDateTime: minutesAgo(2) },
+      { id: 'background', userId: adele.id, createdDateTime: minutesAgo(1), isInteractive: false },
+    ]);
+    expect((await list()).page.value.map((event) => event.id)).toEqual(['interactive']);
+  });
+
   it('on beta lists interactive sign-ins unless the filter names signInEventTypes', async () => {
     fixture.simulator.addSignIns([
       { id: 'interactive', userId: adele.id, createdDateTime: minutesAgo(2) },
@@ -222,6 +262,96 @@ describe('GET /auditLogs/signIns', () => {
     const nonInteractive = await list(filter("signInEventTypes/any(t: t eq 'nonInteractiveUser')"), 'beta');
     expect(nonInteractive.page.value.map((event) => event.id)).toEqual(['background']);
     expect((await list('', 'beta')).page.value[0]).toHaveProperty('signInEventTypes', ['interactiveUser']);
+  });
+
+  it.each([
+    ["signInEventTypes/any(t: t ne 'interactiveUser')", ['background']],
+    ["signInEventTypes/any(i:i eq 'nonInteractiveUser')", ['background']],
+    [
+      "signInEventTypes/any(t: t eq 'interactiveUser' or t eq 'nonInteractiveUser')",
+      ['background', 'interactive'],
+    ],
+  ])('on beta filters %s', async (text, expected) => {
+    fixture.simulator.addSignIns([
+      { id: 'interactive', userId: adele.id, createdDateTime: minutesAgo(2) },
+      { id: 'background', userId: adele.id, createdDateTime: minutesAgo(1), isInteractive: false },
+    ]);
+    const reply = await list(filter(text), 'beta');
+    expect(reply.status).toBe(200);
+    expect(reply.page.value.map((event) => event.id)).toEqual(expected);
+  });
+
+  it("shows nested values with the version's properties: v1.0 without beta's browserId, conditionsSatisfied", async () => {
+    fixture.simulator.addSignIns([
+      {
+        id: 'nested',
+        userId: adele.id,
+        createdDateTime: minutesAgo(1),
+        deviceDetail: { browser: 'Edge 120.0.0', browserId: 'b1' },
+        appliedConditionalAccessPolicies: [
+          { id: 'p1', displayName: 'Require MFA', result: 'failure', conditionsSatisfied: 'application' },
+        ],
+      },
+    ]);
+    const v1 = (await call('/v1.0/auditLogs/signIns/nested', { roles: readsCa })).body as Record<
+      string,
+      unknown
+    >;
+    expect(v1.deviceDetail).toEqual({
+      browser: 'Edge 120.0.0',
+      deviceId: null,
+      displayName: null,
+      isCompliant: null,
+      isManaged: null,
+      operatingSystem: null,
+      trustType: null,
+    });
+    expect(v1.appliedConditionalAccessPolicies).toEqual([
+      {
+        displayName: 'Require MFA',
+        enforcedGrantControls: [],
+        enforcedSessionControls: [],
+        id: 'p1',
+        result: 'failure',
+      },
+    ]);
+    const beta = (await call('/beta/auditLogs/signIns/nested', { roles: readsCa })).body as Record<
+      string,
+      unknown
+    >;
+    expect(beta.deviceDetail).toMatchObject({ browser: 'Edge 120.0.0', browserId: 'b1' });
+    expect(beta.appliedConditionalAccessPolicies).toMatchObject([{ conditionsSatisfied: 'application' }]);
+  });
+
+  it('omits appliedConditionalAccessPolicies unless the app may read conditional access data', async () => {
+    fixture.simulator.addSignIns([
+      {
+        id: 'ca',
+        userId: adele.id,
+        createdDateTime: minutesAgo(1),
+        appliedConditionalAccessPolicies: [{ id: 'p1', displayName: 'Require MFA', result: 'failure' }],
+      },
+    ]);
+    expect((await list()).page.value[0]).not.toHaveProperty('appliedConditionalAccessPolicies');
+    for (const role of [
+      'Policy.Read.All',
+      'Policy.Read.ConditionalAccess',
+      'Policy.ReadWrite.ConditionalAccess',
+    ]) {
+      const reply = await call('/beta/auditLogs/signIns/ca', { roles: ['AuditLog.Read.All', role] });
+      expect(reply.body).toMatchObject({ appliedConditionalAccessPolicies: [{ id: 'p1' }] });
+    }
+  });
+
+  it('on beta shows the documented collections the subset leaves untyped as [], not null', async () => {
+    fixture.simulator.addSignIns([{ userId: adele.id, createdDateTime: minutesAgo(1) }]);
+    const [event] = (await list('', 'beta')).page.value;
+    expect(event).toMatchObject({
+      appliedEventListeners: [],
+      authenticationContextClassReferences: [],
+      sessionLifetimePolicies: [],
+      privateLinkDetails: null,
+    });
   });
 
   it('serves $select with the context URL naming the properties', async () => {
@@ -247,13 +377,53 @@ describe('GET /auditLogs/signIns', () => {
     expect((await call('/v1.0/auditLogs/signIns/nope')).status).toBe(404);
   });
 
-  it('needs AuditLog.Read.All', async () => {
-    fixture.identity.setRoles(['User.Read.All']);
-    const token = fixture.identity.mintToken().accessToken;
-    const response = await fetch(`${fixture.simulator.url}/v1.0/auditLogs/signIns`, {
-      headers: { Authorization: `Bearer ${token}` },
+  it.each(['/v1.0/auditLogs/signIns', '/beta/auditLogs/signIns/anything'])(
+    "answers the reports service's 403 to %s without AuditLog.Read.All",
+    async (path) => {
+      fixture.identity.setRoles(['User.Read.All', 'Directory.Read.All']);
+      const token = fixture.identity.mintToken().accessToken;
+      const response = await fetch(`${fixture.simulator.url}${path}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      expect(response.status).toBe(403);
+      expect(errorBody(await response.json())).toMatchObject({
+        code: 'Authentication_MSGraphPermissionMissing',
+        message: 'Calling principal does not have required MSGraph permissions AuditLog.Read.All',
+      });
+    },
+  );
+
+  it('shows the P2 risk details as hidden to a tenant without P2', async () => {
+    const event = {
+      id: 'risky',
+      userId: adele.id,
+      createdDateTime: minutesAgo(1),
+      riskLevelDuringSignIn: 'medium',
+    };
+    fixture.simulator.addSignIns([event]);
+    const risk = (body: unknown) => {
+      const { riskDetail, riskLevelAggregated, riskLevelDuringSignIn, riskState } = body as Record<
+        string,
+        unknown
+      >;
+      return { riskDetail, riskLevelAggregated, riskLevelDuringSignIn, riskState };
+    };
+    expect(risk((await list()).page.value[0])).toEqual({
+      riskDetail: 'none',
+      riskLevelAggregated: 'none',
+      riskLevelDuringSignIn: 'medium',
+      riskState: 'none',
     });
-    expect(response.status).toBe(403);
+    const seed = structuredClone(demoSeed());
+    seed.licences = { p1: true, p2: false };
+    fixture.simulator.reset(seed);
+    fixture.simulator.addSignIns([event]);
+    const hidden = { riskDetail: 'hidden', riskLevelAggregated: 'hidden', riskLevelDuringSignIn: 'hidden' };
+    expect(risk((await list('', 'beta')).page.value[0])).toEqual({ ...hidden, riskState: 'none' });
+    expect(risk((await call('/v1.0/auditLogs/signIns/risky')).body)).toEqual({
+      ...hidden,
+      riskState: 'none',
+    });
   });
 
   it('answers the licence 403 in a tenant without P1 or P2', async () => {
@@ -345,6 +515,17 @@ describe('control API: /_sim/signins', () => {
     expect(event?.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(Math.abs(Date.parse(event?.createdDateTime ?? '') - Date.now())).toBeLessThan(5000);
     expect((await list()).page.value.map((listed) => listed.id)).toEqual([event?.id]);
+  });
+
+  it("stores a guest's UPN as the log does: lower case, the home UPN rather than the #EXT# form", async () => {
+    const guest = demoSeedUser('guest');
+    fixture.simulator.addSignIns([{ userId: guest.id, createdDateTime: minutesAgo(2) }]);
+    fixture.simulator.generateSignIns({ count: 1, users: [guest.id], until: minutesAgo(1) });
+    const reply = await list(filter("userPrincipalName eq 'lidia.holloway@fabrikam.com'"));
+    expect(reply.page.value.map((event) => event.userPrincipalName)).toEqual([
+      'lidia.holloway@fabrikam.com',
+      'lidia.holloway@fabrikam.com',
+    ]);
   });
 
   it('refuses events without a user or with a bad time, listing each problem', async () => {

@@ -1,12 +1,18 @@
 import { randomUUID } from 'node:crypto';
 
+import { authorize } from '../auth';
 import { GraphErrors } from '../errors';
 import type { GraphErrorSpec, HandlerResult } from '../messages';
 import { ok, queryParameter } from '../messages';
 import { nextLinkWithToken } from '../odata-query';
-import { GRAPH_VERSIONS, graphSpec, type GraphVersion } from '../openapi-spec';
+import { GRAPH_VERSIONS, graphSpec } from '../openapi-spec';
+import {
+  CONDITIONAL_ACCESS_READ_PERMISSIONS,
+  projectSignIn,
+  signInPropertyName,
+  type SignInView,
+} from '../projection/sign-in';
 import type { RouteContext, RouteDefinition } from '../router';
-import type { SignInSeed } from '../seed-schema';
 import { parseSignInFilter } from '../sign-in-filter';
 import { SIGN_IN_RETENTION_DAYS, type StoredSignIn } from '../sign-in-store';
 
@@ -15,9 +21,12 @@ import { SIGN_IN_RETENTION_DAYS, type StoredSignIn } from '../sign-in-store';
  * signin-list, signin-get): newest first (or `$orderby=createdDateTime asc`), pages of 1,000 (the
  * default and the maximum), `@odata.nextLink` repeating the query with a `$skiptoken`, `$filter`
  * as in sign-in-filter.ts, `$select`. Only events within the retention (30 days with P1/P2) whose
- * `visibleAfter` has passed are served. Beta lists only interactive sign-ins unless the filter
- * names signInEventTypes [doc beta]. Every request counts against the reports limit (5 per 10 s per
- * app per tenant, configurable) before anything else; a tenant without P1/P2 gets the licence 403.
+ * `visibleAfter` has passed are served. Only interactive sign-ins are listed: on v1.0 always (what
+ * the list page says the log includes [doc]), on beta unless the filter names signInEventTypes
+ * [doc beta]. Items are shaped per version and caller in projection/sign-in.ts. A token without
+ * AuditLog.Read.All gets the reports service's 403; every other request counts against the
+ * reports limit (5 per 10 s per app per tenant, configurable) before anything else; a tenant
+ * without P1/P2 gets the licence 403.
  */
 
 const PAGE_SIZE = 1000;
@@ -37,6 +46,16 @@ const error = (
 });
 
 const SignInErrors = {
+  /**
+   * [obs] microsoft-graph-docs#13632 (List signIns without AuditLog.Read.All), graph-explorer-v4
+   * #2731, #3165: the reports service's own 403, not the directory's Authorization_RequestDenied.
+   */
+  permissionMissing: () =>
+    error(
+      403,
+      'Authentication_MSGraphPermissionMissing',
+      'Calling principal does not have required MSGraph permissions AuditLog.Read.All',
+    ),
   /** [obs] microsoft-graph-docs#5676, #14173: the reports service's answer to any filter it can't run. */
   invalidFilter: () => error(400, 'BadRequest', 'Invalid filter clause'),
   /** Wording inferred (the doc gives the maximum, not the error); code as for the filter. */
@@ -53,8 +72,8 @@ const SignInErrors = {
   /** Code and wording inferred. */
   notFound: (id: string) => error(404, 'ResourceNotFound', `Resource '${id}' does not exist.`),
   /**
-   * [obs] (sign-in-logs.md: across many public projects, not in the docs): a tenant without
-   * Entra ID P1/P2. Variant message "Tenant is not a B2C tenant and doesn't have premium license".
+   * A tenant without Entra ID P1/P2: the message is in the docs' "Common errors" ([doc] entra
+   * howto-analyze-activity-logs-with-microsoft-graph), code and status [obs] (sign-in-logs.md).
    */
   licenceRequired: () =>
     error(
@@ -75,55 +94,26 @@ const SignInErrors = {
     ),
 } as const;
 
-/** Per version: the signIn properties in Graph's order, and which are collections (null vs []). */
-const shapes = new Map<
-  GraphVersion,
-  { names: string[]; lower: Map<string, string>; collections: Set<string> }
->();
-function shapeOf(version: GraphVersion) {
-  let shape = shapes.get(version);
-  if (shape === undefined) {
-    const properties = graphSpec(version).structuralProperties('signIn');
-    shape = {
-      names: [...properties.values()].map((property) => property.name),
-      lower: new Map([...properties].map(([lower, property]) => [lower, property.name])),
-      collections: new Set([...properties.values()].filter((p) => p.isCollection).map((p) => p.name)),
-    };
-    shapes.set(version, shape);
-  }
-  return shape;
-}
-
 /**
- * Values for properties an event doesn't carry: null, [] for collections, and "" for the
- * non-nullable strings (beta servicePrincipalId; "" for a user sign-in is inferred).
+ * A query option: the exact `$name` first, else any casing (the beta list page's own example sends
+ * `$orderBy`; the same service answers v1.0, inferred there), and on beta without the `$` ([doc]
+ * query-parameters; the beta list page's example 2 sends `top=10`).
  */
-const NON_NULLABLE_DEFAULTS: Record<string, unknown> = { servicePrincipalId: '', userId: '' };
-
-/** The event as the version shows it: its properties (missing ones defaulted), no simulator fields. */
-function project(
-  event: SignInSeed,
-  version: GraphVersion,
-  select: readonly string[] | undefined,
-): Record<string, unknown> {
-  const shape = shapeOf(version);
-  const out: Record<string, unknown> = {};
-  for (const name of select ?? shape.names) {
-    const value = (event as Record<string, unknown>)[name];
-    out[name] =
-      value !== undefined
-        ? value
-        : name in NON_NULLABLE_DEFAULTS
-          ? NON_NULLABLE_DEFAULTS[name]
-          : shape.collections.has(name)
-            ? []
-            : null;
+function option(context: RouteContext, name: string): string | null {
+  const exact = queryParameter(context.request, name);
+  if (exact !== null) return exact;
+  const wanted = name.toLowerCase();
+  for (const [key, value] of new URLSearchParams(context.request.query)) {
+    const lower = key.toLowerCase();
+    if (lower === wanted || (context.version === 'beta' && `$${lower}` === wanted)) return value;
   }
-  return out;
+  return null;
 }
 
-function guard(context: RouteContext): HandlerResult | undefined {
-  const { claims, tenant } = context;
+function guard(context: RouteContext, template: string): HandlerResult | undefined {
+  const { claims, tenant, version } = context;
+  const permissions = graphSpec(version).applicationPermissions('GET', template) ?? [];
+  if (!authorize(claims, permissions)) return SignInErrors.permissionMissing();
   // Gateway-level limit: counted before the licence and query checks (inferred order).
   const allowed = tenant.reportsThrottle.take(`${claims.appid}|${claims.tid}`);
   if (!allowed.ok) return SignInErrors.throttled(allowed.retryAfterSeconds);
@@ -132,18 +122,25 @@ function guard(context: RouteContext): HandlerResult | undefined {
   return undefined;
 }
 
+function signInView(context: RouteContext, select: readonly string[] | undefined): SignInView {
+  return {
+    ...(select === undefined ? {} : { select }),
+    hasP2: context.tenant.view().licences.p2,
+    readsConditionalAccess: authorize(context.claims, CONDITIONAL_ACCESS_READ_PERMISSIONS),
+  };
+}
+
 function parseSelect(
   context: RouteContext,
 ): { ok: true; names?: string[] } | { ok: false; error: HandlerResult } {
-  const text = queryParameter(context.request, '$select');
+  const text = option(context, '$select');
   if (text === null) return { ok: true };
-  const shape = shapeOf(context.version);
   const names: string[] = [];
   for (const item of text
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean)) {
-    const name = shape.lower.get(item.toLowerCase());
+    const name = signInPropertyName(context.version, item);
     // Wording of the directory's answer; the reports service's own is unknown (inferred).
     if (name === undefined)
       return { ok: false, error: GraphErrors.unknownProperty(item, 'microsoft.graph.signIn') };
@@ -162,21 +159,24 @@ function decodeToken(token: string): { descending: boolean; time: number; seq: n
   return { descending: match[1] === 'd', time: Number(match[2]), seq: Number(match[3]) };
 }
 
+const LIST_TEMPLATE = '/auditLogs/signIns';
+const GET_TEMPLATE = '/auditLogs/signIns/{signIn-id}';
+
 function listSignIns(context: RouteContext): HandlerResult {
-  const refused = guard(context);
+  const refused = guard(context, LIST_TEMPLATE);
   if (refused !== undefined) return refused;
   const { request, version, tenant } = context;
 
-  const top = queryParameter(request, '$top');
+  const top = option(context, '$top');
   let size = PAGE_SIZE;
   if (top !== null) {
     size = /^\d+$/.test(top.trim()) ? Number(top.trim()) : NaN;
     if (!(size >= 1 && size <= PAGE_SIZE)) return SignInErrors.invalidTop(top);
   }
-  const parsed = parseSignInFilter(queryParameter(request, '$filter'), version);
+  const parsed = parseSignInFilter(option(context, '$filter'), version);
   if (!parsed.ok) return SignInErrors.invalidFilter();
   const { filter } = parsed;
-  const orderBy = queryParameter(request, '$orderby');
+  const orderBy = option(context, '$orderby');
   let descending = true;
   if (orderBy !== null) {
     const match = /^\s*createdDateTime(?:\s+(asc|desc))?\s*$/i.exec(orderBy);
@@ -186,7 +186,8 @@ function listSignIns(context: RouteContext): HandlerResult {
   }
   const select = parseSelect(context);
   if (!select.ok) return select.error;
-  const tokenText = queryParameter(request, '$skiptoken');
+  const view = signInView(context, select.names);
+  const tokenText = option(context, '$skiptoken');
   const cursor = tokenText === null ? undefined : decodeToken(tokenText);
   if (tokenText !== null && (cursor === undefined || cursor.descending !== descending)) {
     return SignInErrors.invalidSkipToken();
@@ -195,7 +196,8 @@ function listSignIns(context: RouteContext): HandlerResult {
   const now = Date.now();
   const oldest = Math.max(filter.oldest, now - SIGN_IN_RETENTION_DAYS * DAY_MS);
   const newest = filter.newest;
-  const interactiveOnly = version === 'beta' && !filter.namesEventTypes;
+  // v1.0 has no signInEventTypes to ask for other kinds with.
+  const interactiveOnly = version === 'v1.0' || !filter.namesEventTypes;
   const store = tenant.signIns;
   const wanted = (stored: StoredSignIn) =>
     stored.visibleAt <= now &&
@@ -238,12 +240,12 @@ function listSignIns(context: RouteContext): HandlerResult {
     ...(more && last !== undefined
       ? { '@odata.nextLink': nextLinkWithToken(request, encodeToken(descending, last)) }
       : {}),
-    value: page.map((stored) => project(stored.event, version, select.names)),
+    value: page.map((stored) => projectSignIn(stored.event, version, view)),
   });
 }
 
 function getSignIn(context: RouteContext): HandlerResult {
-  const refused = guard(context);
+  const refused = guard(context, GET_TEMPLATE);
   if (refused !== undefined) return refused;
   const id = context.params['signIn-id']?.value ?? '';
   const stored = context.tenant.signIns.get(id);
@@ -256,21 +258,24 @@ function getSignIn(context: RouteContext): HandlerResult {
   const selected = select.names === undefined ? '' : `(${select.names.join(',')})`;
   return ok({
     '@odata.context': `https://graph.microsoft.com/${context.version}/$metadata#auditLogs/signIns${selected}/$entity`,
-    ...project(stored.event, context.version, select.names),
+    ...projectSignIn(stored.event, context.version, signInView(context, select.names)),
   });
 }
 
+// The routes check the subset's permissions themselves (guard), to answer the reports 403.
 export const listSignInsRoute: RouteDefinition = {
   method: 'GET',
-  template: '/auditLogs/signIns',
+  template: LIST_TEMPLATE,
   versions: GRAPH_VERSIONS,
+  permissions: 'anyValidToken',
   handle: listSignIns,
 };
 
 export const getSignInRoute: RouteDefinition = {
   method: 'GET',
-  template: '/auditLogs/signIns/{signIn-id}',
+  template: GET_TEMPLATE,
   versions: GRAPH_VERSIONS,
+  permissions: 'anyValidToken',
   handle: getSignIn,
 };
 
