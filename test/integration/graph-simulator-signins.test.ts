@@ -586,25 +586,29 @@ describe('control API: /_sim/signins', () => {
     ).toThrow(/no user/);
   });
 
-  it('handles 100,000 events over 5,000 users quickly: generation, and a filtered page deep in the log', async () => {
-    const started = performance.now();
-    fixture.simulator.generateSignIns({
+  // How fast is for `npm run bench`; this checks a large log still pages and filters correctly.
+  it('pages a filtered slice deep inside 100,000 events over 5,000 users', async () => {
+    const bound = minutesAgo(12 * 60);
+    const summary = fixture.simulator.generateSignIns({
       count: 100_000,
       users: 5000,
       seed: 3,
       since: minutesAgo(24 * 60),
       until: minutesAgo(1),
     });
-    const generatedIn = performance.now() - started;
-    expect(generatedIn).toBeLessThan(3000);
-    const pageStarted = performance.now();
+    expect(summary).toMatchObject({ count: 100_000, users: 5000 });
     const reply = await list(
-      `$top=1000&${filter(`createdDateTime le ${minutesAgo(12 * 60)} and status/errorCode eq 500121`)}`,
+      `$top=1000&${filter(`createdDateTime le ${bound} and status/errorCode eq 500121`)}`,
     );
     expect(reply.status).toBe(200);
-    expect(reply.page.value).toHaveLength(1000);
     const next = await call(reply.page['@odata.nextLink'] ?? '');
-    expect((next.body as Page).value).toHaveLength(1000);
-    expect(performance.now() - pageStarted).toBeLessThan(2000);
+    const events = [...reply.page.value, ...(next.body as Page).value];
+    expect(events).toHaveLength(2000);
+    for (const event of events) {
+      expect(event.status.errorCode).toBe(500121);
+      expect(Date.parse(event.createdDateTime)).toBeLessThanOrEqual(Date.parse(bound));
+    }
+    const times = events.map((event) => Date.parse(event.createdDateTime));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
   });
 });
