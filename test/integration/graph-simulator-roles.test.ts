@@ -338,6 +338,24 @@ describe('GET /roleManagement/directory/roleAssignments', () => {
     expect(ne.status).toBe(400);
   });
 
+  it('expands the role definition, a built-in one under its template id', async () => {
+    const megan = demoSeedUser('globalAdministrator').id;
+    const reply = await get(
+      `/v1.0/roleManagement/directory/roleAssignments?${filter(`principalId eq '${megan}'`)}&$expand=roleDefinition`,
+    );
+    expect(reply.body['@odata.context']).toBe(
+      'https://graph.microsoft.com/v1.0/$metadata#roleManagement/directory/roleAssignments(roleDefinition())',
+    );
+    expect(reply.body.value?.[0]?.roleDefinition).toMatchObject({
+      id: GA,
+      templateId: GA,
+      displayName: 'Global Administrator',
+      isBuiltIn: true,
+      isEnabled: true,
+      resourceScopes: ['/'],
+    });
+  });
+
   it('names the $select list in @odata.context and keeps the id', async () => {
     const megan = demoSeedUser('globalAdministrator').id;
     const reply = await get(
@@ -512,6 +530,41 @@ describe('PIM instance lists', () => {
       '@odata.context':
         'https://graph.microsoft.com/v1.0/$metadata#roleManagement/directory/roleEligibilityScheduleInstances(principalId,roleDefinitionId)',
       value: [{ principalId: debra, roleDefinitionId: GA }],
+    });
+  });
+
+  it('expands roleDefinition with a nested $select on both instance lists', async () => {
+    const group = groupId('Privileged Role Approvers');
+    const expand = '$expand=roleDefinition($select=id,displayName,templateId)';
+    const reply = await get(`${ELIGIBILITY}?${filter(`principalId eq '${group}'`)}&${expand}`);
+    expect(reply.body['@odata.context']).toBe(
+      'https://graph.microsoft.com/v1.0/$metadata#roleManagement/directory/roleEligibilityScheduleInstances(roleDefinition(id,displayName,templateId))',
+    );
+    const role = ROLE_TEMPLATE_IDS.privilegedRoleAdministrator;
+    expect(reply.body.value?.[0]?.roleDefinition).toEqual({
+      id: role,
+      displayName: 'Privileged Role Administrator',
+      templateId: role,
+    });
+    const megan = demoSeedUser('globalAdministrator').id;
+    const active = await get(`${ASSIGNMENT}?${filter(`principalId eq '${megan}'`)}&${expand},principal`);
+    expect(active.body.value?.[0]).toMatchObject({
+      roleDefinition: { displayName: 'Global Administrator' },
+      principal: { id: megan },
+    });
+  });
+
+  it('expands the group and the principal of PIM for Groups instances', async () => {
+    const miriam = demoSeedUser('pimGroupEligibleMember').id;
+    const reply = await get(
+      `${PIM_GROUPS}?${filter(`principalId eq '${miriam}'`)}&$expand=group,principal($select=id)`,
+    );
+    expect(reply.body['@odata.context']).toBe(
+      'https://graph.microsoft.com/v1.0/$metadata#identityGovernance/privilegedAccess/group/eligibilityScheduleInstances(group(),principal(id))',
+    );
+    expect(reply.body.value?.[0]).toMatchObject({
+      group: { id: groupId('Exchange Operators'), displayName: 'Exchange Operators' },
+      principal: { '@odata.type': '#microsoft.graph.user', id: miriam },
     });
   });
 

@@ -1,13 +1,12 @@
-import type { AccessTokenClaims } from '../../identity';
-import { activeRoleRows, eligibleRoleRows, findGroup, groupEligibilityRows } from '../directory';
+import { activeRoleRows, eligibleRoleRows, groupEligibilityRows } from '../directory';
 import { GraphErrors } from '../errors';
 import type { GraphErrorSpec, HandlerResult } from '../messages';
 import { ok, queryParameter } from '../messages';
 import { type FilterClause, matchesFilter, parseFilter, QueryErrors } from '../odata-query';
 import { GRAPH_VERSIONS, graphSpec, type GraphVersion } from '../openapi-spec';
-import { projectGroup, projectPrincipalUser } from '../projection/directory-object';
 import type { RouteContext, RouteDefinition } from '../router';
 import type { TenantData } from '../seed-schema';
+import { expandRow, expandShape, type Expansion, parseExpand } from './role-expansion';
 
 /**
  * Directory role assignments and PIM (shared/graph/pim-and-registration-reports.md Part 1,
@@ -70,25 +69,13 @@ interface ListSpec {
   filterable: Readonly<Record<string, readonly FilterOperator[]>>;
   /** Whether `id` comes back although `$select` leaves it out (the directory's way; inferred). */
   keepsIdOnSelect: boolean;
+  expandable: readonly Expansion[];
   rows(directory: Readonly<TenantData>, version: GraphVersion): Row[];
 }
 
 function operatorOf(clause: FilterClause): string {
   if (clause.kind === 'compare') return clause.value === null ? 'null' : clause.operator;
   return clause.kind === 'in' ? 'in' : 'startswith';
-}
-
-function principalOf(
-  directory: Readonly<TenantData>,
-  principalId: string,
-  version: GraphVersion,
-  claims: AccessTokenClaims,
-): Row | null {
-  const options = { version, claims, select: undefined, withType: true };
-  const user = directory.users.find((candidate) => candidate.id.toLowerCase() === principalId.toLowerCase());
-  if (user !== undefined) return projectPrincipalUser(user, options);
-  const group = findGroup(directory, principalId);
-  return group === undefined ? null : projectGroup(group, directory, options);
 }
 
 function listRows(context: RouteContext, spec: ListSpec): HandlerResult {
@@ -110,13 +97,8 @@ function listRows(context: RouteContext, spec: ListSpec): HandlerResult {
     }
     clauses = parsed.clauses;
   }
-  const expand = (queryParameter(request, '$expand') ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-  const unsupportedExpand = expand.find((item) => item.toLowerCase() !== 'principal');
-  if (unsupportedExpand !== undefined)
-    return GraphErrors.notImplemented('GET', `…?$expand=${unsupportedExpand}`);
+  const expand = parseExpand(queryParameter(request, '$expand') ?? '', spec.expandable);
+  if (!expand.ok) return GraphErrors.notImplemented('GET', `…?$expand=${expand.unsupported}`);
   const select = (queryParameter(request, '$select') ?? '')
     .split(',')
     .map((item) => item.trim())
@@ -141,16 +123,11 @@ function listRows(context: RouteContext, spec: ListSpec): HandlerResult {
                   select.some((wanted) => wanted.toLowerCase() === name.toLowerCase()),
               ),
             );
-      return expand.length === 0
-        ? selected
-        : {
-            ...selected,
-            principal: principalOf(directory, String(row.principalId), version, context.claims),
-          };
+      return expandRow(row, selected, expand.items, directory, version, context.claims);
     });
   // `#set(a,b,principal())`, as Graph writes it for $select and $expand (docs-contrib#21378, the
   // list doc's $expand example).
-  const shape = [...select, ...expand.map((item) => `${item}()`)];
+  const shape = [...select, ...expand.items.map(expandShape)];
   return ok({
     '@odata.context': `https://graph.microsoft.com/${version}/$metadata#${spec.entitySet}${shape.length > 0 ? `(${shape.join(',')})` : ''}`,
     value: rows,
@@ -174,6 +151,7 @@ const ROLE_ASSIGNMENTS: ListSpec = {
     appscopeid: ['eq', 'in'],
   },
   keepsIdOnSelect: true,
+  expandable: ['principal', 'roleDefinition'],
   rows: (directory, version) =>
     activeRoleRows(directory, new Date()).map((row) =>
       keepKnown(
@@ -212,6 +190,7 @@ const ASSIGNMENT_INSTANCES: ListSpec = {
     roleassignmentscheduleid: ['eq', 'ne'],
   },
   keepsIdOnSelect: false,
+  expandable: ['principal', 'roleDefinition'],
   // Shape per §1.2/§1.4: PascalCase memberType/assignmentType strings.
   rows: (directory) =>
     activeRoleRows(directory, new Date()).map((row) => ({
@@ -233,6 +212,7 @@ const ELIGIBILITY_INSTANCES: ListSpec = {
   entitySet: 'roleManagement/directory/roleEligibilityScheduleInstances',
   filterable: { ...SCHEDULE_INSTANCE_FILTERS, roleeligibilityscheduleid: ['eq', 'ne'] },
   keepsIdOnSelect: false,
+  expandable: ['principal', 'roleDefinition'],
   rows: (directory) =>
     eligibleRoleRows(directory, new Date()).map((row) => ({
       id: row.id,
@@ -259,6 +239,7 @@ const GROUP_ELIGIBILITY_INSTANCES: ListSpec = {
     principalid: ['eq'],
   },
   keepsIdOnSelect: false,
+  expandable: ['principal', 'group'],
   rows: (directory) =>
     groupEligibilityRows(directory, new Date()).map((row) => ({
       id: row.id,
