@@ -354,6 +354,10 @@ describe('GET /roleManagement/directory/roleAssignments', () => {
       isEnabled: true,
       resourceScopes: ['/'],
     });
+    expect(
+      validator.validateSchema('microsoft.graph.unifiedRoleDefinition', reply.body.value?.[0]?.roleDefinition)
+        .errors,
+    ).toEqual([]);
   });
 
   it('names the $select list in @odata.context and keeps the id', async () => {
