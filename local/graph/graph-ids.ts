@@ -26,3 +26,26 @@ export const ROLE_TEMPLATE_IDS = {
   userAdministrator: 'fe930be7-5e62-47db-91af-98c3a49a38b1',
   globalReader: 'f2ef992c-3afb-46b9-b7cf-a126ee74c451',
 } as const;
+
+/** Built-in role names by template id (permissions-reference, via shared/graph/roles-and-groups.md). */
+export const BUILT_IN_ROLE_NAMES: Readonly<Record<string, string>> = {
+  '62e90394-69f5-4237-9190-012177145e10': 'Global Administrator',
+  'e8611ab8-c189-46e8-94e1-60213ab1f814': 'Privileged Role Administrator',
+  '7be44c8a-adaf-4e2a-84d6-ab2649e08a13': 'Privileged Authentication Administrator',
+  'c4e39bd9-1100-46d3-8c65-fb160da0071f': 'Authentication Administrator',
+  '0526716b-113d-4c15-b2c8-68e3c22b9f80': 'Authentication Policy Administrator',
+  '194ae4cb-b126-40b2-bd5b-6091b380977d': 'Security Administrator',
+  'fe930be7-5e62-47db-91af-98c3a49a38b1': 'User Administrator',
+  '29232cdf-9323-42fd-ade2-1d097af3e4de': 'Exchange Administrator',
+  'f28a1f50-f6e7-4571-818b-6a12f2af6b6c': 'SharePoint Administrator',
+  'b1be1c3e-b65d-4f19-8427-f6fa0d97feb9': 'Conditional Access Administrator',
+  '729827e3-9c14-49f7-bb1b-9608f156bbb8': 'Helpdesk Administrator',
+  '966707d0-3269-4727-9be2-8c3a10f19b9d': 'Password Administrator',
+  'f2ef992c-3afb-46b9-b7cf-a126ee74c451': 'Global Reader',
+  '5d6b6bb7-de71-4623-b4af-96380a352509': 'Security Reader',
+  '5f2222b1-57c3-48ba-8ad5-d4759f1fde6f': 'Security Operator',
+  '4a5d8f65-41da-4de4-8968-e035b65339cf': 'Reports Reader',
+  'fdd7a751-b60b-444a-984c-02652fe8fa1c': 'Groups Administrator',
+  '88d8e3e3-8f55-4a1e-953a-9b9898b8876b': 'Directory Readers',
+  '95e79109-95c0-4d8e-aee3-d01accf2d47b': 'Guest Inviter',
+};

@@ -52,6 +52,17 @@ export function canBeDefault(method: AuthenticationMethodSeed): boolean {
   );
 }
 
+/**
+ * Whether the user has registered an MFA method, for per-user MFA's move from `enabled` to
+ * `enforced` (strongAuthenticationRequirements resource, beta). The password, email (SSPR only)
+ * and a Temporary Access Pass don't count (inferred).
+ */
+export function hasMfaMethod(user: UserSeed): boolean {
+  return user.authenticationMethods.some(
+    (method) => !['password', 'email', 'temporaryAccessPass'].includes(method.type),
+  );
+}
+
 /** The user's default method, if one is set. */
 export function defaultMethodOf(user: UserSeed): DefaultMethod | undefined {
   return user.signInPreferences?.userPreferredMethodForSecondaryAuthentication ?? undefined;

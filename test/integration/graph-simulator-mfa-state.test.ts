@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { useGraphSimulator } from '../support/graph-fixture';
-import { errorOf, graphCall, liveUser, users } from '../support/recovery-seed';
+import { errorOf, graphCall, liveUser, seedUser, users } from '../support/recovery-seed';
 
 // Per-user MFA and the default method (beta; shared/graph/per-user-mfa.md) and revokeSignInSessions
 // (shared/graph/users-and-sessions.md).
@@ -30,13 +30,25 @@ describe('beta authentication/requirements (per-user MFA)', () => {
   });
 
   it('sets the state with PATCH → 204, and moves between any states', async () => {
-    for (const state of ['disabled', 'enforced', 'enabled', 'disabled'] as const) {
-      const reply = await beta('PATCH', `/users/${megan.id}/authentication/requirements`, {
+    // Lee has only a password, so `enabled` stays `enabled`.
+    const lee = seedUser('LeeG@contoso.onmicrosoft.com');
+    for (const state of ['enforced', 'enabled', 'disabled', 'enabled'] as const) {
+      const reply = await beta('PATCH', `/users/${lee.id}/authentication/requirements`, {
         body: { perUserMfaState: state },
       });
       expect([reply.status, reply.text]).toEqual([204, '']);
-      expect(liveUser(fixture, megan).perUserMfaState).toBe(state);
+      expect(liveUser(fixture, lee).perUserMfaState).toBe(state);
     }
+  });
+
+  it('turns `enabled` into `enforced` for a user who has registered an MFA method', async () => {
+    // strongAuthenticationRequirements resource (beta): "their state changes automatically to enforced".
+    const path = `/users/${megan.id}/authentication/requirements`;
+    await beta('PATCH', path, { body: { perUserMfaState: 'disabled' } });
+    const reply = await beta('PATCH', path, { body: { perUserMfaState: 'enabled' } });
+    expect(reply.status).toBe(204);
+    expect(liveUser(fixture, megan).perUserMfaState).toBe('enforced');
+    expect((await beta('GET', path)).body).toMatchObject({ perUserMfaState: 'enforced' });
   });
 
   it('refuses an unknown state or property, and an unreadable body', async () => {

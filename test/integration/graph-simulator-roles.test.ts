@@ -317,6 +317,58 @@ describe('GET /roleManagement/directory/roleAssignments', () => {
     const reply = await get('/v1.0/roleManagement/directory/roleAssignments', { roles: ['User.Read.All'] });
     expect(reply.status).toBe(403);
     expect(reply.body.error?.code).toBe('Authorization_RequestDenied');
+    // The list doc's Application row also names RoleManagement.Read.All.
+    const readAll = await get('/v1.0/roleManagement/directory/roleAssignments', {
+      roles: ['RoleManagement.Read.All'],
+    });
+    expect(readAll.status).toBe(200);
+  });
+
+  it('filters with eq and in, the operators the resource page lists, and refuses ne', async () => {
+    const megan = demoSeedUser('globalAdministrator').id;
+    const group = groupId('Security Operations Admins');
+    const reply = await get(
+      `/v1.0/roleManagement/directory/roleAssignments?${filter(`principalId in ('${megan}', '${group}')`)}`,
+    );
+    expect(reply.status).toBe(200);
+    expect(new Set(reply.body.value?.map((row) => row.principalId))).toEqual(new Set([megan, group]));
+    const ne = await get(
+      `/v1.0/roleManagement/directory/roleAssignments?${filter(`principalId ne '${megan}'`)}`,
+    );
+    expect(ne.status).toBe(400);
+  });
+
+  it('expands the role definition, a built-in one under its template id', async () => {
+    const megan = demoSeedUser('globalAdministrator').id;
+    const reply = await get(
+      `/v1.0/roleManagement/directory/roleAssignments?${filter(`principalId eq '${megan}'`)}&$expand=roleDefinition`,
+    );
+    expect(reply.body['@odata.context']).toBe(
+      'https://graph.microsoft.com/v1.0/$metadata#roleManagement/directory/roleAssignments(roleDefinition())',
+    );
+    expect(reply.body.value?.[0]?.roleDefinition).toMatchObject({
+      id: GA,
+      templateId: GA,
+      displayName: 'Global Administrator',
+      isBuiltIn: true,
+      isEnabled: true,
+      resourceScopes: ['/'],
+    });
+    expect(
+      validator.validateSchema('microsoft.graph.unifiedRoleDefinition', reply.body.value?.[0]?.roleDefinition)
+        .errors,
+    ).toEqual([]);
+  });
+
+  it('names the $select list in @odata.context and keeps the id', async () => {
+    const megan = demoSeedUser('globalAdministrator').id;
+    const reply = await get(
+      `/v1.0/roleManagement/directory/roleAssignments?${filter(`principalId eq '${megan}'`)}&$select=roleDefinitionId`,
+    );
+    expect(reply.body['@odata.context']).toBe(
+      'https://graph.microsoft.com/v1.0/$metadata#roleManagement/directory/roleAssignments(roleDefinitionId)',
+    );
+    expect(reply.body.value).toEqual([{ id: expect.any(String) as unknown, roleDefinitionId: GA }]);
   });
 });
 
@@ -459,6 +511,80 @@ describe('PIM instance lists', () => {
   it('refuses a $filter on a property the list can’t filter', async () => {
     const reply = await get(`${ELIGIBILITY}?${filter("startDateTime eq '2025-01-01'")}`);
     expect(reply.status).toBe(400);
+  });
+
+  it('takes the operators the resource pages list: eq/ne, null on the scopes, no in', async () => {
+    const debra = demoSeedUser('eligibleGlobalAdministrator').id;
+    const ne = await get(`${ELIGIBILITY}?${filter(`principalId ne '${debra}'`)}`);
+    expect(ne.body.value?.map((row) => row.principalId)).toEqual([groupId('Privileged Role Approvers')]);
+    const scoped = await get(`${ASSIGNMENT}?${filter('directoryScopeId eq null')}`);
+    expect([scoped.status, scoped.body.value]).toEqual([200, []]);
+    for (const path of [ELIGIBILITY, ASSIGNMENT]) {
+      expect((await get(`${path}?${filter(`principalId in ('${debra}')`)}`)).status).toBe(400);
+    }
+  });
+
+  it('returns only the $select-ed properties (no id), named in @odata.context', async () => {
+    // As a real PIM for Groups list answered (microsoft-graph-docs#21378).
+    const debra = demoSeedUser('eligibleGlobalAdministrator').id;
+    const reply = await get(
+      `${ELIGIBILITY}?${filter(`principalId eq '${debra}'`)}&$select=principalId,roleDefinitionId`,
+    );
+    expect(reply.body).toEqual({
+      '@odata.context':
+        'https://graph.microsoft.com/v1.0/$metadata#roleManagement/directory/roleEligibilityScheduleInstances(principalId,roleDefinitionId)',
+      value: [{ principalId: debra, roleDefinitionId: GA }],
+    });
+  });
+
+  it('expands roleDefinition with a nested $select on both instance lists', async () => {
+    const group = groupId('Privileged Role Approvers');
+    const expand = '$expand=roleDefinition($select=id,displayName,templateId)';
+    const reply = await get(`${ELIGIBILITY}?${filter(`principalId eq '${group}'`)}&${expand}`);
+    expect(reply.body['@odata.context']).toBe(
+      'https://graph.microsoft.com/v1.0/$metadata#roleManagement/directory/roleEligibilityScheduleInstances(roleDefinition(id,displayName,templateId))',
+    );
+    const role = ROLE_TEMPLATE_IDS.privilegedRoleAdministrator;
+    expect(reply.body.value?.[0]?.roleDefinition).toEqual({
+      id: role,
+      displayName: 'Privileged Role Administrator',
+      templateId: role,
+    });
+    const megan = demoSeedUser('globalAdministrator').id;
+    const active = await get(`${ASSIGNMENT}?${filter(`principalId eq '${megan}'`)}&${expand},principal`);
+    expect(active.body.value?.[0]).toMatchObject({
+      roleDefinition: { displayName: 'Global Administrator' },
+      principal: { id: megan },
+    });
+  });
+
+  it('expands the group and the principal of PIM for Groups instances', async () => {
+    const miriam = demoSeedUser('pimGroupEligibleMember').id;
+    const reply = await get(
+      `${PIM_GROUPS}?${filter(`principalId eq '${miriam}'`)}&$expand=group,principal($select=id)`,
+    );
+    expect(reply.body['@odata.context']).toBe(
+      'https://graph.microsoft.com/v1.0/$metadata#identityGovernance/privilegedAccess/group/eligibilityScheduleInstances(group(),principal(id))',
+    );
+    expect(reply.body.value?.[0]).toMatchObject({
+      group: { id: groupId('Exchange Operators'), displayName: 'Exchange Operators' },
+      principal: { '@odata.type': '#microsoft.graph.user', id: miriam },
+    });
+  });
+
+  it('filters PIM for Groups instances on id and eligibilityScheduleId too, eq only on groupId', async () => {
+    const miriam = demoSeedUser('pimGroupEligibleMember').id;
+    const group = groupId('Exchange Operators');
+    const [row] = (await get(`${PIM_GROUPS}?${filter(`groupId eq '${group}'`)}`)).body.value ?? [];
+    const byId = await get(`${PIM_GROUPS}?${filter(`groupId eq '${group}' and id eq '${String(row?.id)}'`)}`);
+    expect(byId.body.value).toHaveLength(1);
+    const bySchedule = await get(
+      `${PIM_GROUPS}?${filter(`principalId eq '${miriam}' and eligibilityScheduleId ne '${String(row?.eligibilityScheduleId)}'`)}`,
+    );
+    expect([bySchedule.status, bySchedule.body.value]).toEqual([200, []]);
+    expect(
+      (await get(`${PIM_GROUPS}?${filter(`principalId eq '${miriam}' and groupId ne '${group}'`)}`)).status,
+    ).toBe(400);
   });
 });
 

@@ -1,6 +1,6 @@
 import { GraphErrors } from '../errors';
 import { ok } from '../messages';
-import { defaultMethodOf, providesDefault } from '../method-rules';
+import { defaultMethodOf, hasMfaMethod, providesDefault } from '../method-rules';
 import { jsonObjectBody, shown } from '../request-body';
 import type { RouteDefinition } from '../router';
 import type { UserSeed } from '../seed-schema';
@@ -54,7 +54,10 @@ const getRequirements: RouteDefinition = {
   },
 };
 
-/** PATCH beta /users/{user}/authentication/requirements `{ perUserMfaState }` → 204. */
+/**
+ * PATCH beta /users/{user}/authentication/requirements `{ perUserMfaState }` → 204; `enabled` for a
+ * user with an MFA method already registered becomes `enforced`.
+ */
 const updateRequirements: RouteDefinition = {
   method: 'PATCH',
   template: REQUIREMENTS,
@@ -72,7 +75,9 @@ const updateRequirements: RouteDefinition = {
     if (!oneOf<PerUserMfaState>(PER_USER_MFA_STATES, state)) {
       return bad(`Invalid perUserMfaState '${shown(state)}'. Use disabled, enabled or enforced.`);
     }
-    lookup.user.perUserMfaState = state;
+    // "When you update a user's MFA state to enabled and the user has already registered an MFA
+    // method, their state changes automatically to enforced." (strongAuthenticationRequirements)
+    lookup.user.perUserMfaState = state === 'enabled' && hasMfaMethod(lookup.user) ? 'enforced' : state;
     return { kind: 'response', status: 204 };
   },
 };

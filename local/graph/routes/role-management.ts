@@ -1,13 +1,12 @@
-import type { AccessTokenClaims } from '../../identity';
-import { activeRoleRows, eligibleRoleRows, findGroup, groupEligibilityRows } from '../directory';
+import { activeRoleRows, eligibleRoleRows, groupEligibilityRows } from '../directory';
 import { GraphErrors } from '../errors';
 import type { GraphErrorSpec, HandlerResult } from '../messages';
 import { ok, queryParameter } from '../messages';
 import { type FilterClause, matchesFilter, parseFilter, QueryErrors } from '../odata-query';
 import { GRAPH_VERSIONS, graphSpec, type GraphVersion } from '../openapi-spec';
-import { projectGroup, projectPrincipalUser } from '../projection/directory-object';
 import type { RouteContext, RouteDefinition } from '../router';
 import type { TenantData } from '../seed-schema';
+import { expandRow, expandShape, type Expansion, parseExpand } from './role-expansion';
 
 /**
  * Directory role assignments and PIM (shared/graph/pim-and-registration-reports.md Part 1,
@@ -60,25 +59,23 @@ const filterRequired = () =>
 
 type Row = Record<string, unknown>;
 
+/** `null` stands for a comparison with null ("and on `null` values" in the resource pages). */
+type FilterOperator = 'eq' | 'ne' | 'in' | 'null';
+
 interface ListSpec {
   /** e.g. `roleManagement/directory/roleAssignments`, for the context URL. */
   entitySet: string;
-  /** Lower-case property names `$filter` may use. */
-  filterable: readonly string[];
+  /** Lower-case property names `$filter` may use, with the operators each resource page lists. */
+  filterable: Readonly<Record<string, readonly FilterOperator[]>>;
+  /** Whether `id` comes back although `$select` leaves it out (the directory's way; inferred). */
+  keepsIdOnSelect: boolean;
+  expandable: readonly Expansion[];
   rows(directory: Readonly<TenantData>, version: GraphVersion): Row[];
 }
 
-function principalOf(
-  directory: Readonly<TenantData>,
-  principalId: string,
-  version: GraphVersion,
-  claims: AccessTokenClaims,
-): Row | null {
-  const options = { version, claims, select: undefined, withType: true };
-  const user = directory.users.find((candidate) => candidate.id.toLowerCase() === principalId.toLowerCase());
-  if (user !== undefined) return projectPrincipalUser(user, options);
-  const group = findGroup(directory, principalId);
-  return group === undefined ? null : projectGroup(group, directory, options);
+function operatorOf(clause: FilterClause): string {
+  if (clause.kind === 'compare') return clause.value === null ? 'null' : clause.operator;
+  return clause.kind === 'in' ? 'in' : 'startswith';
 }
 
 function listRows(context: RouteContext, spec: ListSpec): HandlerResult {
@@ -90,20 +87,18 @@ function listRows(context: RouteContext, spec: ListSpec): HandlerResult {
     const parsed = parseFilter(filterText);
     if (!parsed.ok) return QueryErrors.invalidFilter(parsed.message);
     const unsupported = parsed.clauses.find(
-      (clause) => clause.kind !== 'compare' || !spec.filterable.includes(clause.property.toLowerCase()),
+      (clause) =>
+        !(spec.filterable[clause.property.toLowerCase()] ?? []).some((op) => op === operatorOf(clause)),
     );
     if (unsupported !== undefined) {
-      return QueryErrors.invalidFilter(`'${unsupported.property}' can't be filtered on here`);
+      return QueryErrors.invalidFilter(
+        `'${unsupported.property}' can't be filtered on with '${operatorOf(unsupported)}' here`,
+      );
     }
     clauses = parsed.clauses;
   }
-  const expand = (queryParameter(request, '$expand') ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-  const unsupportedExpand = expand.find((item) => item.toLowerCase() !== 'principal');
-  if (unsupportedExpand !== undefined)
-    return GraphErrors.notImplemented('GET', `…?$expand=${unsupportedExpand}`);
+  const expand = parseExpand(queryParameter(request, '$expand') ?? '', spec.expandable);
+  if (!expand.ok) return GraphErrors.notImplemented('GET', `…?$expand=${expand.unsupported}`);
   const select = (queryParameter(request, '$select') ?? '')
     .split(',')
     .map((item) => item.trim())
@@ -124,18 +119,17 @@ function listRows(context: RouteContext, spec: ListSpec): HandlerResult {
           : Object.fromEntries(
               Object.entries(row).filter(
                 ([name]) =>
-                  name === 'id' || select.some((wanted) => wanted.toLowerCase() === name.toLowerCase()),
+                  (name === 'id' && spec.keepsIdOnSelect) ||
+                  select.some((wanted) => wanted.toLowerCase() === name.toLowerCase()),
               ),
             );
-      return expand.length === 0
-        ? selected
-        : {
-            ...selected,
-            principal: principalOf(directory, String(row.principalId), version, context.claims),
-          };
+      return expandRow(row, selected, expand.items, directory, version, context.claims);
     });
+  // `#set(a,b,principal())`, as Graph writes it for $select and $expand (docs-contrib#21378, the
+  // list doc's $expand example).
+  const shape = [...select, ...expand.items.map(expandShape)];
   return ok({
-    '@odata.context': `https://graph.microsoft.com/${version}/$metadata#${spec.entitySet}${expand.length > 0 ? '(principal())' : ''}`,
+    '@odata.context': `https://graph.microsoft.com/${version}/$metadata#${spec.entitySet}${shape.length > 0 ? `(${shape.join(',')})` : ''}`,
     value: rows,
   });
 }
@@ -148,7 +142,16 @@ function keepKnown(row: Row, version: GraphVersion, typeName: string): Row {
 
 const ROLE_ASSIGNMENTS: ListSpec = {
   entitySet: 'roleManagement/directory/roleAssignments',
-  filterable: ['id', 'principalid', 'roledefinitionid', 'directoryscopeid', 'appscopeid'],
+  // unifiedRoleAssignment resource: eq and in on these four; `id` is not listed (kept, inferred).
+  filterable: {
+    id: ['eq'],
+    principalid: ['eq', 'in'],
+    roledefinitionid: ['eq', 'in'],
+    directoryscopeid: ['eq', 'in'],
+    appscopeid: ['eq', 'in'],
+  },
+  keepsIdOnSelect: true,
+  expandable: ['principal', 'roleDefinition'],
   rows: (directory, version) =>
     activeRoleRows(directory, new Date()).map((row) =>
       keepKnown(
@@ -169,18 +172,25 @@ const ROLE_ASSIGNMENTS: ListSpec = {
     ),
 };
 
+/** unifiedRoleScheduleInstanceBase's filters (both instance resource pages); `in` isn't listed. */
+const SCHEDULE_INSTANCE_FILTERS: Readonly<Record<string, readonly FilterOperator[]>> = {
+  principalid: ['eq', 'ne'],
+  roledefinitionid: ['eq', 'ne'],
+  directoryscopeid: ['eq', 'ne', 'null'],
+  appscopeid: ['eq', 'ne', 'null'],
+  membertype: ['eq', 'ne'],
+};
+
 const ASSIGNMENT_INSTANCES: ListSpec = {
   entitySet: 'roleManagement/directory/roleAssignmentScheduleInstances',
-  filterable: [
-    'principalid',
-    'roledefinitionid',
-    'directoryscopeid',
-    'appscopeid',
-    'membertype',
-    'assignmenttype',
-    'roleassignmentoriginid',
-    'roleassignmentscheduleid',
-  ],
+  filterable: {
+    ...SCHEDULE_INSTANCE_FILTERS,
+    assignmenttype: ['eq', 'ne'],
+    roleassignmentoriginid: ['eq', 'ne'],
+    roleassignmentscheduleid: ['eq', 'ne'],
+  },
+  keepsIdOnSelect: false,
+  expandable: ['principal', 'roleDefinition'],
   // Shape per §1.2/§1.4: PascalCase memberType/assignmentType strings.
   rows: (directory) =>
     activeRoleRows(directory, new Date()).map((row) => ({
@@ -200,14 +210,9 @@ const ASSIGNMENT_INSTANCES: ListSpec = {
 
 const ELIGIBILITY_INSTANCES: ListSpec = {
   entitySet: 'roleManagement/directory/roleEligibilityScheduleInstances',
-  filterable: [
-    'principalid',
-    'roledefinitionid',
-    'directoryscopeid',
-    'appscopeid',
-    'membertype',
-    'roleeligibilityscheduleid',
-  ],
+  filterable: { ...SCHEDULE_INSTANCE_FILTERS, roleeligibilityscheduleid: ['eq', 'ne'] },
+  keepsIdOnSelect: false,
+  expandable: ['principal', 'roleDefinition'],
   rows: (directory) =>
     eligibleRoleRows(directory, new Date()).map((row) => ({
       id: row.id,
@@ -224,7 +229,17 @@ const ELIGIBILITY_INSTANCES: ListSpec = {
 
 const GROUP_ELIGIBILITY_INSTANCES: ListSpec = {
   entitySet: 'identityGovernance/privilegedAccess/group/eligibilityScheduleInstances',
-  filterable: ['principalid', 'groupid', 'accessid', 'membertype'],
+  // privilegedAccessGroupEligibilityScheduleInstance resource.
+  filterable: {
+    id: ['eq', 'ne'],
+    accessid: ['eq'],
+    eligibilityscheduleid: ['eq', 'ne'],
+    groupid: ['eq'],
+    membertype: ['eq'],
+    principalid: ['eq'],
+  },
+  keepsIdOnSelect: false,
+  expandable: ['principal', 'group'],
   rows: (directory) =>
     groupEligibilityRows(directory, new Date()).map((row) => ({
       id: row.id,
@@ -295,10 +310,23 @@ function pimList(
   };
 }
 
+/**
+ * The list doc's Application row (directory provider); the OpenAPI subset leaves out
+ * RoleManagement.Read.All, which the doc lists.
+ */
+const ROLE_ASSIGNMENT_PERMISSIONS = [
+  'RoleManagement.Read.Directory',
+  'RoleManagement.Read.All',
+  'Directory.Read.All',
+  'RoleManagement.ReadWrite.Directory',
+  'Directory.ReadWrite.All',
+];
+
 export const listRoleAssignments: RouteDefinition = {
   method: 'GET',
   template: '/roleManagement/directory/roleAssignments',
   versions: GRAPH_VERSIONS,
+  permissions: ROLE_ASSIGNMENT_PERMISSIONS,
   handle: (context) => listRows(context, ROLE_ASSIGNMENTS),
 };
 
