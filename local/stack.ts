@@ -3,7 +3,12 @@ import path from 'node:path';
 
 import { type Azurite, startAzurite } from './azurite';
 import { type FunctionsHostProcess, startFunctionsHostProcess } from './functions-host-process';
-import { DEMO_SEED_PATH, type GraphSimulator, startGraphSimulator } from './graph';
+import {
+  DEMO_SEED_PATH,
+  type DirectoryThrottlingInput,
+  type GraphSimulator,
+  startGraphSimulator,
+} from './graph';
 import { findAppRoot } from './host/options';
 import { type IdentityEndpoint, startIdentityEndpoint } from './identity';
 
@@ -18,6 +23,8 @@ export interface StackOptions {
   /** Extra app settings for the function app (tests use them to change one setting). */
   appSettings?: Record<string, string>;
   hostOutput?: 'inherit' | 'pipe';
+  /** The simulator's directory limits (Graph's by default); benchmarks turn them off. */
+  directoryThrottling?: DirectoryThrottlingInput;
 }
 
 /** What `.local/stack.json` holds, so scripts and tests can find the running stack. */
@@ -65,6 +72,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       seed: options.seed ?? DEMO_SEED_PATH,
       tokenPublicKeyPem: identity.publicKeyPem,
       tenantId: identity.tenantId,
+      directoryThrottling: options.directoryThrottling,
     });
     stoppers.push(() => graph.close());
     const functionKey = newKey();

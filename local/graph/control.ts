@@ -1,5 +1,7 @@
+import { type DirectoryThrottlingInput, DirectoryThrottlingSchema } from './directory-throttle';
 import { type FaultInjector, parseFaultSpec } from './faults';
 import type { GraphRequest, GraphResponse } from './messages';
+import { parseReportsThrottling, parseThrottling, type ReportsThrottlingInput } from './rate-limit';
 import type { RequestLog } from './request-log';
 import { addSignIns, generateSignIns } from './sign-in-generator';
 import { parseSeed, type Tenant } from './tenant';
@@ -30,6 +32,23 @@ function parseBody(request: GraphRequest): { ok: true; value: unknown } | { ok: 
   }
 }
 
+function throttling(tenant: Tenant) {
+  return { reports: tenant.reportsThrottle.current(), directory: tenant.directoryThrottle.current() };
+}
+
+/** Sets the limits given (`reports`, `directory`); one left out keeps its settings. Both are checked first. */
+function configureThrottling(tenant: Tenant, value: unknown): void {
+  const { reports, directory } = (value ?? {}) as {
+    reports?: ReportsThrottlingInput;
+    directory?: DirectoryThrottlingInput;
+  };
+  const parsedReports = reports === undefined ? undefined : parseReportsThrottling(reports);
+  const parsedDirectory =
+    directory === undefined ? undefined : parseThrottling(DirectoryThrottlingSchema, directory);
+  if (parsedReports !== undefined) tenant.reportsThrottle.configure(parsedReports);
+  if (parsedDirectory !== undefined) tenant.directoryThrottle.configure(parsedDirectory);
+}
+
 export function handleControlRequest(request: GraphRequest, deps: ControlDeps): GraphResponse {
   const action = `${request.method} ${request.path.slice(CONTROL_PREFIX.length).replace(/\/$/, '')}`;
   const body = parseBody(request);
@@ -58,11 +77,10 @@ export function handleControlRequest(request: GraphRequest, deps: ControlDeps): 
       case 'POST signins/generate':
         return json(201, generateSignIns(deps.tenant, body.value));
       case 'GET throttling':
-        return json(200, { reports: deps.tenant.reportsThrottle.current() });
-      case 'POST throttling': {
-        const reports = (body.value as { reports?: unknown } | undefined)?.reports;
-        return json(200, { reports: deps.tenant.reportsThrottle.configure(reports ?? {}) });
-      }
+        return json(200, throttling(deps.tenant));
+      case 'POST throttling':
+        configureThrottling(deps.tenant, body.value);
+        return json(200, throttling(deps.tenant));
       default:
         return problem(404, `No control operation ${action}.`);
     }

@@ -108,6 +108,13 @@ export const GraphErrors = {
   authenticationMethodConfigurationNotFound: (id: string) =>
     error(404, 'itemNotFound', `Authentication method configuration '${id}' was not found.`),
 
+  /** Graph's throttling body, as in https://learn.microsoft.com/en-us/graph/throttling ("Sample response"). */
+  tooManyRequests: (headers: Record<string, string> = {}) =>
+    error(429, 'TooManyRequests', 'Please retry again later.', {
+      headers,
+      innerError: { code: '429', message: 'Please retry after', status: '429' },
+    }),
+
   /** A path Microsoft documents but the simulator does not serve yet. */
   notImplemented: (method: string, template: string) =>
     error(501, 'notImplemented', `The Graph simulator does not implement ${method} ${template} yet.`),
@@ -129,12 +136,7 @@ const FAULT_CODES: Record<number, string> = {
 
 /** The error an injected fault produces, as Graph would send it for that status. */
 export function faultError(status: number): GraphErrorSpec {
-  if (status === 429) {
-    // Body as in https://learn.microsoft.com/en-us/graph/throttling ("Sample response").
-    return error(429, 'TooManyRequests', 'Please retry again later.', {
-      innerError: { code: '429', message: 'Please retry after', status: '429' },
-    });
-  }
+  if (status === 429) return GraphErrors.tooManyRequests();
   const code = FAULT_CODES[status] ?? (status >= 500 ? 'generalException' : 'invalidRequest');
   return error(status, code, `Injected fault: status ${status}.`);
 }

@@ -1,3 +1,4 @@
+export type { DirectoryThrottling, DirectoryThrottlingInput } from './directory-throttle';
 export type { FaultRule, FaultSpec } from './faults';
 export { GRAPH_FILES } from './files';
 export {

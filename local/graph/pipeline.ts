@@ -7,7 +7,7 @@ import type { GraphRequest, GraphResponse, HandlerResult } from './messages';
 import { GRAPH_VERSIONS, type GraphVersion } from './openapi-spec';
 import { parseGraphPath } from './path';
 import type { RequestLog, RequestLogEntry } from './request-log';
-import { resourceUnits, withResourceUnits } from './resource-units';
+import { chargeDirectoryRequest, withHeaders } from './resource-units';
 import { renderResult } from './response';
 import type { Router } from './router';
 import type { Tenant } from './tenant';
@@ -28,7 +28,7 @@ const isGraphVersion = (version: string): version is GraphVersion =>
 
 /**
  * Every Graph request, top-level or a batch step, goes through the same steps:
- * bearer check → injected faults → routing → app-role check → handler.
+ * bearer check → injected faults → routing → directory limits → app-role check → handler.
  */
 export async function handleGraphRequest(request: GraphRequest, deps: PipelineDeps): Promise<GraphResponse> {
   const requestId = randomUUID();
@@ -80,6 +80,12 @@ async function process(
   }
   const { route, params } = resolution;
   entry.route = route.key;
+  const baseCost = route.definition.resourceUnits;
+  const charge =
+    baseCost === undefined
+      ? undefined
+      : chargeDirectoryRequest(request, baseCost, authentication.claims, deps.tenant);
+  if (charge?.ok === false) return charge.error;
   const result = authorize(authentication.claims, route.permissions)
     ? await route.definition.handle({
         request,
@@ -90,6 +96,5 @@ async function process(
         dispatch: async (inner) => await handleGraphRequest(inner, deps),
       })
     : GraphErrors.insufficientPrivileges();
-  const baseCost = route.definition.resourceUnits;
-  return baseCost === undefined ? result : withResourceUnits(result, resourceUnits(request, baseCost));
+  return charge === undefined ? result : withHeaders(result, charge.headers);
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import type { AccessTokenClaims } from '../identity';
+
 /**
  * A sliding-window request limit per key (app + tenant), as Graph applies to the identity and
  * access reports APIs: 5 requests per 10 seconds per app per tenant ([doc] throttling-limits,
@@ -17,12 +19,27 @@ export const ReportsThrottlingSchema = z.strictObject({
 export type ReportsThrottling = z.infer<typeof ReportsThrottlingSchema>;
 export type ReportsThrottlingInput = z.input<typeof ReportsThrottlingSchema>;
 
-export function parseReportsThrottling(value: unknown): ReportsThrottling {
-  const parsed = ReportsThrottlingSchema.safeParse(value ?? {});
+/** Parses a limit's settings (missing ones defaulted), throwing one message that lists every problem. */
+export function parseThrottling<Schema extends z.ZodType>(schema: Schema, value: unknown): z.output<Schema> {
+  const parsed = schema.safeParse(value ?? {});
   if (!parsed.success) {
     throw new Error(`Invalid throttling: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
   }
   return parsed.data;
+}
+
+export function parseReportsThrottling(value: unknown): ReportsThrottling {
+  return parseThrottling(ReportsThrottlingSchema, value);
+}
+
+/** Graph's limits are per application and tenant. */
+export function throttleKey(claims: AccessTokenClaims): string {
+  return `${claims.appid}|${claims.tid}`;
+}
+
+/** `Retry-After` in whole seconds, rounded up and at least 1. */
+export function retryAfterSeconds(waitMs: number): number {
+  return Math.max(1, Math.ceil(waitMs / 1000));
 }
 
 export class RequestRateLimiter {
@@ -52,10 +69,7 @@ export class RequestRateLimiter {
     if (times.length >= this.settings.requests) {
       this.windows.set(key, times);
       const oldest = times[0] ?? now;
-      return {
-        ok: false,
-        retryAfterSeconds: Math.max(1, Math.ceil((oldest + this.settings.windowMs - now) / 1000)),
-      };
+      return { ok: false, retryAfterSeconds: retryAfterSeconds(oldest + this.settings.windowMs - now) };
     }
     times.push(now);
     this.windows.set(key, times);

@@ -1,4 +1,5 @@
 import { handleControlRequest } from './control';
+import type { DirectoryThrottling, DirectoryThrottlingInput } from './directory-throttle';
 import { FaultInjector, type FaultRule, type FaultSpec } from './faults';
 import { GRAPH_FILES } from './files';
 import { listenHttps } from './http-server';
@@ -33,6 +34,11 @@ export interface GraphSimulatorOptions {
    * `{ enabled: false }` for benchmarks.
    */
   reportsThrottling?: ReportsThrottlingInput;
+  /**
+   * The directory (identity and access) limits: on by default with Graph's quotas for the tenant's
+   * size; `{ enabled: false }` for benchmarks, or smaller numbers for tests.
+   */
+  directoryThrottling?: DirectoryThrottlingInput;
 }
 
 export interface GraphSimulator {
@@ -58,6 +64,9 @@ export interface GraphSimulator {
   /** Changes the sign-in logs' limit (and forgets requests counted so far). */
   setReportsThrottling(settings: ReportsThrottlingInput): ReportsThrottling;
   reportsThrottling(): ReportsThrottling;
+  /** Changes the directory limits (and forgets the units and writes used so far). */
+  setDirectoryThrottling(settings: DirectoryThrottlingInput): DirectoryThrottling;
+  directoryThrottling(): DirectoryThrottling;
   close(): Promise<void>;
 }
 
@@ -66,6 +75,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
   const initial = typeof options.seed === 'string' ? loadSeedFile(options.seed) : parseSeed(options.seed);
   const tenant = new Tenant(initial);
   if (options.reportsThrottling !== undefined) tenant.reportsThrottle.configure(options.reportsThrottling);
+  if (options.directoryThrottling !== undefined)
+    tenant.directoryThrottle.configure(options.directoryThrottling);
   const faults = new FaultInjector();
   const log = new RequestLog();
   const router = new Router(GRAPH_ROUTES);
@@ -102,6 +113,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
     generateSignIns: (spec) => generateSignIns(tenant, spec),
     setReportsThrottling: (settings) => tenant.reportsThrottle.configure(settings),
     reportsThrottling: () => tenant.reportsThrottle.current(),
+    setDirectoryThrottling: (settings) => tenant.directoryThrottle.configure(settings),
+    directoryThrottling: () => tenant.directoryThrottle.current(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 
+import { DirectoryThrottle } from './directory-throttle';
 import { RequestRateLimiter } from './rate-limit';
 import {
   type AuthenticationMethodSeed,
@@ -41,6 +42,8 @@ export class Tenant {
    * its settings outlive reset; reset forgets the requests counted so far.
    */
   readonly reportsThrottle = new RequestRateLimiter();
+  /** The identity-and-access (directory) limits, per app and tenant; kept across resets like the above. */
+  readonly directoryThrottle = new DirectoryThrottle();
 
   constructor(private readonly initial: TenantData) {
     this.data = structuredClone(initial);
@@ -61,6 +64,7 @@ export class Tenant {
     this.data = structuredClone(seed ?? this.initial);
     this.signInStore = new SignInStore(this.data.signIns);
     this.reportsThrottle.forget();
+    this.directoryThrottle.forget();
   }
 
   /** A deep copy of the whole state, in seed format. */

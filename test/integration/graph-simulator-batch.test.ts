@@ -232,4 +232,21 @@ describe('POST /$batch', () => {
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ error: { message: 'Invalid batch payload format.' } });
   });
+
+  it('charges each step on its own: one over the limit answers 429 inside a 200 batch, with its Retry-After', async () => {
+    // https://learn.microsoft.com/en-us/graph/throttling#throttling-and-batching
+    fixture.simulator.setDirectoryThrottling({ resourceUnits: 2, resourceUnitWindowMs: 600_000 });
+    try {
+      const reply = await batch([getUser('1'), getUser('2', `/users/${everyMethod.id}`), getUser('3')]);
+      expect(reply.status).toBe(200);
+      const statuses = reply.body.responses.map((step) => step.status).sort();
+      expect(statuses).toEqual([200, 200, 429]);
+      const throttled = reply.body.responses.find((step) => step.status === 429);
+      expect(Number(throttled?.headers['Retry-After'])).toBeGreaterThanOrEqual(1);
+      expect(throttled?.headers).toMatchObject({ 'x-ms-throttle-information': 'ResourceUnitLimitExceeded' });
+      expect(throttled?.body?.error?.code).toBe('TooManyRequests');
+    } finally {
+      fixture.simulator.setDirectoryThrottling({});
+    }
+  });
 });

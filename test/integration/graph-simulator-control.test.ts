@@ -205,6 +205,48 @@ describe('/_sim/ control API over HTTPS', () => {
     expect((await call(`/v1.0/users/${seed.users[1]?.id}`)).status).toBe(200);
   });
 
+  it('reads and sets the directory limits in /_sim/throttling, leaving the reports limit alone', async () => {
+    const reports = fixture.simulator.reportsThrottling();
+    const changed = await call('/_sim/throttling', {
+      method: 'POST',
+      auth: false,
+      body: { directory: { resourceUnits: 1, resourceUnitWindowMs: 600_000 } },
+    });
+    try {
+      const directory = {
+        enabled: true,
+        resourceUnits: 1,
+        resourceUnitWindowMs: 600_000,
+        writes: 3_000,
+        writeWindowMs: 150_000,
+      };
+      expect(changed).toMatchObject({ status: 200, body: { reports, directory } });
+      expect((await call('/_sim/throttling', { auth: false })).body).toEqual({ reports, directory });
+      expect((await call(`/v1.0/users/${ordinary.id}`)).status).toBe(200);
+      expect((await call(`/v1.0/users/${ordinary.id}`)).status).toBe(429);
+      const off = await call('/_sim/throttling', {
+        method: 'POST',
+        auth: false,
+        body: { directory: { enabled: false } },
+      });
+      expect(off.body).toMatchObject({ directory: { enabled: false, resourceUnits: 'tenantSize' } });
+      expect((await call(`/v1.0/users/${ordinary.id}`)).status).toBe(200);
+    } finally {
+      fixture.simulator.setDirectoryThrottling({});
+    }
+  });
+
+  it('answers 400 for invalid limits and changes neither', async () => {
+    const before = await call('/_sim/throttling', { auth: false });
+    const bad = await call('/_sim/throttling', {
+      method: 'POST',
+      auth: false,
+      body: { reports: { requests: 1 }, directory: { writes: 0 } },
+    });
+    expect(bad.status).toBe(400);
+    expect((await call('/_sim/throttling', { auth: false })).body).toEqual(before.body);
+  });
+
   it('answers 404 for an unknown control operation', async () => {
     expect((await call('/_sim/nothing', { auth: false })).status).toBe(404);
   });

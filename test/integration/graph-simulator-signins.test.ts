@@ -468,14 +468,20 @@ describe('reports throttling', () => {
       windowMs: 10_000,
     });
     const current = await call('/_sim/throttling', { auth: false });
-    expect(current.body).toEqual({ reports: { enabled: false, requests: 5, windowMs: 10_000 } });
+    expect(current.body).toEqual({
+      reports: { enabled: false, requests: 5, windowMs: 10_000 },
+      directory: fixture.simulator.directoryThrottling(),
+    });
     const changed = await call('/_sim/throttling', {
       method: 'POST',
       auth: false,
       body: { reports: { requests: 2, windowMs: 5000 } },
     });
     try {
-      expect(changed.body).toEqual({ reports: { enabled: true, requests: 2, windowMs: 5000 } });
+      expect(changed.body).toEqual({
+        reports: { enabled: true, requests: 2, windowMs: 5000 },
+        directory: fixture.simulator.directoryThrottling(),
+      });
       expect((await list()).status).toBe(200);
       expect((await list()).status).toBe(200);
       const throttled = await list();

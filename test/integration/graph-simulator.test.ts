@@ -157,6 +157,82 @@ describe('GET /users/{id | userPrincipalName}', () => {
   });
 });
 
+describe('identity and access throttling (throttling-limits doc)', () => {
+  // Small custom limits over long windows: nothing drains noticeably while a test runs.
+  const limited = async (
+    settings: Parameters<typeof fixture.simulator.setDirectoryThrottling>[0],
+    run: () => Promise<void>,
+  ) => {
+    fixture.simulator.setDirectoryThrottling(settings);
+    try {
+      await run();
+    } finally {
+      fixture.simulator.setDirectoryThrottling({});
+    }
+  };
+  const scope = (limit: string) =>
+    `Tenant_Application/${limit}/${fixture.identity.clientId}/${fixture.identity.tenantId}`;
+
+  it('charges resource units per app and tenant and answers 429 with the throttled-response headers', async () => {
+    await limited({ resourceUnits: 4, resourceUnitWindowMs: 600_000 }, async () => {
+      for (let i = 0; i < 2; i += 1) expect((await get(`/v1.0/users/${ordinary.id}`)).status).toBe(200);
+      // transitiveMemberOf costs 2: the bucket is full after it.
+      expect((await get(`/v1.0/users/${ordinary.id}/transitiveMemberOf`)).status).toBe(200);
+      const throttled = await get(`/v1.0/users/${ordinary.id}`);
+      expect(throttled.status).toBe(429);
+      expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(throttled.headers.get('x-ms-throttle-scope')).toBe(scope('ReadWrite'));
+      expect(throttled.headers.get('x-ms-throttle-information')).toBe('ResourceUnitLimitExceeded');
+      expect(throttled.headers.get('x-ms-resource-unit')).toBeNull();
+      expect(throttled.headers.get('content-type')).toBe('application/json');
+      expect(errorOf(throttled)).toMatchObject({
+        code: 'TooManyRequests',
+        message: 'Please retry again later.',
+        innerError: { code: '429', message: 'Please retry after', status: '429' },
+      });
+      // Other services' limits are their own.
+      expect((await get(`/v1.0/users/${ordinary.id}/authentication/methods`)).status).toBe(200);
+    });
+  });
+
+  it('sends x-ms-throttle-limit-percentage only once more than 0.8 of the limit is used', async () => {
+    await limited({ resourceUnits: 5, resourceUnitWindowMs: 600_000 }, async () => {
+      const percentages: (string | null)[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        const reply = await get(`/v1.0/users/${ordinary.id}`);
+        expect(reply.headers.get('x-ms-resource-unit')).toBe('1');
+        percentages.push(reply.headers.get('x-ms-throttle-limit-percentage'));
+      }
+      expect(percentages.slice(0, 4)).toEqual([null, null, null, null]);
+      expect(Number(percentages[4])).toBeGreaterThan(0.8);
+      expect(Number(percentages[4])).toBeLessThanOrEqual(1);
+    });
+  });
+
+  it('throttles writes past the write limit with WriteLimitExceeded while reads still pass', async () => {
+    await limited({ writes: 1, writeWindowMs: 600_000 }, async () => {
+      const revoke = `/v1.0/users/${ordinary.id}/revokeSignInSessions`;
+      expect((await get(revoke, { method: 'POST' })).status).toBe(200);
+      const throttled = await get(revoke, { method: 'POST' });
+      expect(throttled.status).toBe(429);
+      expect(throttled.headers.get('x-ms-throttle-scope')).toBe(scope('Write'));
+      expect(throttled.headers.get('x-ms-throttle-information')).toBe('WriteLimitExceeded');
+      expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect((await get(`/v1.0/users/${ordinary.id}`)).status).toBe(200);
+    });
+    fixture.simulator.reset();
+  });
+
+  it('starts afresh after a reset', async () => {
+    await limited({ resourceUnits: 1, resourceUnitWindowMs: 600_000 }, async () => {
+      expect((await get(`/v1.0/users/${ordinary.id}`)).status).toBe(200);
+      expect((await get(`/v1.0/users/${ordinary.id}`)).status).toBe(429);
+      fixture.simulator.reset();
+      expect((await get(`/v1.0/users/${ordinary.id}`)).status).toBe(200);
+    });
+  });
+});
+
 describe('GET /users/{id}/authentication/methods', () => {
   type Method = Record<string, unknown> & { '@odata.type': string; id: string };
   const methods = (reply: Reply) => reply.body.value as Method[];

@@ -12,6 +12,7 @@ import {
   signInPropertyName,
   type SignInView,
 } from '../projection/sign-in';
+import { throttleKey } from '../rate-limit';
 import type { RouteContext, RouteDefinition } from '../router';
 import { parseSignInFilter } from '../sign-in-filter';
 import { SIGN_IN_RETENTION_DAYS, type StoredSignIn } from '../sign-in-store';
@@ -115,7 +116,7 @@ function guard(context: RouteContext, template: string): HandlerResult | undefin
   const permissions = graphSpec(version).applicationPermissions('GET', template) ?? [];
   if (!authorize(claims, permissions)) return SignInErrors.permissionMissing();
   // Gateway-level limit: counted before the licence and query checks (inferred order).
-  const allowed = tenant.reportsThrottle.take(`${claims.appid}|${claims.tid}`);
+  const allowed = tenant.reportsThrottle.take(throttleKey(claims));
   if (!allowed.ok) return SignInErrors.throttled(allowed.retryAfterSeconds);
   const { licences } = tenant.view();
   if (licences.p1 === false && !licences.p2) return SignInErrors.licenceRequired();
