@@ -63,12 +63,46 @@ describe('GET /users/{id | userPrincipalName}', () => {
     });
   });
 
+  it('serves beta too, with the same default properties and a beta context', async () => {
+    const reply = await get(`/beta/users/${ordinary.userPrincipalName}`);
+    expect(reply.status).toBe(200);
+    expect(reply.body['@odata.context']).toBe('https://graph.microsoft.com/beta/$metadata#users/$entity');
+    expect(Object.keys(reply.body).slice(1)).toEqual([
+      'businessPhones',
+      'displayName',
+      'givenName',
+      'jobTitle',
+      'mail',
+      'mobilePhone',
+      'officeLocation',
+      'preferredLanguage',
+      'surname',
+      'userPrincipalName',
+      'id',
+    ]);
+  });
+
+  it('answers 404 Request_ResourceNotFound for an object id no user has', async () => {
+    const unknown = '00000000-0000-4000-8000-00000000abcd';
+    const reply = await get(`/v1.0/users/${unknown}`);
+    expect(reply.status).toBe(404);
+    expect(errorOf(reply)).toMatchObject({
+      code: 'Request_ResourceNotFound',
+      message: `Resource '${unknown}' does not exist or one of its queried reference-property objects are not present.`,
+    });
+  });
+
   it('reports the directory cost in x-ms-resource-unit, on errors too (throttling-limits doc)', async () => {
     expect((await get(`/v1.0/users/${ordinary.id}`)).headers.get('x-ms-resource-unit')).toBe('1');
     const missing = await get('/v1.0/users/nobody@contoso.onmicrosoft.com');
     expect(missing.headers.get('x-ms-resource-unit')).toBe('1');
     const methods = await get(`/v1.0/users/${ordinary.id}/authentication/methods`);
     expect(methods.headers.get('x-ms-resource-unit')).toBeNull();
+  });
+
+  it('costs at least 1 resource unit: $select takes off nothing below it', async () => {
+    const selected = await get(`/v1.0/users/${ordinary.id}?$select=displayName`);
+    expect(selected.headers.get('x-ms-resource-unit')).toBe('1');
   });
 
   it('finds a user by UPN whatever its case, and by an upper-case GUID', async () => {
