@@ -48,4 +48,7 @@ export const BUILT_IN_ROLE_NAMES: Readonly<Record<string, string>> = {
   'fdd7a751-b60b-444a-984c-02652fe8fa1c': 'Groups Administrator',
   '88d8e3e3-8f55-4a1e-953a-9b9898b8876b': 'Directory Readers',
   '95e79109-95c0-4d8e-aee3-d01accf2d47b': 'Guest Inviter',
+  '790c1fb9-7f7d-4f88-86a1-ef1f95c05c1b': 'Message Center Reader',
+  '75934031-6c7e-415a-99d7-48dbd49e875e': 'Usage Summary Reports Reader',
+  '27460883-1df1-4691-b032-3b79643e5e63': 'User Experience Success Manager',
 };

@@ -229,6 +229,74 @@ describe('GET /users/{id}/transitiveMemberOf', () => {
     expect((await get(`/v1.0/users/${nestor.id}/transitiveMemberOf?$select=nope`)).status).toBe(400);
   });
 
+  it('pages at 100 by default, with @odata.count on the first page only', async () => {
+    const adele = demoSeedUser('ordinaryUser');
+    const seed = structuredClone(demoSeed());
+    for (let n = 0; n < 101; n += 1) {
+      seed.groups.push({
+        id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+        displayName: `Bulk ${n}`,
+        mailEnabled: false,
+        securityEnabled: true,
+        groupTypes: [],
+        isAssignableToRole: false,
+        memberIds: [adele.id],
+      });
+    }
+    fixture.simulator.reset(seed);
+    const path = `/v1.0/users/${adele.id}/transitiveMemberOf`;
+    const total = Number((await simulatorCall(fixture, `${path}/$count`, { headers: ADVANCED })).body);
+    expect(total).toBeGreaterThan(101);
+    const first = await get(path);
+    expect(first.body.value).toHaveLength(100);
+    const second = await get(String(first.body['@odata.nextLink']));
+    expect(second.body.value).toHaveLength(total - 100);
+
+    const counted = await get(`${path}?$count=true&$orderby=displayName`, { headers: ADVANCED });
+    expect(counted.body['@odata.count']).toBe(total);
+    const rest = await get(String(counted.body['@odata.nextLink']), { headers: ADVANCED });
+    expect(rest.status).toBe(200);
+    expect(rest.body['@odata.count']).toBeUndefined();
+  });
+
+  it('takes any permission the list accepts, and answers 403 to an app with none', async () => {
+    const nestor = demoSeedUser('roleGroupMember');
+    const path = `/v1.0/users/${nestor.id}/transitiveMemberOf`;
+    for (const role of ['User.Read.All', 'GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All']) {
+      expect((await get(path, { roles: [role] })).status).toBe(200);
+    }
+    const full = await get(path, { roles: ['Directory.Read.All'] });
+    expect(full.body.value?.map((item) => item.displayName)).toEqual([
+      'Security Operations Admins',
+      'Security Administrator',
+    ]);
+    const denied = await get(path, { roles: ['Policy.Read.All'] });
+    expect([denied.status, denied.body.error?.code]).toEqual([403, 'Authorization_RequestDenied']);
+  });
+
+  it('gives directory roles their schema’s properties, roleTemplateId the built-in template id', async () => {
+    const nestor = demoSeedUser('roleGroupMember');
+    const reply = await get(`/v1.0/users/${nestor.id}/transitiveMemberOf`);
+    expect(reply.body.value?.[1]).toEqual({
+      '@odata.type': '#microsoft.graph.directoryRole',
+      id: expect.stringMatching(GUID) as unknown,
+      deletedDateTime: null,
+      description: expect.any(String) as unknown,
+      displayName: 'Security Administrator',
+      roleTemplateId: SECURITY_ADMIN,
+    });
+    // The activated role's id is the tenant's own, not the template id.
+    expect(reply.body.value?.[1]?.id).not.toBe(SECURITY_ADMIN);
+    expect(
+      validator.validateResponse({
+        method: 'GET',
+        path: `/users/${nestor.id}/transitiveMemberOf`,
+        status: 200,
+        body: reply.body,
+      }).errors,
+    ).toEqual([]);
+  });
+
   it('answers 404 for an unknown user', async () => {
     const reply = await get('/v1.0/users/nobody@contoso.onmicrosoft.com/transitiveMemberOf');
     expect(reply.status).toBe(404);
@@ -358,6 +426,72 @@ describe('GET /roleManagement/directory/roleAssignments', () => {
       validator.validateSchema('microsoft.graph.unifiedRoleDefinition', reply.body.value?.[0]?.roleDefinition)
         .errors,
     ).toEqual([]);
+  });
+
+  it('answers the doc’s example: every assignment of a role, with the principal expanded', async () => {
+    const reply = await get(
+      `/v1.0/roleManagement/directory/roleAssignments?${filter(`roleDefinitionId eq '${GA}'`)}&$expand=principal`,
+    );
+    expect(reply.status).toBe(200);
+    expect(new Set(reply.body.value?.map((row) => (row.principal as { id: string }).id))).toEqual(
+      new Set([demoSeedUser('globalAdministrator').id, demoSeedUser('breakGlass').id]),
+    );
+    expect(reply.body.value?.every((row) => row.roleDefinitionId === GA)).toBe(true);
+  });
+
+  it('adds resourceScope on beta only, as the two schemas differ', async () => {
+    const megan = demoSeedUser('globalAdministrator').id;
+    const query = `/roleManagement/directory/roleAssignments?${filter(`principalId eq '${megan}'`)}`;
+    expect((await get(`/beta${query}`)).body.value?.[0]).toMatchObject({
+      resourceScope: '/',
+      directoryScopeId: '/',
+    });
+    expect((await get(`/v1.0${query}`)).body.value?.[0]).not.toHaveProperty('resourceScope');
+  });
+
+  it('takes each read or write permission the list doc names', async () => {
+    for (const role of [
+      'RoleManagement.Read.Directory',
+      'Directory.Read.All',
+      'RoleManagement.ReadWrite.Directory',
+      'Directory.ReadWrite.All',
+    ]) {
+      expect((await get('/v1.0/roleManagement/directory/roleAssignments', { roles: [role] })).status).toBe(
+        200,
+      );
+    }
+  });
+
+  it('names every built-in role of the reference table when expanding its definition', async () => {
+    const seed = structuredClone(demoSeed());
+    const roles = {
+      '790c1fb9-7f7d-4f88-86a1-ef1f95c05c1b': 'Message Center Reader',
+      '75934031-6c7e-415a-99d7-48dbd49e875e': 'Usage Summary Reports Reader',
+      '27460883-1df1-4691-b032-3b79643e5e63': 'User Experience Success Manager',
+    };
+    const adele = demoSeedUser('ordinaryUser').id;
+    for (const roleDefinitionId of Object.keys(roles)) {
+      seed.roleAssignments.push({
+        principalId: adele,
+        roleDefinitionId,
+        directoryScopeId: '/administrativeUnits/26a72f37-b032-4256-9be2-13fb0c1723a7',
+        startDateTime: null,
+        endDateTime: null,
+        assignmentType: 'Assigned',
+      });
+    }
+    fixture.simulator.reset(seed);
+    const reply = await get(
+      `/v1.0/roleManagement/directory/roleAssignments?${filter(`principalId eq '${adele}'`)}&$expand=roleDefinition($select=id,displayName)`,
+    );
+    expect(
+      Object.fromEntries(
+        (reply.body.value ?? []).map((row) => {
+          const definition = row.roleDefinition as { id: string; displayName: string };
+          return [definition.id, definition.displayName];
+        }),
+      ),
+    ).toEqual(roles);
   });
 
   it('names the $select list in @odata.context and keeps the id', async () => {
