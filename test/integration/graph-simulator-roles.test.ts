@@ -642,6 +642,170 @@ describe('PIM instance lists', () => {
     expect(allowed.status).toBe(200);
   });
 
+  it('counts every roleAssignments row as active, under the same ids', async () => {
+    const active = await get(ASSIGNMENT);
+    const assignments = await get('/v1.0/roleManagement/directory/roleAssignments');
+    expect(active.body.value?.map((row) => row.id)).toEqual(assignments.body.value?.map((row) => row.id));
+  });
+
+  it('lists an activation in force as Activated with its dates, and leaves out one that ended', async () => {
+    const seed = structuredClone(demoSeed());
+    const adele = demoSeedUser('ordinaryUser').id;
+    const scope = '/administrativeUnits/26a72f37-b032-4256-9be2-13fb0c1723a7';
+    const hour = 3_600_000;
+    const at = (offset: number) => new Date(Date.now() + offset).toISOString();
+    for (const [start, end] of [
+      [at(-hour), at(hour)],
+      [at(-2 * hour), at(-hour)],
+    ] as const) {
+      seed.roleAssignments.push({
+        principalId: adele,
+        roleDefinitionId: ROLE_TEMPLATE_IDS.helpdeskAdministrator,
+        directoryScopeId: scope,
+        startDateTime: start,
+        endDateTime: end,
+        assignmentType: 'Activated',
+      });
+    }
+    fixture.simulator.reset(seed);
+    const reply = await get(`${ASSIGNMENT}?${filter(`principalId eq '${adele}'`)}`);
+    expect(reply.body.value).toEqual([
+      expect.objectContaining({
+        assignmentType: 'Activated',
+        directoryScopeId: scope,
+        startDateTime: seed.roleAssignments.at(-2)?.startDateTime,
+        endDateTime: seed.roleAssignments.at(-2)?.endDateTime,
+      }),
+    ]);
+  });
+
+  it('filters on each property the resource pages list, and takes and-ed eq clauses', async () => {
+    const debra = demoSeedUser('eligibleGlobalAdministrator').id;
+    const megan = demoSeedUser('globalAdministrator').id;
+    const [eligible] = (await get(`${ELIGIBILITY}?${filter(`principalId eq '${debra}'`)}`)).body.value ?? [];
+    const [active] = (await get(`${ASSIGNMENT}?${filter(`principalId eq '${megan}'`)}`)).body.value ?? [];
+    // A permanent eligibility has no end; rows made to a principal are Direct.
+    expect(eligible).toMatchObject({ endDateTime: null, memberType: 'Direct' });
+    const rows = async (path: string, expression: string) => {
+      const reply = await get(`${path}?${filter(expression)}`);
+      expect(reply.status).toBe(200);
+      return reply.body.value?.map((row) => row.id);
+    };
+    const scheduleId = String(eligible?.roleEligibilityScheduleId);
+    expect(await rows(ELIGIBILITY, `roleEligibilityScheduleId eq '${scheduleId}'`)).toEqual([eligible?.id]);
+    expect(await rows(ELIGIBILITY, `roleEligibilityScheduleId ne '${scheduleId}'`)).not.toContain(
+      eligible?.id,
+    );
+    expect(await rows(ELIGIBILITY, `memberType eq 'Direct' and roleDefinitionId eq '${GA}'`)).toEqual([
+      eligible?.id,
+    ]);
+    expect(await rows(ELIGIBILITY, "memberType ne 'Direct'")).toEqual([]);
+    expect(await rows(ELIGIBILITY, 'appScopeId eq null')).toHaveLength(2);
+    expect(await rows(ASSIGNMENT, `principalId eq '${megan}' and roleDefinitionId eq '${GA}'`)).toEqual([
+      active?.id,
+    ]);
+    expect(await rows(ASSIGNMENT, `roleAssignmentOriginId eq '${String(active?.id)}'`)).toEqual([active?.id]);
+    expect(await rows(ASSIGNMENT, `roleAssignmentScheduleId eq '${String(active?.id)}'`)).toEqual([
+      active?.id,
+    ]);
+    expect(await rows(ASSIGNMENT, "assignmentType ne 'Assigned'")).toEqual([]);
+    expect(await rows(ASSIGNMENT, "directoryScopeId ne '/'")).toHaveLength(1);
+  });
+
+  it('reads the filter as a real client sends it: + for spaces, %27 for quotes (maester#1421)', async () => {
+    const reply = await get(`${ELIGIBILITY}?$filter=roleDefinitionId+eq+%27${GA}%27&$expand=principal`);
+    expect(reply.status).toBe(200);
+    expect(reply.body.value?.map((row) => (row.principal as { id: string }).id)).toEqual([
+      demoSeedUser('eligibleGlobalAdministrator').id,
+    ]);
+  });
+
+  it.each([
+    [
+      ELIGIBILITY,
+      [
+        'RoleManagement.Read.Directory',
+        'RoleManagement.Read.All',
+        'RoleEligibilitySchedule.ReadWrite.Directory',
+        'RoleManagement.ReadWrite.Directory',
+      ],
+    ],
+    [
+      ASSIGNMENT,
+      [
+        'RoleManagement.Read.Directory',
+        'RoleManagement.Read.All',
+        'RoleAssignmentSchedule.ReadWrite.Directory',
+        'RoleManagement.ReadWrite.Directory',
+      ],
+    ],
+    [PIM_GROUPS, ['PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup']],
+  ])('%s also takes each broader permission §1.7 lists', async (path, permissions) => {
+    const miriam = demoSeedUser('pimGroupEligibleMember').id;
+    for (const permission of permissions) {
+      const reply = await get(`${path}?${filter(`principalId eq '${miriam}'`)}`, { roles: [permission] });
+      expect([permission, reply.status]).toEqual([permission, 200]);
+    }
+  });
+
+  it('reports no x-ms-resource-unit: the throttling limits list no role-management family', async () => {
+    const miriam = demoSeedUser('pimGroupEligibleMember').id;
+    for (const path of [ELIGIBILITY, ASSIGNMENT, PIM_GROUPS]) {
+      const reply = await simulatorCall(fixture, `${path}?${filter(`principalId eq '${miriam}'`)}`);
+      expect(reply.headers.get('x-ms-resource-unit')).toBeNull();
+    }
+  });
+
+  it('answers the §1.9 round-one batch, raw or encoded urls, each step on its own without P2', async () => {
+    const lynne = demoSeedUser('eligibleRoleGroupMember').id;
+    const steps = (encode: boolean) => {
+      const q = (text: string) => (encode ? encodeURIComponent(text) : text);
+      return [
+        { id: 'mo', method: 'GET', url: `/users/${lynne}/transitiveMemberOf?$top=999` },
+        {
+          id: 'el',
+          method: 'GET',
+          url: `/roleManagement/directory/roleEligibilityScheduleInstances?$filter=${q(`principalId eq '${lynne}'`)}`,
+        },
+        {
+          id: 'ac',
+          method: 'GET',
+          url: `/roleManagement/directory/roleAssignmentScheduleInstances?$filter=${q(`principalId eq '${lynne}'`)}`,
+        },
+        {
+          id: 'pg',
+          method: 'GET',
+          url: `/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances?$filter=${q(`principalId eq '${lynne}'`)}`,
+        },
+      ];
+    };
+    const statuses = async (encode: boolean) => {
+      const reply = await simulatorCall(fixture, '/v1.0/$batch', {
+        method: 'POST',
+        body: { requests: steps(encode) },
+      });
+      const { responses } = reply.body as {
+        responses: { id: string; status: number; body: SimulatorReply['body'] }[];
+      };
+      return Object.fromEntries(responses.map((step) => [step.id, step]));
+    };
+    for (const encode of [false, true]) {
+      const byId = await statuses(encode);
+      expect([byId.mo?.status, byId.el?.status, byId.ac?.status, byId.pg?.status]).toEqual([
+        200, 200, 200, 200,
+      ]);
+      expect(byId.mo?.body.value?.map((item) => item.displayName)).toEqual(['Privileged Role Approvers']);
+    }
+    const seed = structuredClone(demoSeed());
+    seed.licences = { p2: false };
+    fixture.simulator.reset(seed);
+    const byId = await statuses(false);
+    expect([byId.mo?.status, byId.el?.status, byId.ac?.status, byId.pg?.status]).toEqual([
+      200, 400, 400, 400,
+    ]);
+    expect(byId.el?.body.error?.code).toBe('AadPremiumLicenseRequired');
+  });
+
   it('refuses a $filter on a property the list can’t filter', async () => {
     const reply = await get(`${ELIGIBILITY}?${filter("startDateTime eq '2025-01-01'")}`);
     expect(reply.status).toBe(400);
