@@ -856,6 +856,45 @@ describe('PIM instance lists', () => {
     });
   });
 
+  it('expands activatedUsing: null for an assignment, the eligibility behind an activation', async () => {
+    const debra = demoSeedUser('eligibleGlobalAdministrator').id;
+    const megan = demoSeedUser('globalAdministrator').id;
+    const seed = structuredClone(demoSeed());
+    const hour = 3_600_000;
+    seed.roleAssignments.push({
+      principalId: debra,
+      roleDefinitionId: GA,
+      directoryScopeId: '/',
+      startDateTime: new Date(Date.now() - hour).toISOString(),
+      endDateTime: new Date(Date.now() + hour).toISOString(),
+      assignmentType: 'Activated',
+    });
+    fixture.simulator.reset(seed);
+    const [eligibility] =
+      (await get(`${ELIGIBILITY}?${filter(`principalId eq '${debra}'`)}`)).body.value ?? [];
+    const reply = await get(
+      `${ASSIGNMENT}?${filter(`roleDefinitionId eq '${GA}'`)}&$expand=activatedUsing($select=id,roleEligibilityScheduleId),appScope`,
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.body['@odata.context']).toBe(
+      'https://graph.microsoft.com/v1.0/$metadata#roleManagement/directory/roleAssignmentScheduleInstances(activatedUsing(id,roleEligibilityScheduleId),appScope())',
+    );
+    const byPrincipal = new Map((reply.body.value ?? []).map((row) => [row.principalId, row]));
+    expect(byPrincipal.get(megan)).toMatchObject({
+      assignmentType: 'Assigned',
+      activatedUsing: null,
+      appScope: null,
+    });
+    expect(byPrincipal.get(debra)).toMatchObject({
+      assignmentType: 'Activated',
+      activatedUsing: {
+        id: eligibility?.id,
+        roleEligibilityScheduleId: eligibility?.roleEligibilityScheduleId,
+      },
+      appScope: null,
+    });
+  });
+
   it('expands the group and the principal of PIM for Groups instances', async () => {
     const miriam = demoSeedUser('pimGroupEligibleMember').id;
     const reply = await get(

@@ -1,17 +1,17 @@
 import type { AccessTokenClaims } from '../../identity';
-import { findGroup } from '../directory';
+import { type EligibleRoleRow, eligibleRoleRows, findGroup } from '../directory';
 import { BUILT_IN_ROLE_NAMES } from '../graph-ids';
 import type { GraphVersion } from '../openapi-spec';
 import { projectGroup, projectPrincipalUser } from '../projection/directory-object';
 import type { TenantData } from '../seed-schema';
 
 /**
- * `$expand` on the role and PIM lists. The resource pages let `principal` and `roleDefinition`
- * (unifiedRoleAssignment, the two schedule instances) and `principal` and `group` (PIM for Groups)
- * be expanded, with a nested `$select`.
+ * `$expand` on the role and PIM lists. The resource pages let `principal`, `roleDefinition` and
+ * `appScope` (unifiedRoleAssignment, the two schedule instances), `activatedUsing` (assignment
+ * instances) and `principal` and `group` (PIM for Groups) be expanded, with a nested `$select`.
  */
 
-export type Expansion = 'principal' | 'roleDefinition' | 'group';
+export type Expansion = 'principal' | 'roleDefinition' | 'group' | 'activatedUsing' | 'appScope';
 
 export interface ExpandItem {
   name: Expansion;
@@ -91,6 +91,39 @@ function roleDefinitionOf(directory: Readonly<TenantData>, id: string): Row {
   };
 }
 
+/** A unifiedRoleEligibilityScheduleInstance as the eligibility list shows it (§1.2/§1.4). */
+export function eligibilityInstance(row: EligibleRoleRow): Row {
+  return {
+    id: row.id,
+    principalId: row.principalId,
+    roleDefinitionId: row.roleDefinitionId,
+    directoryScopeId: row.directoryScopeId,
+    appScopeId: null,
+    startDateTime: row.startDateTime,
+    endDateTime: row.endDateTime,
+    memberType: 'Direct',
+    roleEligibilityScheduleId: row.roleEligibilityScheduleId,
+  };
+}
+
+/**
+ * "If the request is from an eligible administrator to activate a role, this parameter shows the
+ * related eligible assignment for that activation. Otherwise, it's null" (resource page). The seed
+ * doesn't link an activation to its eligibility: the one in force for the same principal, role
+ * and scope is taken (inferred).
+ */
+function activatedUsingOf(directory: Readonly<TenantData>, row: Row): Row | null {
+  if (row.assignmentType !== 'Activated') return null;
+  const same = (a: unknown, b: unknown) => String(a).toLowerCase() === String(b).toLowerCase();
+  const eligibility = eligibleRoleRows(directory, new Date()).find(
+    (candidate) =>
+      same(candidate.principalId, row.principalId) &&
+      same(candidate.roleDefinitionId, row.roleDefinitionId) &&
+      same(candidate.directoryScopeId, row.directoryScopeId),
+  );
+  return eligibility === undefined ? null : eligibilityInstance(eligibility);
+}
+
 function selectFrom(entity: Row | null, select: readonly string[]): Row | null {
   if (entity === null || select.length === 0) return entity;
   return Object.fromEntries(
@@ -116,6 +149,9 @@ export function expandRow(
     if (item.name === 'principal') entity = principalOf(directory, String(row.principalId), version, claims);
     else if (item.name === 'roleDefinition')
       entity = roleDefinitionOf(directory, String(row.roleDefinitionId));
+    else if (item.name === 'activatedUsing') entity = activatedUsingOf(directory, row);
+    // No row has an app scope (appScopeId is always null), and the navigation is nullable.
+    else if (item.name === 'appScope') entity = null;
     else {
       const group = findGroup(directory, String(row.groupId));
       entity =

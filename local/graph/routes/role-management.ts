@@ -6,7 +6,7 @@ import { type FilterClause, matchesFilter, parseFilter, QueryErrors } from '../o
 import { GRAPH_VERSIONS, graphSpec, type GraphVersion } from '../openapi-spec';
 import type { RouteContext, RouteDefinition } from '../router';
 import type { TenantData } from '../seed-schema';
-import { expandRow, expandShape, type Expansion, parseExpand } from './role-expansion';
+import { eligibilityInstance, expandRow, expandShape, type Expansion, parseExpand } from './role-expansion';
 
 /**
  * Directory role assignments and PIM (shared/graph/pim-and-registration-reports.md Part 1,
@@ -151,7 +151,7 @@ const ROLE_ASSIGNMENTS: ListSpec = {
     appscopeid: ['eq', 'in'],
   },
   keepsIdOnSelect: true,
-  expandable: ['principal', 'roleDefinition'],
+  expandable: ['principal', 'roleDefinition', 'appScope'],
   rows: (directory, version) =>
     activeRoleRows(directory, new Date()).map((row) =>
       keepKnown(
@@ -190,7 +190,7 @@ const ASSIGNMENT_INSTANCES: ListSpec = {
     roleassignmentscheduleid: ['eq', 'ne'],
   },
   keepsIdOnSelect: false,
-  expandable: ['principal', 'roleDefinition'],
+  expandable: ['principal', 'roleDefinition', 'appScope', 'activatedUsing'],
   // Shape per §1.2/§1.4: PascalCase memberType/assignmentType strings.
   rows: (directory) =>
     activeRoleRows(directory, new Date()).map((row) => ({
@@ -212,19 +212,8 @@ const ELIGIBILITY_INSTANCES: ListSpec = {
   entitySet: 'roleManagement/directory/roleEligibilityScheduleInstances',
   filterable: { ...SCHEDULE_INSTANCE_FILTERS, roleeligibilityscheduleid: ['eq', 'ne'] },
   keepsIdOnSelect: false,
-  expandable: ['principal', 'roleDefinition'],
-  rows: (directory) =>
-    eligibleRoleRows(directory, new Date()).map((row) => ({
-      id: row.id,
-      principalId: row.principalId,
-      roleDefinitionId: row.roleDefinitionId,
-      directoryScopeId: row.directoryScopeId,
-      appScopeId: null,
-      startDateTime: row.startDateTime,
-      endDateTime: row.endDateTime,
-      memberType: 'Direct',
-      roleEligibilityScheduleId: row.roleEligibilityScheduleId,
-    })),
+  expandable: ['principal', 'roleDefinition', 'appScope'],
+  rows: (directory) => eligibleRoleRows(directory, new Date()).map(eligibilityInstance),
 };
 
 const GROUP_ELIGIBILITY_INSTANCES: ListSpec = {
