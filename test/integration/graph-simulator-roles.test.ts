@@ -143,6 +143,18 @@ describe('GET /users/{id}/transitiveMemberOf', () => {
     expect(reply.body.value?.map((item) => item.id)).toEqual([groupId('Security Operations Admins')]);
   });
 
+  it('sorts by displayName only as an advanced query', async () => {
+    const joni = demoSeedUser('protectedGroupMember');
+    const path = `/v1.0/users/${joni.id}/transitiveMemberOf?$orderby=displayName`;
+    expect((await get(path)).status).toBe(400);
+    expect((await get(path, { headers: ADVANCED })).status).toBe(400);
+    const sorted = await get(`${path}&$count=true`, { headers: ADVANCED });
+    expect(sorted.body.value?.map((item) => item.displayName)).toEqual([
+      'Payment Approvers',
+      'Treasury Team',
+    ]);
+  });
+
   it('ignores $count=true without the header, and answers $search without it with 400', async () => {
     const joni = demoSeedUser('protectedGroupMember');
     const counted = await get(`/v1.0/users/${joni.id}/transitiveMemberOf?$count=true`);
