@@ -143,6 +143,16 @@ describe('GET /users/{id}/transitiveMemberOf', () => {
     expect(reply.body.value?.map((item) => item.id)).toEqual([groupId('Security Operations Admins')]);
   });
 
+  it('serves beta the same, with a beta context', async () => {
+    const nestor = demoSeedUser('roleGroupMember');
+    const reply = await get(`/beta/users/${nestor.id}/transitiveMemberOf`);
+    expect(reply.body['@odata.context']).toBe('https://graph.microsoft.com/beta/$metadata#directoryObjects');
+    expect(reply.body.value?.map((item) => item['@odata.type'])).toEqual([
+      '#microsoft.graph.group',
+      '#microsoft.graph.directoryRole',
+    ]);
+  });
+
   it('sorts by displayName only as an advanced query', async () => {
     const joni = demoSeedUser('protectedGroupMember');
     const path = `/v1.0/users/${joni.id}/transitiveMemberOf?$orderby=displayName`;
@@ -816,6 +826,15 @@ describe('PIM instance lists', () => {
       200, 400, 400, 400,
     ]);
     expect(byId.el?.body.error?.code).toBe('AadPremiumLicenseRequired');
+  });
+
+  it.each([ELIGIBILITY, ASSIGNMENT, PIM_GROUPS])('%s serves beta too, with a beta context', async (path) => {
+    const miriam = demoSeedUser('pimGroupEligibleMember').id;
+    const reply = await get(`${path.replace('/v1.0/', '/beta/')}?${filter(`principalId eq '${miriam}'`)}`);
+    expect(reply.status).toBe(200);
+    expect(reply.body['@odata.context']).toBe(
+      `https://graph.microsoft.com/beta/$metadata#${path.replace('/v1.0/', '')}`,
+    );
   });
 
   it('refuses a $filter on a property the list can’t filter', async () => {
