@@ -255,9 +255,20 @@ describe('POST /$batch', () => {
       },
     );
     expect(reply.byId('u')?.status).toBe(200);
+    // The doc's inner 403: Graph's error format, innerError with a zone-less date and the ids.
     expect(reply.byId('m')).toMatchObject({
       status: 403,
-      body: { error: { code: 'Authorization_RequestDenied' } },
+      body: {
+        error: {
+          code: 'Authorization_RequestDenied',
+          message: 'Insufficient privileges to complete the operation.',
+          innerError: {
+            date: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/) as string,
+            'request-id': expect.stringMatching(/^[0-9a-f-]{36}$/) as string,
+            'client-request-id': expect.any(String) as string,
+          },
+        },
+      },
     });
   });
 
