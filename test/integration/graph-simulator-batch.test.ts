@@ -146,6 +146,17 @@ describe('POST /$batch', () => {
     expect((await batch([step], { version: 'beta' })).byId('4')?.status).not.toBe(405);
   });
 
+  it("takes a url without its leading slash, and passes a step's headers (ConsistencyLevel) to it", async () => {
+    const reply = await batch([
+      getUser('1', `users/${ordinary.id}?$select=displayName`),
+      { id: '2', method: 'GET', url: 'groups?$count=true&$top=1', headers: { ConsistencyLevel: 'eventual' } },
+      { id: '3', method: 'GET', url: 'groups?$count=true&$top=1' },
+    ]);
+    expect(reply.byId('1')).toMatchObject({ status: 200, body: { displayName: ordinary.displayName } });
+    expect(reply.byId('2')?.body?.['@odata.count']).toEqual(expect.any(Number));
+    expect(reply.byId('3')?.body).not.toHaveProperty('@odata.count');
+  });
+
   it('answers the whole batch 400 beyond 20 steps', async () => {
     const steps = Array.from({ length: 21 }, (_, i) => getUser(String(i)));
     const reply = await batch(steps);

@@ -652,6 +652,27 @@ describe('reports throttling', () => {
     }
   });
 
+  it('counts each batch step: the sixth sign-in read in one batch answers 429 with its Retry-After', async () => {
+    // json-batching doc: steps are evaluated against their own service's limits, 429 when over.
+    fixture.simulator.setReportsThrottling({ enabled: true });
+    try {
+      const requests = Array.from({ length: 6 }, (_, i) => ({
+        id: String(i + 1),
+        method: 'GET',
+        url: '/auditLogs/signIns?$top=1',
+      }));
+      const reply = await call('/v1.0/$batch', { method: 'POST', body: { requests } });
+      expect(reply.status).toBe(200);
+      const responses = (
+        reply.body as { responses: { id: string; status: number; headers: Record<string, string> }[] }
+      ).responses;
+      expect(responses.map((step) => step.status)).toEqual([200, 200, 200, 200, 200, 429]);
+      expect(Number(responses[5]?.headers['Retry-After'])).toBeGreaterThanOrEqual(1);
+    } finally {
+      fixture.simulator.setReportsThrottling({ enabled: false });
+    }
+  });
+
   it("is on by default with Graph's 5 per 10 s, and configured over the control API", async () => {
     expect(new Tenant(demoSeed()).reportsThrottle.current()).toEqual({
       enabled: true,
