@@ -119,6 +119,21 @@ export class Router {
     }));
   }
 
+  /** Whether beta serves or documents `method` on this path. */
+  private servesInBeta(method: string, segments: readonly PathSegment[]): boolean {
+    const matches = (template: readonly string[]) =>
+      template.length === segments.length && prefixMatch(template, segments) === segments.length;
+    const spec = graphSpec('beta');
+    return (
+      this.routes.some(
+        (route) => route.version === 'beta' && route.definition.method === method && matches(route.segments),
+      ) ||
+      spec
+        .pathTemplates()
+        .some((template) => matches(templateSegments(template)) && spec.hasOperation(method, template))
+    );
+  }
+
   resolve(version: GraphVersion, method: string, segments: readonly PathSegment[]): Resolution {
     const served = this.routes.filter((route) => route.version === version);
     const full = served
@@ -154,6 +169,11 @@ export class Router {
       return { kind: 'methodNotAllowed' };
     }
     if (full.length > 0) return { kind: 'methodNotAllowed' };
+    if (version === 'v1.0' && method !== 'GET' && this.servesInBeta(method, segments)) {
+      // [doc] json-batching: a beta-only action called through v1.0 answers 405. Reads of a
+      // beta-only path keep the unknown-segment 400 below (inferred: the doc shows a POST).
+      return { kind: 'methodNotAllowed' };
+    }
 
     const known = [...served.map((route) => route.segments), ...spec.pathTemplates().map(templateSegments)];
     const longest = Math.max(0, ...known.map((template) => prefixMatch(template, segments)));

@@ -59,6 +59,7 @@ describe('POST /$batch', () => {
     expect(reply.byId('user')).toMatchObject({ status: 200, body: { id: ordinary.id } });
     expect(reply.byId('user')?.headers).toMatchObject({
       'x-ms-resource-unit': '1',
+      'Cache-Control': 'no-cache',
       'OData-Version': '4.0',
       'Content-Type': expect.stringMatching(/^application\/json;odata\.metadata=minimal/) as string,
     });
@@ -78,6 +79,82 @@ describe('POST /$batch', () => {
       '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users(displayName)/$entity',
       displayName: ordinary.displayName,
     });
+  });
+
+  it('answers 200 for a batch that parses even when every step fails', async () => {
+    const reply = await batch([
+      getUser('1', '/users/nobody@contoso.onmicrosoft.com'),
+      getUser('2', '/users/nobody.else@contoso.onmicrosoft.com'),
+    ]);
+    expect(reply.status).toBe(200);
+    expect(reply.body.responses.map((step) => step.status)).toEqual([404, 404]);
+  });
+
+  it('ignores atomicityGroup and a respond-async preference: each step runs on its own, synchronously', async () => {
+    const response = await fetch(`${fixture.simulator.url}/v1.0/$batch`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${fixture.token}`,
+        'Content-Type': 'application/json',
+        Prefer: 'respond-async',
+      },
+      body: JSON.stringify({
+        requests: [
+          { ...getUser('1'), atomicityGroup: 'g' },
+          { ...getUser('2', '/users/nobody@contoso.onmicrosoft.com'), atomicityGroup: 'g' },
+        ],
+      }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { responses: StepResponse[] };
+    expect(body.responses.map((step) => [step.id, step.status])).toEqual([
+      ['1', 200],
+      ['2', 404],
+    ]);
+  });
+
+  it.each([
+    ['no id', { method: 'GET', url: `/users/${ordinary.id}` }],
+    ['no method', { id: '1', url: `/users/${ordinary.id}` }],
+    ['no url', { id: '1', method: 'GET' }],
+  ])('answers the whole batch 400 for a step with %s', async (_, step) => {
+    expect((await batch([step as Step])).status).toBe(400);
+  });
+
+  it("answers a beta-only action called through a v1.0 batch with the doc's 405", async () => {
+    const step: Step = {
+      id: '4',
+      method: 'POST',
+      url: `/users/${ordinary.id}/authentication/hardwareOathMethods`,
+      headers: { 'Content-Type': 'application/json' },
+      body: {},
+    };
+    const reply = await batch([step, { id: '5', method: 'GET', url: step.url }]);
+    expect(reply.status).toBe(200);
+    expect(reply.byId('4')).toMatchObject({
+      status: 405,
+      headers: { 'Cache-Control': 'no-cache', 'Content-Type': 'application/json' },
+      body: {
+        error: {
+          code: 'Request_BadRequest',
+          message: 'Specified HTTP method is not allowed for the request target.',
+        },
+      },
+    });
+    // A read of the beta-only path keeps Graph's unknown-segment answer.
+    expect(reply.byId('5')?.status).toBe(400);
+    expect((await batch([step], { version: 'beta' })).byId('4')?.status).not.toBe(405);
+  });
+
+  it("takes a url without its leading slash, and passes a step's headers (ConsistencyLevel) to it", async () => {
+    const reply = await batch([
+      getUser('1', `users/${ordinary.id}?$select=displayName`),
+      { id: '2', method: 'GET', url: 'groups?$count=true&$top=1', headers: { ConsistencyLevel: 'eventual' } },
+      { id: '3', method: 'GET', url: 'groups?$count=true&$top=1' },
+    ]);
+    expect(reply.byId('1')).toMatchObject({ status: 200, body: { displayName: ordinary.displayName } });
+    expect(reply.byId('2')?.body?.['@odata.count']).toEqual(expect.any(Number));
+    expect(reply.byId('3')?.body).not.toHaveProperty('@odata.count');
   });
 
   it('answers the whole batch 400 beyond 20 steps', async () => {
@@ -189,9 +266,20 @@ describe('POST /$batch', () => {
       },
     );
     expect(reply.byId('u')?.status).toBe(200);
+    // The doc's inner 403: Graph's error format, innerError with a zone-less date and the ids.
     expect(reply.byId('m')).toMatchObject({
       status: 403,
-      body: { error: { code: 'Authorization_RequestDenied' } },
+      body: {
+        error: {
+          code: 'Authorization_RequestDenied',
+          message: 'Insufficient privileges to complete the operation.',
+          innerError: {
+            date: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/) as string,
+            'request-id': expect.stringMatching(/^[0-9a-f-]{36}$/) as string,
+            'client-request-id': expect.any(String) as string,
+          },
+        },
+      },
     });
   });
 

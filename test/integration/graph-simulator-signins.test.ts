@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { type GraphVersion, type SignInSeed, Tenant } from '../../local/graph';
+import { type GraphVersion, type SignInInput, type SignInSeed, Tenant } from '../../local/graph';
 import { DEFAULT_APP_ROLES } from '../../local/identity';
 import { demoSeed, demoSeedUser } from '../support/demo-tenant';
 import { simulatorCall, type SimulatorRequest, useGraphSimulator } from '../support/graph-fixture';
@@ -140,6 +140,138 @@ describe('GET /auditLogs/signIns', () => {
     }
   });
 
+  it('lists on beta in the beta signIn shape, with the properties v1.0 lacks', async () => {
+    fixture.simulator.addSignIns([
+      {
+        userId: adele.id,
+        createdDateTime: minutesAgo(1),
+        authenticationRequirement: 'multiFactorAuthentication',
+        authenticationMethodsUsed: ['Password', 'Authenticator App'],
+        userType: 'member',
+      },
+    ]);
+    const betaOnly = [
+      'authenticationDetails',
+      'authenticationRequirement',
+      'authenticationMethodsUsed',
+      'signInEventTypes',
+      'mfaDetail',
+      'userType',
+    ];
+    const beta = await list('', 'beta');
+    expect(beta.page['@odata.context']).toBe('https://graph.microsoft.com/beta/$metadata#auditLogs/signIns');
+    expect(beta.page.value[0]).toMatchObject({
+      authenticationRequirement: 'multiFactorAuthentication',
+      authenticationMethodsUsed: ['Password', 'Authenticator App'],
+      authenticationDetails: [],
+      userType: 'member',
+    });
+    for (const name of betaOnly) expect(beta.page.value[0]).toHaveProperty(name);
+    const outcome = graphOpenApiValidator('beta').validateResponse({
+      method: 'GET',
+      path: '/auditLogs/signIns',
+      status: 200,
+      body: beta.body,
+    });
+    expect(outcome.errors).toEqual([]);
+    const v1 = (await list()).page.value[0];
+    for (const name of betaOnly) expect(v1).not.toHaveProperty(name);
+  });
+
+  it('shows signInStatus as documented: 0 with null reason and details on success, the reason on failure', async () => {
+    fixture.simulator.addSignIns([
+      { id: 'success', userId: adele.id, createdDateTime: minutesAgo(2) },
+      { id: 'password', userId: adele.id, createdDateTime: minutesAgo(1), status: { errorCode: 50126 } },
+    ]);
+    const status = async (id: string) =>
+      ((await call(`/beta/auditLogs/signIns/${id}`)).body as { status: unknown }).status;
+    expect(await status('success')).toEqual({ errorCode: 0, failureReason: null, additionalDetails: null });
+    expect(await status('password')).toMatchObject({
+      errorCode: 50126,
+      failureReason: 'Error validating credentials due to invalid username or password.',
+    });
+  });
+
+  describe('$filter on each property the beta resource page lists', () => {
+    const eqOnly = [
+      'userId',
+      'appId',
+      'id',
+      'correlationId',
+      'resourceId',
+      'resourceDisplayName',
+      'conditionalAccessStatus',
+      'clientAppUsed',
+      'riskDetail',
+      'riskLevelAggregated',
+      'riskLevelDuringSignIn',
+      'riskState',
+    ];
+    const eqOnlyBeta = ['originalRequestId', 'tokenIssuerName', 'conditionalAccessAudiences'];
+    const eqStartsWith = [
+      'userPrincipalName',
+      'userDisplayName',
+      'appDisplayName',
+      'ipAddress',
+      'userAgent',
+      'servicePrincipalId',
+      'servicePrincipalName',
+      'riskEventTypes_v2',
+      'location/city',
+      'location/state',
+      'location/countryOrRegion',
+      'deviceDetail/browser',
+      'deviceDetail/operatingSystem',
+    ];
+    const eqStartsWithBeta = ['authenticationRequirement'];
+    // A GUID, as userId must be, that also serves as text with the prefix 'abc'.
+    const value = 'abc12345-0000-4000-8000-000000000001';
+    const event = (): SignInInput => {
+      const flat: Record<string, unknown> = {};
+      for (const name of [...eqOnly, ...eqOnlyBeta, ...eqStartsWith, ...eqStartsWithBeta]) {
+        if (!name.includes('/')) flat[name] = value;
+      }
+      return {
+        ...flat,
+        riskEventTypes_v2: ['other', value],
+        conditionalAccessAudiences: [value],
+        location: { city: value, state: value, countryOrRegion: value },
+        deviceDetail: { browser: value, operatingSystem: value },
+        createdDateTime: minutesAgo(2),
+      };
+    };
+    const matchedIds = async (text: string, version: GraphVersion) => {
+      fixture.simulator.addSignIns([
+        event(),
+        { id: 'other', userId: adele.id, createdDateTime: minutesAgo(1) },
+      ]);
+      const reply = await list(filter(text), version);
+      return { status: reply.status, ids: reply.status === 200 ? reply.page.value.map((e) => e.id) : [] };
+    };
+
+    it.each([
+      ...[...eqOnly, ...eqStartsWith].map((name) => [name, 'v1.0'] as const),
+      ...[...eqOnlyBeta, ...eqStartsWithBeta].map((name) => [name, 'beta'] as const),
+    ])('%s eq (%s)', async (name, version) => {
+      expect(await matchedIds(`${name} eq '${value}'`, version)).toEqual({ status: 200, ids: [value] });
+    });
+
+    it.each([
+      ...eqStartsWith.map((name) => [name, 'v1.0'] as const),
+      ...eqStartsWithBeta.map((name) => [name, 'beta'] as const),
+    ])('startsWith(%s) (%s)', async (name, version) => {
+      expect(await matchedIds(`startsWith(${name}, 'abc')`, version)).toEqual({ status: 200, ids: [value] });
+    });
+
+    it.each([
+      ...eqOnly.map((name) => [`startsWith(${name}, 'abc')`, 'v1.0'] as const),
+      ...eqOnlyBeta.map((name) => [`startsWith(${name}, 'abc')`, 'beta'] as const),
+      ...[...eqOnlyBeta, ...eqStartsWithBeta].map((name) => [`${name} eq '${value}'`, 'v1.0'] as const),
+    ])('refuses %s (%s): not a documented operator, or not a v1.0 property', async (text, version) => {
+      expect((await matchedIds(text, version)).status).toBe(400);
+    });
+  });
+
   it.each([
     'status/errorCode in (500121, 50074)',
     'status/errorCode gt 0',
@@ -188,6 +320,35 @@ describe('GET /auditLogs/signIns', () => {
     expect(pages.map((page) => page.value.length)).toEqual([4, 4, 1]);
     const times = pages.flatMap((page) => page.value.map((event) => event.createdDateTime));
     expect(times).toEqual([...times].sort());
+  });
+
+  it('pages 1,000 events without $top (the default page size)', async () => {
+    fixture.simulator.generateSignIns({ count: 1001, users: 3, since: minutesAgo(60), until: minutesAgo(1) });
+    const first = await list();
+    expect(first.page.value).toHaveLength(1000);
+    const next = first.page['@odata.nextLink'] ?? '';
+    expect(new URL(next).searchParams.get('$skiptoken')).toBeTruthy();
+    expect(((await call(next)).body as Page).value).toHaveLength(1);
+  });
+
+  it('orders newest first with $orderby=createdDateTime desc', async () => {
+    fixture.simulator.generateSignIns({ count: 9, users: 2, since: minutesAgo(60), until: minutesAgo(1) });
+    const pages = await allPages('/v1.0/auditLogs/signIns?$top=4&$orderby=createdDateTime%20desc');
+    expect(pages.map((page) => page.value.length)).toEqual([4, 4, 1]);
+    const times = pages.flatMap((page) => page.value.map((event) => event.createdDateTime));
+    expect(times).toEqual([...times].sort().reverse());
+  });
+
+  it('runs the typical detection query on beta: a time window and status/errorCode eq 500121', async () => {
+    fixture.simulator.addSignIns([
+      { id: 'before', userId: adele.id, createdDateTime: minutesAgo(50), status: { errorCode: 500121 } },
+      { id: 'denied', userId: adele.id, createdDateTime: minutesAgo(20), status: { errorCode: 500121 } },
+      { id: 'other', userId: adele.id, createdDateTime: minutesAgo(10), status: { errorCode: 50074 } },
+    ]);
+    const since = minutesAgo(30);
+    const reply = await list(filter(`createdDateTime ge ${since} and status/errorCode eq 500121`), 'beta');
+    expect(reply.status).toBe(200);
+    expect(reply.page.value.map((event) => event.id)).toEqual(['denied']);
   });
 
   it('reads option names in any casing, and on beta without the $ (top=2&$orderBy=createdDateTime asc)', async () => {
@@ -323,6 +484,24 @@ describe('GET /auditLogs/signIns', () => {
     expect(beta.appliedConditionalAccessPolicies).toMatchObject([{ conditionsSatisfied: 'application' }]);
   });
 
+  it('shows each beta authenticationDetails step with all the authenticationDetail properties', async () => {
+    const step = { authenticationMethod: 'Password', succeeded: true };
+    fixture.simulator.addSignIns([
+      { id: 'steps', userId: adele.id, createdDateTime: minutesAgo(1), authenticationDetails: [step] },
+    ]);
+    const reply = await call('/beta/auditLogs/signIns/steps');
+    expect((reply.body as Record<string, unknown>).authenticationDetails).toEqual([
+      {
+        authenticationMethod: 'Password',
+        authenticationMethodDetail: null,
+        authenticationStepDateTime: null,
+        authenticationStepRequirement: null,
+        authenticationStepResultDetail: null,
+        succeeded: true,
+      },
+    ]);
+  });
+
   it('omits appliedConditionalAccessPolicies unless the app may read conditional access data', async () => {
     fixture.simulator.addSignIns([
       {
@@ -393,6 +572,18 @@ describe('GET /auditLogs/signIns', () => {
     },
   );
 
+  it('serves list and get with AuditLog.Read.All alone (the only permission the docs list)', async () => {
+    const [event] = fixture.simulator.addSignIns([{ userId: adele.id, createdDateTime: minutesAgo(1) }]);
+    const roles = ['AuditLog.Read.All'];
+    expect((await call('/v1.0/auditLogs/signIns', { roles })).status).toBe(200);
+    const one = await call(`/beta/auditLogs/signIns/${event?.id ?? ''}`, { roles });
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({
+      '@odata.context': 'https://graph.microsoft.com/beta/$metadata#auditLogs/signIns/$entity',
+      id: event?.id,
+    });
+  });
+
   it('shows the P2 risk details as hidden to a tenant without P2', async () => {
     const event = {
       id: 'risky',
@@ -456,6 +647,27 @@ describe('reports throttling', () => {
       expect((await list()).status).toBe(200);
       // Other routes aren't counted.
       expect((await call(`/v1.0/users/${adele.id}`)).status).toBe(200);
+    } finally {
+      fixture.simulator.setReportsThrottling({ enabled: false });
+    }
+  });
+
+  it('counts each batch step: the sixth sign-in read in one batch answers 429 with its Retry-After', async () => {
+    // json-batching doc: steps are evaluated against their own service's limits, 429 when over.
+    fixture.simulator.setReportsThrottling({ enabled: true });
+    try {
+      const requests = Array.from({ length: 6 }, (_, i) => ({
+        id: String(i + 1),
+        method: 'GET',
+        url: '/auditLogs/signIns?$top=1',
+      }));
+      const reply = await call('/v1.0/$batch', { method: 'POST', body: { requests } });
+      expect(reply.status).toBe(200);
+      const responses = (
+        reply.body as { responses: { id: string; status: number; headers: Record<string, string> }[] }
+      ).responses;
+      expect(responses.map((step) => step.status)).toEqual([200, 200, 200, 200, 200, 429]);
+      expect(Number(responses[5]?.headers['Retry-After'])).toBeGreaterThanOrEqual(1);
     } finally {
       fixture.simulator.setReportsThrottling({ enabled: false });
     }

@@ -52,6 +52,7 @@ const P2_RISK_DETAILS = new Set(['riskDetail', 'riskLevelAggregated', 'riskLevel
  */
 const COMPLEX_TYPES: Record<string, string> = {
   appliedConditionalAccessPolicies: 'appliedConditionalAccessPolicy',
+  authenticationDetails: 'authenticationDetail',
   authenticationAppDeviceDetails: 'authenticationAppDeviceDetails',
   deviceDetail: 'deviceDetail',
   location: 'signInLocation',
