@@ -236,6 +236,49 @@ describe('GET /users/{user}/authentication/<type>Methods[/{id}]', () => {
   });
 });
 
+describe('writes Graph has and lacks (authentication-methods.md §2)', () => {
+  const call = (method: string, rest: string, version: 'v1.0' | 'beta' = 'v1.0') =>
+    graphCall(fixture, method, `/users/${adele.id}/authentication/${rest}`, {
+      version,
+      ...(method === 'POST' || method === 'PATCH' ? { body: {} } : {}),
+    });
+
+  it('answers 501, not 405 or 400, for documented writes outside the OpenAPI subsets', async () => {
+    // emailauthenticationmethod-update, authentication-post-fido2methods (v1.0 and beta), and the
+    // v1.0 externalAuthenticationMethods collection (resources/externalauthenticationmethod).
+    for (const [method, rest, version] of [
+      ['PATCH', `emailMethods/${methodOf(adele, 'email').id}`, 'v1.0'],
+      ['PATCH', `emailMethods/${methodOf(adele, 'email').id}`, 'beta'],
+      ['POST', 'fido2Methods', 'v1.0'],
+      ['POST', 'fido2Methods', 'beta'],
+      ['GET', 'externalAuthenticationMethods', 'v1.0'],
+      ['DELETE', 'externalAuthenticationMethods/0a1b2c3d-0000-4000-8000-000000000001', 'beta'],
+    ] as const) {
+      const reply = await call(method, rest, version);
+      expect([reply.status, errorOf(reply).code], `${method} ${version} ${rest}`).toEqual([
+        501,
+        'notImplemented',
+      ]);
+    }
+  });
+
+  it('answers 405 for the writes the schema rules out (not insertable, not updatable)', async () => {
+    for (const [method, rest] of [
+      ['POST', 'microsoftAuthenticatorMethods'],
+      ['PATCH', `microsoftAuthenticatorMethods/${methodOf(adele, 'microsoftAuthenticator').id}`],
+      ['PATCH', `fido2Methods/${methodOf(adele, 'fido2').id}`],
+      ['POST', 'softwareOathMethods'],
+      ['POST', 'windowsHelloForBusinessMethods'],
+      ['POST', 'platformCredentialMethods'],
+      ['PATCH', `passwordMethods/${methodOf(adele, 'password').id}`],
+      ['PATCH', `temporaryAccessPassMethods/${methodOf(diego, 'temporaryAccessPass').id}`],
+    ] as const) {
+      const reply = await call(method, rest);
+      expect(reply.status, `${method} ${rest}`).toBe(405);
+    }
+  });
+});
+
 describe('the default method', () => {
   it('refuses to delete the default while other methods that could be the default remain (observed 400 badRequest)', async () => {
     // Adele: default push → her Authenticator; she also has phones and a software OATH token.

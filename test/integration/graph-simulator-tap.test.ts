@@ -295,6 +295,20 @@ describe('the TAP policy', () => {
     expect([unknown.status, errorOf(unknown).code]).toEqual([404, 'itemNotFound']);
   });
 
+  it('answers 501 for the documented update and revert-to-defaults (PATCH, DELETE), not 405', async () => {
+    // temporaryaccesspassauthenticationmethodconfiguration-update / -delete (v1.0 and beta).
+    for (const version of ['v1.0', 'beta'] as const) {
+      const patch = await graphCall(fixture, 'PATCH', `${path}/TemporaryAccessPass`, {
+        version,
+        body: { defaultLifetimeInMinutes: 120 },
+      });
+      const revert = await graphCall(fixture, 'DELETE', `${path}/TemporaryAccessPass`, { version });
+      for (const reply of [patch, revert]) {
+        expect([reply.status, errorOf(reply).code], version).toEqual([501, 'notImplemented']);
+      }
+    }
+  });
+
   it('reads with Policy.Read.AuthenticationMethod, Policy.Read.All or Policy.ReadWrite.AuthenticationMethod only', async () => {
     for (const role of [
       'Policy.Read.AuthenticationMethod',
