@@ -162,6 +162,42 @@ describe('GET /users/{user}/authentication/<type>Methods[/{id}]', () => {
     expect(email.body).toMatchObject({ emailAddress: methodOf(adele, 'email').emailAddress });
   });
 
+  it("returns each type's own properties under the schema's names (authentication-methods.md §2)", async () => {
+    const one = async (collection: string, id: string, version: 'v1.0' | 'beta' = 'v1.0') =>
+      (await get(diego.id, `${collection}/${id}`, { version })).body as Record<string, unknown>;
+    const fido2 = await one('fido2Methods', methodOf(diego, 'fido2').id);
+    for (const name of ['aaGuid', 'attestationCertificates', 'attestationLevel', 'displayName', 'model']) {
+      expect(fido2).toHaveProperty(name);
+    }
+    expect(['deviceBound', 'synced']).toContain(fido2.passkeyType);
+    // The doc examples' creationDateTime is not in the schema: createdDateTime is.
+    expect(fido2).toHaveProperty('createdDateTime');
+    expect(fido2).not.toHaveProperty('creationDateTime');
+    const authenticator = methodOf(diego, 'microsoftAuthenticator').id;
+    const v1Authenticator = await one('microsoftAuthenticatorMethods', authenticator);
+    expect(Object.keys(v1Authenticator)).toEqual(
+      expect.arrayContaining(['deviceTag', 'displayName', 'phoneAppVersion']),
+    );
+    expect(v1Authenticator).not.toHaveProperty('clientAppName');
+    expect(await one('microsoftAuthenticatorMethods', authenticator, 'beta')).toHaveProperty('clientAppName');
+    expect(await one('softwareOathMethods', methodOf(diego, 'softwareOath').id)).toMatchObject({
+      secretKey: null,
+    });
+    const hello = await one('windowsHelloForBusinessMethods', methodOf(diego, 'windowsHelloForBusiness').id);
+    expect(['normal', 'weak', 'unknown']).toContain(hello.keyStrength);
+    expect(hello).toHaveProperty('displayName');
+    const platform = await one('platformCredentialMethods', methodOf(diego, 'platformCredential').id);
+    expect(Object.keys(platform)).toEqual(expect.arrayContaining(['displayName', 'keyStrength', 'platform']));
+    expect(await one('passwordMethods', '28c10230-6103-485e-b985-444c60001490')).toMatchObject({
+      password: null,
+    });
+    // "The ID is always 3ddfcfc8-9383-446f-83cc-3ab9be4be18f" (emailAuthenticationMethod resource).
+    expect(await one('emailMethods', '3ddfcfc8-9383-446f-83cc-3ab9be4be18f')).toMatchObject({
+      '@odata.type': '#microsoft.graph.emailAuthenticationMethod',
+      emailAddress: methodOf(diego, 'email').emailAddress,
+    });
+  });
+
   it('gets any listed method through /methods/{id}, with its @odata.type; beta-only types only on beta', async () => {
     const fido2 = methodOf(adele, 'fido2').id;
     const one = await get(adele.userPrincipalName, `methods/${fido2.toUpperCase()}`);
