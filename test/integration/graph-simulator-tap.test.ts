@@ -254,6 +254,20 @@ describe('GET temporaryAccessPassMethods', () => {
   });
 });
 
+describe('DELETE temporaryAccessPassMethods/{id}', () => {
+  it('needs UserAuthMethod-TAP.ReadWrite.All (or ReadWrite.All); TAP.Read.All is 403', async () => {
+    const path = `/users/${diego.id}/authentication/temporaryAccessPassMethods/${methodOf(diego, 'temporaryAccessPass').id}`;
+    const mint = (role: string) => fixture.identity.mintToken({ roles: [role] }).accessToken;
+    const refused = await graphCall(fixture, 'DELETE', path, { token: mint('UserAuthMethod-TAP.Read.All') });
+    expect([refused.status, errorOf(refused).code]).toEqual([403, 'Authorization_RequestDenied']);
+    const removed = await graphCall(fixture, 'DELETE', path, {
+      token: mint('UserAuthMethod-TAP.ReadWrite.All'),
+    });
+    expect([removed.status, removed.text]).toEqual([204, '']);
+    expect(((await taps(diego.id)).body as { value: Tap[] }).value).toEqual([]);
+  });
+});
+
 describe('the TAP policy', () => {
   const path = '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations';
 
@@ -277,6 +291,21 @@ describe('the TAP policy', () => {
         excludeTargets: [{ targetType: 'group', id: breakGlassGroup }],
       });
     }
+  });
+
+  it('refuses a seed policy outside the documented bounds (length 8–48, lifetimes 10–43200, min ≤ default ≤ max)', () => {
+    for (const change of [
+      { defaultLength: 7 },
+      { defaultLength: 49 },
+      { minimumLifetimeInMinutes: 9 },
+      { maximumLifetimeInMinutes: 43201 },
+      { defaultLifetimeInMinutes: 500 },
+      { defaultLifetimeInMinutes: 30 },
+    ]) {
+      expect(() => withPolicy(change), JSON.stringify(change)).toThrow();
+    }
+    withPolicy({ defaultLength: 48, minimumLifetimeInMinutes: 10, maximumLifetimeInMinutes: 43200 });
+    expect(fixture.simulator.state().policies.temporaryAccessPass.defaultLength).toBe(48);
   });
 
   it('follows the tenant state', async () => {
