@@ -13,6 +13,8 @@ interface DocumentedOperation {
 }
 
 const BOTH: readonly GraphVersion[] = ['v1.0', 'beta'];
+const BETA: readonly GraphVersion[] = ['beta'];
+const HARDWARE_OATH = '/users/{user-id}/authentication/hardwareOathMethods';
 const EXTERNAL = '/users/{user-id}/authentication/externalAuthenticationMethods';
 const CONFIGURATION =
   '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{authenticationMethodConfiguration-id}';
@@ -29,6 +31,18 @@ const OPERATIONS: readonly DocumentedOperation[] = [
   // temporaryaccesspassauthenticationmethodconfiguration-update and -delete (revert to defaults)
   { method: 'PATCH', template: CONFIGURATION, versions: BOTH },
   { method: 'DELETE', template: CONFIGURATION, versions: BOTH },
+  // hardwareoathauthenticationmethod-activate, -deactivate, -assignandactivate (beta)
+  {
+    method: 'POST',
+    template: `${HARDWARE_OATH}/{hardwareOathAuthenticationMethod-id}/activate`,
+    versions: BETA,
+  },
+  {
+    method: 'POST',
+    template: `${HARDWARE_OATH}/{hardwareOathAuthenticationMethod-id}/deactivate`,
+    versions: BETA,
+  },
+  { method: 'POST', template: `${HARDWARE_OATH}/assignAndActivate`, versions: BETA },
   // resources/externalauthenticationmethod: list, create, get, delete
   { method: 'GET', template: EXTERNAL, versions: BOTH },
   { method: 'POST', template: EXTERNAL, versions: BOTH },

@@ -289,6 +289,9 @@ describe('writes Graph has and lacks (authentication-methods.md §2)', () => {
       ['POST', 'fido2Methods', 'beta'],
       ['GET', 'externalAuthenticationMethods', 'v1.0'],
       ['DELETE', 'externalAuthenticationMethods/0a1b2c3d-0000-4000-8000-000000000001', 'beta'],
+      // hardwareoathauthenticationmethod-assignandactivate and -activate (beta)
+      ['POST', 'hardwareOathMethods/assignAndActivate', 'beta'],
+      ['POST', `hardwareOathMethods/${methodOf(diego, 'hardwareOath').id}/activate`, 'beta'],
     ] as const) {
       const reply = await call(method, rest, version);
       expect([reply.status, errorOf(reply).code], `${method} ${version} ${rest}`).toEqual([
