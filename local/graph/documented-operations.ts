@@ -7,7 +7,7 @@ import { graphSpec, type GraphVersion } from './openapi-spec';
  * the simulator doesn't serve yet.
  */
 interface DocumentedOperation {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   template: string;
   versions: readonly GraphVersion[];
 }
@@ -28,6 +28,8 @@ const OPERATIONS: readonly DocumentedOperation[] = [
   },
   // authentication-post-fido2methods (passkey provisioning; the CSDL still says Insertable=false)
   { method: 'POST', template: '/users/{user-id}/authentication/fido2Methods', versions: BOTH },
+  // authentication-put-qrcodepinmethod (creates the single-valued QR code + PIN method)
+  { method: 'PUT', template: '/users/{user-id}/authentication/qrCodePinMethod', versions: BOTH },
   // temporaryaccesspassauthenticationmethodconfiguration-update and -delete (revert to defaults)
   { method: 'PATCH', template: CONFIGURATION, versions: BOTH },
   { method: 'DELETE', template: CONFIGURATION, versions: BOTH },

@@ -66,18 +66,24 @@ describe('DELETE /users/{user}/authentication/<type>Methods/{id}', () => {
     expect(errorOf(nobody).code).toBe('itemNotFound');
   });
 
-  it('serves hardware OATH, legacy passwordless Authenticator and QR code + PIN on beta only', async () => {
+  it('serves hardware OATH on beta only', async () => {
     const token = methodOf(diego, 'hardwareOath').id;
     expect((await del(diego.id, `hardwareOathMethods/${token}`)).status).toBe(400);
     expect((await del(diego.id, `hardwareOathMethods/${token}`, { version: 'beta' })).status).toBe(204);
     expect(has(diego, token)).toBe(false);
+  });
 
-    const qr = methodOf(patti, 'qrCodePin').id;
-    expect((await del(patti.id, 'qrCodePinMethod')).status).toBe(400);
-    expect((await del(patti.id, 'qrCodePinMethod', { version: 'beta' })).status).toBe(204);
-    expect(has(patti, qr)).toBe(false);
-    const again = await del(patti.id, 'qrCodePinMethod', { version: 'beta' });
-    expect([again.status, errorOf(again).code]).toEqual([404, 'itemNotFound']);
+  it('deletes the QR code + PIN method in v1.0 and beta (qrcodepinauthenticationmethod-delete), 404 once gone', async () => {
+    for (const version of ['v1.0', 'beta'] as const) {
+      fixture.simulator.reset();
+      const qr = methodOf(patti, 'qrCodePin').id;
+      expect((await del(patti.id, 'qrCodePinMethod', { version })).status, version).toBe(204);
+      expect(has(patti, qr)).toBe(false);
+      const again = await del(patti.id, 'qrCodePinMethod', { version });
+      expect([again.status, errorOf(again).code]).toEqual([404, 'itemNotFound']);
+    }
+    const readOnly = fixture.identity.mintToken({ roles: ['UserAuthMethod-QR.Read.All'] }).accessToken;
+    expect((await del(patti.id, 'qrCodePinMethod', { token: readOnly })).status).toBe(403);
   });
 
   it('deletes a legacy passwordless Authenticator only with UserAuthenticationMethod.ReadWrite.All (its page lists no other)', async () => {
@@ -223,7 +229,7 @@ describe('GET /users/{user}/authentication/<type>Methods[/{id}]', () => {
     }
   });
 
-  it('serves hardware OATH tokens and the QR code + PIN method on beta only', async () => {
+  it('serves hardware OATH tokens on beta only, and the QR code + PIN method in v1.0 and beta', async () => {
     const token = methodOf(isaiah, 'hardwareOath').id;
     expect((await get(isaiah.id, `hardwareOathMethods/${token}`)).status).toBe(400);
     const one = await get(isaiah.id, `hardwareOathMethods/${token}`, { version: 'beta' });
@@ -231,13 +237,21 @@ describe('GET /users/{user}/authentication/<type>Methods[/{id}]', () => {
       '@odata.type': '#microsoft.graph.hardwareOathAuthenticationMethod',
       id: token,
     });
-    const qr = await get(patti.id, 'qrCodePinMethod', { version: 'beta' });
-    expect(qr.body).toMatchObject({
-      '@odata.type': '#microsoft.graph.qrCodePinAuthenticationMethod',
-      id: methodOf(patti, 'qrCodePin').id,
-    });
-    const none = await get(adele.id, 'qrCodePinMethod', { version: 'beta' });
-    expect([none.status, errorOf(none).code]).toEqual([404, 'itemNotFound']);
+    // qrcodepinauthenticationmethod-get exists in v1.0 as well as beta.
+    for (const version of ['v1.0', 'beta'] as const) {
+      const qr = await get(patti.id, 'qrCodePinMethod', { version });
+      expect(qr.body, version).toMatchObject({
+        '@odata.context': `https://graph.microsoft.com/${version}/$metadata#users('${patti.id}')/authentication/qrCodePinMethod/$entity`,
+        '@odata.type': '#microsoft.graph.qrCodePinAuthenticationMethod',
+        id: methodOf(patti, 'qrCodePin').id,
+      });
+      const none = await get(adele.id, 'qrCodePinMethod', { version });
+      expect([none.status, errorOf(none).code]).toEqual([404, 'itemNotFound']);
+    }
+    const qrRead = fixture.identity.mintToken({ roles: ['UserAuthMethod-QR.Read.All'] }).accessToken;
+    expect((await get(patti.id, 'qrCodePinMethod', { token: qrRead })).status).toBe(200);
+    const phoneRead = fixture.identity.mintToken({ roles: ['UserAuthMethod-Phone.Read.All'] }).accessToken;
+    expect((await get(patti.id, 'qrCodePinMethod', { token: phoneRead })).status).toBe(403);
   });
 
   it("answers 404 itemNotFound for another type's id, another user's id and an unknown user; an empty list for none", async () => {
@@ -276,7 +290,7 @@ describe('writes Graph has and lacks (authentication-methods.md §2)', () => {
   const call = (method: string, rest: string, version: 'v1.0' | 'beta' = 'v1.0') =>
     graphCall(fixture, method, `/users/${adele.id}/authentication/${rest}`, {
       version,
-      ...(method === 'POST' || method === 'PATCH' ? { body: {} } : {}),
+      ...(['POST', 'PATCH', 'PUT'].includes(method) ? { body: {} } : {}),
     });
 
   it('answers 501, not 405 or 400, for documented writes outside the OpenAPI subsets', async () => {
@@ -292,6 +306,8 @@ describe('writes Graph has and lacks (authentication-methods.md §2)', () => {
       // hardwareoathauthenticationmethod-assignandactivate and -activate (beta)
       ['POST', 'hardwareOathMethods/assignAndActivate', 'beta'],
       ['POST', `hardwareOathMethods/${methodOf(diego, 'hardwareOath').id}/activate`, 'beta'],
+      // authentication-put-qrcodepinmethod (v1.0 and beta)
+      ['PUT', 'qrCodePinMethod', 'v1.0'],
     ] as const) {
       const reply = await call(method, rest, version);
       expect([reply.status, errorOf(reply).code], `${method} ${version} ${rest}`).toEqual([
