@@ -28,6 +28,12 @@ const OPERATIONS: readonly DocumentedOperation[] = [
   },
   // authentication-post-fido2methods (passkey provisioning; the CSDL still says Insertable=false)
   { method: 'POST', template: '/users/{user-id}/authentication/fido2Methods', versions: BOTH },
+  // authenticationmethod-resetpassword (the password method's id, through the generic path)
+  {
+    method: 'POST',
+    template: '/users/{user-id}/authentication/methods/{authenticationMethod-id}/resetPassword',
+    versions: BOTH,
+  },
   // authentication-put-qrcodepinmethod (creates the single-valued QR code + PIN method)
   { method: 'PUT', template: '/users/{user-id}/authentication/qrCodePinMethod', versions: BOTH },
   // temporaryaccesspassauthenticationmethodconfiguration-update and -delete (revert to defaults)

@@ -306,6 +306,8 @@ describe('writes Graph has and lacks (authentication-methods.md §2)', () => {
       // hardwareoathauthenticationmethod-assignandactivate and -activate (beta)
       ['POST', 'hardwareOathMethods/assignAndActivate', 'beta'],
       ['POST', `hardwareOathMethods/${methodOf(diego, 'hardwareOath').id}/activate`, 'beta'],
+      // authenticationmethod-resetpassword (v1.0 and beta)
+      ['POST', `methods/${methodOf(adele, 'password').id}/resetPassword`, 'v1.0'],
       // authentication-put-qrcodepinmethod (v1.0 and beta)
       ['PUT', 'qrCodePinMethod', 'v1.0'],
     ] as const) {
