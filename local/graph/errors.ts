@@ -59,6 +59,13 @@ export const GraphErrors = {
   resourceNotFoundForSegment: (segment: string) =>
     error(400, 'BadRequest', `Resource not found for the segment '${segment}'.`),
 
+  /**
+   * `/me` needs a signed-in user, so Graph refuses it for app-only tokens (user-get docs; body
+   * observed, msgraph-sdk-php#1163).
+   */
+  meNeedsDelegatedToken: () =>
+    error(400, 'BadRequest', '/me request is only valid with delegated authentication flow.'),
+
   /** Inferred wording; Graph answers an unknown version with 400. */
   invalidVersion: (version: string) => error(400, 'BadRequest', `Invalid version: ${version}`),
 

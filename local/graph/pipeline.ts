@@ -67,6 +67,8 @@ async function process(
   if (!path.ok) return path.error;
   if (!isGraphVersion(path.version)) return GraphErrors.invalidVersion(path.version);
 
+  // Every token the simulator accepts is app-only (the managed identity's), so `/me` never resolves.
+  if (path.segments[0]?.value.toLowerCase() === 'me') return GraphErrors.meNeedsDelegatedToken();
   const resolution = deps.router.resolve(path.version, request.method, path.segments);
   switch (resolution.kind) {
     case 'unknownSegment':

@@ -1,4 +1,5 @@
 import type { AccessTokenClaims } from '../identity';
+import { documentedTemplates, isDocumented } from './documented-operations';
 import type { GraphRequest, GraphResponse, HandlerResult } from './messages';
 import { graphSpec, type GraphVersion } from './openapi-spec';
 import type { PathSegment } from './path';
@@ -153,10 +154,8 @@ export class Router {
       return { kind: 'route', route: match, params };
     }
 
-    // Paths Microsoft documents (the OpenAPI subsets) but the simulator doesn't serve yet.
-    const spec = graphSpec(version);
-    const documented = spec
-      .pathTemplates()
+    // Paths Microsoft documents (the OpenAPI subsets, documented-operations.ts) but the simulator doesn't serve yet.
+    const documented = documentedTemplates(version)
       .map(templateSegments)
       .filter(
         (template) =>
@@ -165,7 +164,7 @@ export class Router {
       .sort((a, b) => literalCount(b) - literalCount(a))[0];
     if (documented !== undefined) {
       const template = `/${documented.join('/')}`;
-      if (spec.hasOperation(method, template)) return { kind: 'notImplemented', method, template };
+      if (isDocumented(version, method, template)) return { kind: 'notImplemented', method, template };
       return { kind: 'methodNotAllowed' };
     }
     if (full.length > 0) return { kind: 'methodNotAllowed' };
@@ -175,7 +174,10 @@ export class Router {
       return { kind: 'methodNotAllowed' };
     }
 
-    const known = [...served.map((route) => route.segments), ...spec.pathTemplates().map(templateSegments)];
+    const known = [
+      ...served.map((route) => route.segments),
+      ...documentedTemplates(version).map(templateSegments),
+    ];
     const longest = Math.max(0, ...known.map((template) => prefixMatch(template, segments)));
     const unknown = segments[longest];
     if (unknown === undefined) {

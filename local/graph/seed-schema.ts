@@ -135,7 +135,7 @@ export const PasswordlessMicrosoftAuthenticatorMethodSchema = z.strictObject({
   displayName: z.string(),
 });
 
-/** QR code + PIN (frontline workers): managed through the beta single-valued `qrCodePinMethod`. */
+/** QR code + PIN (frontline workers): managed through the single-valued `qrCodePinMethod`. */
 export const QrCodePinMethodSchema = z.strictObject({
   type: z.literal('qrCodePin'),
   ...MethodBase,

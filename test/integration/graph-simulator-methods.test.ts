@@ -66,19 +66,25 @@ describe('DELETE /users/{user}/authentication/<type>Methods/{id}', () => {
     expect(errorOf(nobody).code).toBe('itemNotFound');
   });
 
-  it('serves hardware OATH, legacy passwordless Authenticator and QR code + PIN on beta only', async () => {
+  it('serves hardware OATH on beta only', async () => {
     const token = methodOf(diego, 'hardwareOath').id;
     // Through v1.0, a write to a beta-only path answers 405 (json-batching doc, request 4).
     expect((await del(diego.id, `hardwareOathMethods/${token}`)).status).toBe(405);
     expect((await del(diego.id, `hardwareOathMethods/${token}`, { version: 'beta' })).status).toBe(204);
     expect(has(diego, token)).toBe(false);
+  });
 
-    const qr = methodOf(patti, 'qrCodePin').id;
-    expect((await del(patti.id, 'qrCodePinMethod')).status).toBe(405);
-    expect((await del(patti.id, 'qrCodePinMethod', { version: 'beta' })).status).toBe(204);
-    expect(has(patti, qr)).toBe(false);
-    const again = await del(patti.id, 'qrCodePinMethod', { version: 'beta' });
-    expect([again.status, errorOf(again).code]).toEqual([404, 'itemNotFound']);
+  it('deletes the QR code + PIN method in v1.0 and beta (qrcodepinauthenticationmethod-delete), 404 once gone', async () => {
+    for (const version of ['v1.0', 'beta'] as const) {
+      fixture.simulator.reset();
+      const qr = methodOf(patti, 'qrCodePin').id;
+      expect((await del(patti.id, 'qrCodePinMethod', { version })).status, version).toBe(204);
+      expect(has(patti, qr)).toBe(false);
+      const again = await del(patti.id, 'qrCodePinMethod', { version });
+      expect([again.status, errorOf(again).code]).toEqual([404, 'itemNotFound']);
+    }
+    const readOnly = fixture.identity.mintToken({ roles: ['UserAuthMethod-QR.Read.All'] }).accessToken;
+    expect((await del(patti.id, 'qrCodePinMethod', { token: readOnly })).status).toBe(403);
   });
 
   it('deletes a legacy passwordless Authenticator only with UserAuthenticationMethod.ReadWrite.All (its page lists no other)', async () => {
@@ -163,6 +169,42 @@ describe('GET /users/{user}/authentication/<type>Methods[/{id}]', () => {
     expect(email.body).toMatchObject({ emailAddress: methodOf(adele, 'email').emailAddress });
   });
 
+  it("returns each type's own properties under the schema's names (authentication-methods.md §2)", async () => {
+    const one = async (collection: string, id: string, version: 'v1.0' | 'beta' = 'v1.0') =>
+      (await get(diego.id, `${collection}/${id}`, { version })).body as Record<string, unknown>;
+    const fido2 = await one('fido2Methods', methodOf(diego, 'fido2').id);
+    for (const name of ['aaGuid', 'attestationCertificates', 'attestationLevel', 'displayName', 'model']) {
+      expect(fido2).toHaveProperty(name);
+    }
+    expect(['deviceBound', 'synced']).toContain(fido2.passkeyType);
+    // The doc examples' creationDateTime is not in the schema: createdDateTime is.
+    expect(fido2).toHaveProperty('createdDateTime');
+    expect(fido2).not.toHaveProperty('creationDateTime');
+    const authenticator = methodOf(diego, 'microsoftAuthenticator').id;
+    const v1Authenticator = await one('microsoftAuthenticatorMethods', authenticator);
+    expect(Object.keys(v1Authenticator)).toEqual(
+      expect.arrayContaining(['deviceTag', 'displayName', 'phoneAppVersion']),
+    );
+    expect(v1Authenticator).not.toHaveProperty('clientAppName');
+    expect(await one('microsoftAuthenticatorMethods', authenticator, 'beta')).toHaveProperty('clientAppName');
+    expect(await one('softwareOathMethods', methodOf(diego, 'softwareOath').id)).toMatchObject({
+      secretKey: null,
+    });
+    const hello = await one('windowsHelloForBusinessMethods', methodOf(diego, 'windowsHelloForBusiness').id);
+    expect(['normal', 'weak', 'unknown']).toContain(hello.keyStrength);
+    expect(hello).toHaveProperty('displayName');
+    const platform = await one('platformCredentialMethods', methodOf(diego, 'platformCredential').id);
+    expect(Object.keys(platform)).toEqual(expect.arrayContaining(['displayName', 'keyStrength', 'platform']));
+    expect(await one('passwordMethods', '28c10230-6103-485e-b985-444c60001490')).toMatchObject({
+      password: null,
+    });
+    // "The ID is always 3ddfcfc8-9383-446f-83cc-3ab9be4be18f" (emailAuthenticationMethod resource).
+    expect(await one('emailMethods', '3ddfcfc8-9383-446f-83cc-3ab9be4be18f')).toMatchObject({
+      '@odata.type': '#microsoft.graph.emailAuthenticationMethod',
+      emailAddress: methodOf(diego, 'email').emailAddress,
+    });
+  });
+
   it('gets any listed method through /methods/{id}, with its @odata.type; beta-only types only on beta', async () => {
     const fido2 = methodOf(adele, 'fido2').id;
     const one = await get(adele.userPrincipalName, `methods/${fido2.toUpperCase()}`);
@@ -188,7 +230,7 @@ describe('GET /users/{user}/authentication/<type>Methods[/{id}]', () => {
     }
   });
 
-  it('serves hardware OATH tokens and the QR code + PIN method on beta only', async () => {
+  it('serves hardware OATH tokens on beta only, and the QR code + PIN method in v1.0 and beta', async () => {
     const token = methodOf(isaiah, 'hardwareOath').id;
     expect((await get(isaiah.id, `hardwareOathMethods/${token}`)).status).toBe(400);
     const one = await get(isaiah.id, `hardwareOathMethods/${token}`, { version: 'beta' });
@@ -196,13 +238,21 @@ describe('GET /users/{user}/authentication/<type>Methods[/{id}]', () => {
       '@odata.type': '#microsoft.graph.hardwareOathAuthenticationMethod',
       id: token,
     });
-    const qr = await get(patti.id, 'qrCodePinMethod', { version: 'beta' });
-    expect(qr.body).toMatchObject({
-      '@odata.type': '#microsoft.graph.qrCodePinAuthenticationMethod',
-      id: methodOf(patti, 'qrCodePin').id,
-    });
-    const none = await get(adele.id, 'qrCodePinMethod', { version: 'beta' });
-    expect([none.status, errorOf(none).code]).toEqual([404, 'itemNotFound']);
+    // qrcodepinauthenticationmethod-get exists in v1.0 as well as beta.
+    for (const version of ['v1.0', 'beta'] as const) {
+      const qr = await get(patti.id, 'qrCodePinMethod', { version });
+      expect(qr.body, version).toMatchObject({
+        '@odata.context': `https://graph.microsoft.com/${version}/$metadata#users('${patti.id}')/authentication/qrCodePinMethod/$entity`,
+        '@odata.type': '#microsoft.graph.qrCodePinAuthenticationMethod',
+        id: methodOf(patti, 'qrCodePin').id,
+      });
+      const none = await get(adele.id, 'qrCodePinMethod', { version });
+      expect([none.status, errorOf(none).code]).toEqual([404, 'itemNotFound']);
+    }
+    const qrRead = fixture.identity.mintToken({ roles: ['UserAuthMethod-QR.Read.All'] }).accessToken;
+    expect((await get(patti.id, 'qrCodePinMethod', { token: qrRead })).status).toBe(200);
+    const phoneRead = fixture.identity.mintToken({ roles: ['UserAuthMethod-Phone.Read.All'] }).accessToken;
+    expect((await get(patti.id, 'qrCodePinMethod', { token: phoneRead })).status).toBe(403);
   });
 
   it("answers 404 itemNotFound for another type's id, another user's id and an unknown user; an empty list for none", async () => {
@@ -234,6 +284,56 @@ describe('GET /users/{user}/authentication/<type>Methods[/{id}]', () => {
     const email = `emailMethods/${methodOf(adele, 'email').id}`;
     expect((await get(adele.id, email, { token: mint(['UserAuthMethod-Email.Read.All']) })).status).toBe(200);
     expect((await get(adele.id, email, { token: mint(['User.Read.All']) })).status).toBe(403);
+  });
+});
+
+describe('writes Graph has and lacks (authentication-methods.md §2)', () => {
+  const call = (method: string, rest: string, version: 'v1.0' | 'beta' = 'v1.0') =>
+    graphCall(fixture, method, `/users/${adele.id}/authentication/${rest}`, {
+      version,
+      ...(['POST', 'PATCH', 'PUT'].includes(method) ? { body: {} } : {}),
+    });
+
+  it('answers 501, not 405 or 400, for documented writes outside the OpenAPI subsets', async () => {
+    // emailauthenticationmethod-update, authentication-post-fido2methods (v1.0 and beta), and the
+    // v1.0 externalAuthenticationMethods collection (resources/externalauthenticationmethod).
+    for (const [method, rest, version] of [
+      ['PATCH', `emailMethods/${methodOf(adele, 'email').id}`, 'v1.0'],
+      ['PATCH', `emailMethods/${methodOf(adele, 'email').id}`, 'beta'],
+      ['POST', 'fido2Methods', 'v1.0'],
+      ['POST', 'fido2Methods', 'beta'],
+      ['GET', 'externalAuthenticationMethods', 'v1.0'],
+      ['DELETE', 'externalAuthenticationMethods/0a1b2c3d-0000-4000-8000-000000000001', 'beta'],
+      // hardwareoathauthenticationmethod-assignandactivate and -activate (beta)
+      ['POST', 'hardwareOathMethods/assignAndActivate', 'beta'],
+      ['POST', `hardwareOathMethods/${methodOf(diego, 'hardwareOath').id}/activate`, 'beta'],
+      // authenticationmethod-resetpassword (v1.0 and beta)
+      ['POST', `methods/${methodOf(adele, 'password').id}/resetPassword`, 'v1.0'],
+      // authentication-put-qrcodepinmethod (v1.0 and beta)
+      ['PUT', 'qrCodePinMethod', 'v1.0'],
+    ] as const) {
+      const reply = await call(method, rest, version);
+      expect([reply.status, errorOf(reply).code], `${method} ${version} ${rest}`).toEqual([
+        501,
+        'notImplemented',
+      ]);
+    }
+  });
+
+  it('answers 405 for the writes the schema rules out (not insertable, not updatable)', async () => {
+    for (const [method, rest] of [
+      ['POST', 'microsoftAuthenticatorMethods'],
+      ['PATCH', `microsoftAuthenticatorMethods/${methodOf(adele, 'microsoftAuthenticator').id}`],
+      ['PATCH', `fido2Methods/${methodOf(adele, 'fido2').id}`],
+      ['POST', 'softwareOathMethods'],
+      ['POST', 'windowsHelloForBusinessMethods'],
+      ['POST', 'platformCredentialMethods'],
+      ['PATCH', `passwordMethods/${methodOf(adele, 'password').id}`],
+      ['PATCH', `temporaryAccessPassMethods/${methodOf(diego, 'temporaryAccessPass').id}`],
+    ] as const) {
+      const reply = await call(method, rest);
+      expect(reply.status, `${method} ${rest}`).toBe(405);
+    }
   });
 });
 

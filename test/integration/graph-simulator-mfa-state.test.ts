@@ -7,7 +7,7 @@ import { errorOf, graphCall, liveUser, seedUser, users } from '../support/recove
 // (shared/graph/users-and-sessions.md).
 
 const fixture = useGraphSimulator({ resetAfterEach: true });
-const { adele, megan, patti, grady, johanna, guest } = users;
+const { adele, diego, megan, patti, grady, johanna, guest } = users;
 
 const mint = (roles: string[]) => fixture.identity.mintToken({ roles }).accessToken;
 const beta = (method: string, path: string, options: Parameters<typeof graphCall>[3] = {}) =>
@@ -87,6 +87,17 @@ describe('beta authentication/requirements (per-user MFA)', () => {
     ).toBe(204);
   });
 
+  it('refuses /me/authentication/… to an app-only token, as Graph does (observed body)', async () => {
+    for (const [version, path] of [
+      ['beta', '/me/authentication/requirements'],
+      ['v1.0', '/me/authentication/methods'],
+    ] as const) {
+      const reply = await graphCall(fixture, 'GET', path, { version });
+      expect([reply.status, errorOf(reply).code], path).toEqual([400, 'BadRequest']);
+      expect(errorOf(reply).message).toBe('/me request is only valid with delegated authentication flow.');
+    }
+  });
+
   it('404s an unknown user', async () => {
     const reply = await beta('GET', '/users/nobody@contoso.onmicrosoft.com/authentication/requirements');
     expect([reply.status, errorOf(reply).code]).toEqual([404, 'itemNotFound']);
@@ -142,6 +153,16 @@ describe('beta authentication/signInPreferences (the default method)', () => {
       isSystemPreferredAuthenticationMethodEnabled: false,
       userPreferredMethodForSecondaryAuthentication: 'oath',
     });
+  });
+
+  it('takes each documented default value for a user who has the method behind it', async () => {
+    // userDefaultAuthenticationMethodType (signInPreferences resource); Diego has every method.
+    const path = `/users/${diego.id}/authentication/signInPreferences`;
+    for (const value of ['push', 'oath', 'voiceMobile', 'voiceAlternateMobile', 'voiceOffice', 'sms']) {
+      const body = { userPreferredMethodForSecondaryAuthentication: value };
+      expect((await beta('PATCH', path, { token: readWriteAll(), body })).status, value).toBe(204);
+      expect((await beta('GET', path)).body, value).toMatchObject(body);
+    }
   });
 
   it('refuses a default the user has no method for, unknown values and properties', async () => {

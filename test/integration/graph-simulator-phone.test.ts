@@ -215,6 +215,21 @@ describe('enableSmsSignIn / disableSmsSignIn', () => {
     expect((await action(adele.id, mobileOf(adele), 'enableSmsSignIn')).status).toBe(204);
   });
 
+  it('needs a phone write permission (Phone.ReadWrite.All least); Phone.Read.All is 403', async () => {
+    const mobile = mobileOf(adele);
+    const url = (name: string) => `/users/${adele.id}/authentication/phoneMethods/${mobile}/${name}`;
+    const mint = (role: string) => fixture.identity.mintToken({ roles: [role] }).accessToken;
+    for (const name of ['enableSmsSignIn', 'disableSmsSignIn']) {
+      const refused = await graphCall(fixture, 'POST', url(name), {
+        token: mint('UserAuthMethod-Phone.Read.All'),
+      });
+      expect([refused.status, errorOf(refused).code], name).toEqual([403, 'Authorization_RequestDenied']);
+      for (const role of ['UserAuthMethod-Phone.ReadWrite.All', 'UserAuthenticationMethod.ReadWrite.All']) {
+        expect((await graphCall(fixture, 'POST', url(name), { token: mint(role) })).status, role).toBe(204);
+      }
+    }
+  });
+
   it('answers 404 for a phone the user lacks', async () => {
     expect((await action(grady.id, PHONE_METHOD_IDS.mobile, 'enableSmsSignIn')).status).toBe(404);
   });

@@ -254,6 +254,20 @@ describe('GET temporaryAccessPassMethods', () => {
   });
 });
 
+describe('DELETE temporaryAccessPassMethods/{id}', () => {
+  it('needs UserAuthMethod-TAP.ReadWrite.All (or ReadWrite.All); TAP.Read.All is 403', async () => {
+    const path = `/users/${diego.id}/authentication/temporaryAccessPassMethods/${methodOf(diego, 'temporaryAccessPass').id}`;
+    const mint = (role: string) => fixture.identity.mintToken({ roles: [role] }).accessToken;
+    const refused = await graphCall(fixture, 'DELETE', path, { token: mint('UserAuthMethod-TAP.Read.All') });
+    expect([refused.status, errorOf(refused).code]).toEqual([403, 'Authorization_RequestDenied']);
+    const removed = await graphCall(fixture, 'DELETE', path, {
+      token: mint('UserAuthMethod-TAP.ReadWrite.All'),
+    });
+    expect([removed.status, removed.text]).toEqual([204, '']);
+    expect(((await taps(diego.id)).body as { value: Tap[] }).value).toEqual([]);
+  });
+});
+
 describe('the TAP policy', () => {
   const path = '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations';
 
@@ -279,6 +293,21 @@ describe('the TAP policy', () => {
     }
   });
 
+  it('refuses a seed policy outside the documented bounds (length 8–48, lifetimes 10–43200, min ≤ default ≤ max)', () => {
+    for (const change of [
+      { defaultLength: 7 },
+      { defaultLength: 49 },
+      { minimumLifetimeInMinutes: 9 },
+      { maximumLifetimeInMinutes: 43201 },
+      { defaultLifetimeInMinutes: 500 },
+      { defaultLifetimeInMinutes: 30 },
+    ]) {
+      expect(() => withPolicy(change), JSON.stringify(change)).toThrow();
+    }
+    withPolicy({ defaultLength: 48, minimumLifetimeInMinutes: 10, maximumLifetimeInMinutes: 43200 });
+    expect(fixture.simulator.state().policies.temporaryAccessPass.defaultLength).toBe(48);
+  });
+
   it('follows the tenant state', async () => {
     withPolicy({ state: 'disabled', isUsableOnce: true });
     expect(
@@ -293,6 +322,20 @@ describe('the TAP policy', () => {
     expect((await graphCall(fixture, 'GET', `${path}/Sms`)).status).toBe(501);
     const unknown = await graphCall(fixture, 'GET', `${path}/Carrier-Pigeon`);
     expect([unknown.status, errorOf(unknown).code]).toEqual([404, 'itemNotFound']);
+  });
+
+  it('answers 501 for the documented update and revert-to-defaults (PATCH, DELETE), not 405', async () => {
+    // temporaryaccesspassauthenticationmethodconfiguration-update / -delete (v1.0 and beta).
+    for (const version of ['v1.0', 'beta'] as const) {
+      const patch = await graphCall(fixture, 'PATCH', `${path}/TemporaryAccessPass`, {
+        version,
+        body: { defaultLifetimeInMinutes: 120 },
+      });
+      const revert = await graphCall(fixture, 'DELETE', `${path}/TemporaryAccessPass`, { version });
+      for (const reply of [patch, revert]) {
+        expect([reply.status, errorOf(reply).code], version).toEqual([501, 'notImplemented']);
+      }
+    }
   });
 
   it('reads with Policy.Read.AuthenticationMethod, Policy.Read.All or Policy.ReadWrite.AuthenticationMethod only', async () => {

@@ -168,11 +168,16 @@ function deleteRoute(collection: DeletableCollection): RouteDefinition {
   };
 }
 
-/** DELETE `/users/{user}/authentication/qrCodePinMethod` (beta, single-valued; authentication-delete-qrcodepinmethod). */
+/**
+ * DELETE `/users/{user}/authentication/qrCodePinMethod` (single-valued). In v1.0 too
+ * (qrcodepinauthenticationmethod-delete), though the v1.0 subset lacks the path: its permissions
+ * are the docs' Application row, the same as beta's (authentication-delete-qrcodepinmethod).
+ */
 const deleteQrCodePinMethod: RouteDefinition = {
   method: 'DELETE',
   template: '/users/{user-id}/authentication/qrCodePinMethod',
-  versions: ['beta'],
+  versions: GRAPH_VERSIONS,
+  permissions: ['UserAuthMethod-QR.ReadWrite.All', 'UserAuthenticationMethod.ReadWrite.All'],
   handle(context) {
     const lookup = lookUpUser(context, GraphErrors.authenticationUserNotFound);
     if (!lookup.ok) return lookup.error;

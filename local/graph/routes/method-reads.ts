@@ -124,11 +124,21 @@ function getRoute(collection: ReadableCollection): RouteDefinition {
   };
 }
 
-/** GET `/users/{user}/authentication/qrCodePinMethod` (beta, single-valued; as its delete in method-deletion.ts). */
+/**
+ * GET `/users/{user}/authentication/qrCodePinMethod` (single-valued; as its delete in
+ * method-deletion.ts). In v1.0 too (qrcodepinauthenticationmethod-get), though the v1.0 subset
+ * lacks the path: its permissions are the docs' Application row, the same as beta's.
+ */
 const getQrCodePinMethod: RouteDefinition = {
   method: 'GET',
   template: '/users/{user-id}/authentication/qrCodePinMethod',
-  versions: ['beta'],
+  versions: GRAPH_VERSIONS,
+  permissions: [
+    'UserAuthMethod-QR.Read.All',
+    'UserAuthMethod-QR.ReadWrite.All',
+    'UserAuthenticationMethod.Read.All',
+    'UserAuthenticationMethod.ReadWrite.All',
+  ],
   handle(context) {
     const lookup = lookUpUser(context, GraphErrors.authenticationUserNotFound);
     if (!lookup.ok) return lookup.error;
