@@ -1,10 +1,11 @@
 import { GraphErrors } from '../errors';
 import type { HandlerResult } from '../messages';
 import { clearOrphanedDefault, isBlockedAsDefault } from '../method-rules';
-import { GRAPH_VERSIONS, type GraphVersion } from '../openapi-spec';
+import { GRAPH_VERSIONS } from '../openapi-spec';
 import { ODATA_JSON } from '../response';
 import type { RouteContext, RouteDefinition } from '../router';
-import type { AuthenticationMethodSeed, AuthenticationMethodType, UserSeed } from '../seed-schema';
+import type { AuthenticationMethodSeed, UserSeed } from '../seed-schema';
+import { METHOD_COLLECTIONS, type MethodCollection } from './method-collections';
 import { findMethod, methodIdParam } from './method-support';
 import { lookUpUser } from './user-key';
 
@@ -16,81 +17,15 @@ import { lookUpUser } from './user-key';
  * method (inferred status, authentication-methods.md §2).
  */
 
-interface DeletableCollection {
-  type: Exclude<AuthenticationMethodType, 'password' | 'qrCodePin'>;
-  collection: string;
-  /** The item's parameter name in Microsoft's OpenAPI path template. */
-  idParameter: string;
-  versions: readonly GraphVersion[];
-  /** Only for operations the OpenAPI subsets don't describe: the documented application permissions. */
-  permissions?: readonly string[];
-}
+/** Password methods are Deletable=false; the router answers 405 for them. */
+const DELETABLE = METHOD_COLLECTIONS.filter((collection) => collection.type !== 'password');
 
-const COLLECTIONS: readonly DeletableCollection[] = [
-  {
-    type: 'phone',
-    collection: 'phoneMethods',
-    idParameter: 'phoneAuthenticationMethod-id',
-    versions: GRAPH_VERSIONS,
-  },
-  {
-    type: 'email',
-    collection: 'emailMethods',
-    idParameter: 'emailAuthenticationMethod-id',
-    versions: GRAPH_VERSIONS,
-  },
-  {
-    type: 'fido2',
-    collection: 'fido2Methods',
-    idParameter: 'fido2AuthenticationMethod-id',
-    versions: GRAPH_VERSIONS,
-  },
-  {
-    type: 'microsoftAuthenticator',
-    collection: 'microsoftAuthenticatorMethods',
-    idParameter: 'microsoftAuthenticatorAuthenticationMethod-id',
-    versions: GRAPH_VERSIONS,
-  },
-  {
-    type: 'softwareOath',
-    collection: 'softwareOathMethods',
-    idParameter: 'softwareOathAuthenticationMethod-id',
-    versions: GRAPH_VERSIONS,
-  },
-  {
-    type: 'temporaryAccessPass',
-    collection: 'temporaryAccessPassMethods',
-    idParameter: 'temporaryAccessPassAuthenticationMethod-id',
-    versions: GRAPH_VERSIONS,
-  },
-  {
-    type: 'windowsHelloForBusiness',
-    collection: 'windowsHelloForBusinessMethods',
-    idParameter: 'windowsHelloForBusinessAuthenticationMethod-id',
-    versions: GRAPH_VERSIONS,
-  },
-  {
-    type: 'platformCredential',
-    collection: 'platformCredentialMethods',
-    idParameter: 'platformCredentialAuthenticationMethod-id',
-    versions: GRAPH_VERSIONS,
-  },
-  {
-    type: 'hardwareOath',
-    collection: 'hardwareOathMethods',
-    idParameter: 'hardwareOathAuthenticationMethod-id',
-    versions: ['beta'],
-  },
-  {
-    // Deprecated beta API; its page lists only UserAuthenticationMethod.ReadWrite.All for apps
-    // (passwordlessmicrosoftauthenticatorauthenticationmethod-delete, beta).
-    type: 'passwordlessMicrosoftAuthenticator',
-    collection: 'passwordlessMicrosoftAuthenticatorMethods',
-    idParameter: 'passwordlessMicrosoftAuthenticatorAuthenticationMethod-id',
-    versions: ['beta'],
-    permissions: ['UserAuthenticationMethod.ReadWrite.All'],
-  },
-];
+/** Only for operations the OpenAPI subsets don't describe: the documented application permissions. */
+const DELETE_PERMISSIONS: Partial<Record<MethodCollection['type'], readonly string[]>> = {
+  // Deprecated beta API; its page lists only UserAuthenticationMethod.ReadWrite.All for apps
+  // (passwordlessmicrosoftauthenticatorauthenticationmethod-delete, beta).
+  passwordlessMicrosoftAuthenticator: ['UserAuthenticationMethod.ReadWrite.All'],
+};
 
 /**
  * Graph refuses to remove a Windows Hello key without MFA, passing the device registration
@@ -149,12 +84,13 @@ function deleteMethod(
   return { kind: 'response', status: 204 };
 }
 
-function deleteRoute(collection: DeletableCollection): RouteDefinition {
+function deleteRoute(collection: MethodCollection): RouteDefinition {
+  const permissions = DELETE_PERMISSIONS[collection.type];
   return {
     method: 'DELETE',
     template: `/users/{user-id}/authentication/${collection.collection}/{${collection.idParameter}}`,
     versions: collection.versions,
-    ...(collection.permissions !== undefined ? { permissions: collection.permissions } : {}),
+    ...(permissions !== undefined ? { permissions } : {}),
     handle(context) {
       const lookup = lookUpUser(context, GraphErrors.authenticationUserNotFound);
       if (!lookup.ok) return lookup.error;
@@ -188,6 +124,6 @@ const deleteQrCodePinMethod: RouteDefinition = {
 };
 
 export const METHOD_DELETION_ROUTES: readonly RouteDefinition[] = [
-  ...COLLECTIONS.map(deleteRoute),
+  ...DELETABLE.map(deleteRoute),
   deleteQrCodePinMethod,
 ];

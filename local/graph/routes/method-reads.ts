@@ -1,8 +1,8 @@
 import { GraphErrors } from '../errors';
 import { ok } from '../messages';
-import { GRAPH_VERSIONS, type GraphVersion } from '../openapi-spec';
+import { GRAPH_VERSIONS } from '../openapi-spec';
 import type { RouteDefinition } from '../router';
-import type { AuthenticationMethodType } from '../seed-schema';
+import { METHOD_COLLECTIONS, type MethodCollection } from './method-collections';
 import { authenticationContextUrl, findMethod, methodIdParam, projectForRequest } from './method-support';
 import { lookUpUser } from './user-key';
 
@@ -13,81 +13,34 @@ import { lookUpUser } from './user-key';
  * the user doesn't have in that collection is 404 `itemNotFound`, as for delete.
  */
 
-interface ReadableCollection {
-  type: Exclude<AuthenticationMethodType, 'phone' | 'temporaryAccessPass' | 'qrCodePin'>;
-  collection: string;
-  /** The item's parameter name in Microsoft's OpenAPI path template. */
-  idParameter: string;
-  versions: readonly GraphVersion[];
-  /** Where the OpenAPI subset's list permissions fall short of the docs' table. */
-  listPermissions?: readonly string[];
-}
+/**
+ * Phones and TAP have files of their own; the deprecated passwordless Authenticator has no read path
+ * in the subsets.
+ */
+const READABLE = METHOD_COLLECTIONS.filter(
+  (collection) =>
+    !['phone', 'temporaryAccessPass', 'passwordlessMicrosoftAuthenticator'].includes(collection.type),
+);
 
-const COLLECTIONS: readonly ReadableCollection[] = [
-  {
-    type: 'password',
-    collection: 'passwordMethods',
-    idParameter: 'passwordAuthenticationMethod-id',
-    versions: GRAPH_VERSIONS,
-  },
-  {
-    type: 'email',
-    collection: 'emailMethods',
-    idParameter: 'emailAuthenticationMethod-id',
-    versions: GRAPH_VERSIONS,
-  },
-  {
-    type: 'fido2',
-    collection: 'fido2Methods',
-    idParameter: 'fido2AuthenticationMethod-id',
-    versions: GRAPH_VERSIONS,
-    // The subsets list only UserAuthMethod-Passkey.Read.All; the docs' table (fido2authenticationmethod-list,
-    // Application row) also lists these.
-    listPermissions: [
-      'UserAuthMethod-Passkey.Read.All',
-      'UserAuthMethod-Passkey.ReadWrite.All',
-      'UserAuthenticationMethod.Read.All',
-      'UserAuthenticationMethod.ReadWrite.All',
-    ],
-  },
-  {
-    type: 'microsoftAuthenticator',
-    collection: 'microsoftAuthenticatorMethods',
-    idParameter: 'microsoftAuthenticatorAuthenticationMethod-id',
-    versions: GRAPH_VERSIONS,
-  },
-  {
-    type: 'softwareOath',
-    collection: 'softwareOathMethods',
-    idParameter: 'softwareOathAuthenticationMethod-id',
-    versions: GRAPH_VERSIONS,
-  },
-  {
-    type: 'windowsHelloForBusiness',
-    collection: 'windowsHelloForBusinessMethods',
-    idParameter: 'windowsHelloForBusinessAuthenticationMethod-id',
-    versions: GRAPH_VERSIONS,
-  },
-  {
-    type: 'platformCredential',
-    collection: 'platformCredentialMethods',
-    idParameter: 'platformCredentialAuthenticationMethod-id',
-    versions: GRAPH_VERSIONS,
-  },
-  {
-    type: 'hardwareOath',
-    collection: 'hardwareOathMethods',
-    idParameter: 'hardwareOathAuthenticationMethod-id',
-    versions: ['beta'],
-  },
-];
+/** Where the OpenAPI subset's list permissions fall short of the docs' table. */
+const LIST_PERMISSIONS: Partial<Record<MethodCollection['type'], readonly string[]>> = {
+  // The subsets list only UserAuthMethod-Passkey.Read.All; the docs' table (fido2authenticationmethod-list,
+  // Application row) also lists these.
+  fido2: [
+    'UserAuthMethod-Passkey.Read.All',
+    'UserAuthMethod-Passkey.ReadWrite.All',
+    'UserAuthenticationMethod.Read.All',
+    'UserAuthenticationMethod.ReadWrite.All',
+  ],
+};
 
-function listRoute(collection: ReadableCollection): RouteDefinition {
+function listRoute(collection: MethodCollection): RouteDefinition {
+  const permissions = LIST_PERMISSIONS[collection.type];
   return {
     method: 'GET',
     template: `/users/{user-id}/authentication/${collection.collection}`,
     versions: collection.versions,
-    ...(collection.listPermissions !== undefined ? { permissions: collection.listPermissions } : {}),
+    ...(permissions !== undefined ? { permissions } : {}),
     handle(context) {
       const lookup = lookUpUser(context, GraphErrors.authenticationUserNotFound);
       if (!lookup.ok) return lookup.error;
@@ -103,7 +56,7 @@ function listRoute(collection: ReadableCollection): RouteDefinition {
   };
 }
 
-function getRoute(collection: ReadableCollection): RouteDefinition {
+function getRoute(collection: MethodCollection): RouteDefinition {
   return {
     method: 'GET',
     template: `/users/{user-id}/authentication/${collection.collection}/{${collection.idParameter}}`,
@@ -152,6 +105,6 @@ const getQrCodePinMethod: RouteDefinition = {
 };
 
 export const METHOD_READ_ROUTES: readonly RouteDefinition[] = [
-  ...COLLECTIONS.flatMap((collection) => [listRoute(collection), getRoute(collection)]),
+  ...READABLE.flatMap((collection) => [listRoute(collection), getRoute(collection)]),
   getQrCodePinMethod,
 ];
