@@ -1,9 +1,10 @@
 import type { AccessTokenClaims } from '../../identity';
-import { type EligibleRoleRow, eligibleRoleRows, findGroup } from '../directory';
+import { eligibleRoleRows, findGroup } from '../directory';
 import { BUILT_IN_ROLE_NAMES } from '../graph-ids';
 import type { GraphVersion } from '../openapi-spec';
 import { projectGroup, projectPrincipalUser } from '../projection/directory-object';
 import type { TenantData } from '../seed-schema';
+import { eligibilityInstance } from './role-instances';
 
 /**
  * `$expand` on the role and PIM lists. The resource pages let `principal`, `roleDefinition` and
@@ -88,21 +89,6 @@ function roleDefinitionOf(directory: Readonly<TenantData>, id: string): Row {
     rolePermissions: [],
     templateId: id,
     version: null,
-  };
-}
-
-/** A unifiedRoleEligibilityScheduleInstance as the eligibility list shows it (§1.2/§1.4). */
-export function eligibilityInstance(row: EligibleRoleRow): Row {
-  return {
-    id: row.id,
-    principalId: row.principalId,
-    roleDefinitionId: row.roleDefinitionId,
-    directoryScopeId: row.directoryScopeId,
-    appScopeId: null,
-    startDateTime: row.startDateTime,
-    endDateTime: row.endDateTime,
-    memberType: 'Direct',
-    roleEligibilityScheduleId: row.roleEligibilityScheduleId,
   };
 }
 

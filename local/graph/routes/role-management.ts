@@ -6,7 +6,8 @@ import { type FilterClause, matchesFilter, parseFilter, QueryErrors } from '../o
 import { GRAPH_VERSIONS, graphSpec, type GraphVersion } from '../openapi-spec';
 import type { RouteContext, RouteDefinition } from '../router';
 import type { TenantData } from '../seed-schema';
-import { eligibilityInstance, expandRow, expandShape, type Expansion, parseExpand } from './role-expansion';
+import { expandRow, expandShape, type Expansion, parseExpand } from './role-expansion';
+import { assignmentInstance, eligibilityInstance } from './role-instances';
 
 /**
  * Directory role assignments and PIM (shared/graph/pim-and-registration-reports.md Part 1,
@@ -191,21 +192,7 @@ const ASSIGNMENT_INSTANCES: ListSpec = {
   },
   keepsIdOnSelect: false,
   expandable: ['principal', 'roleDefinition', 'appScope', 'activatedUsing'],
-  // Shape per §1.2/§1.4: PascalCase memberType/assignmentType strings.
-  rows: (directory) =>
-    activeRoleRows(directory, new Date()).map((row) => ({
-      id: row.id,
-      principalId: row.principalId,
-      roleDefinitionId: row.roleDefinitionId,
-      directoryScopeId: row.directoryScopeId,
-      appScopeId: null,
-      startDateTime: row.startDateTime,
-      endDateTime: row.endDateTime,
-      assignmentType: row.assignmentType,
-      memberType: 'Direct',
-      roleAssignmentOriginId: row.id,
-      roleAssignmentScheduleId: row.roleAssignmentScheduleId,
-    })),
+  rows: (directory) => activeRoleRows(directory, new Date()).map(assignmentInstance),
 };
 
 const ELIGIBILITY_INSTANCES: ListSpec = {
