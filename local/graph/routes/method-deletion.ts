@@ -6,7 +6,7 @@ import { ODATA_JSON } from '../response';
 import type { RouteContext, RouteDefinition } from '../router';
 import type { AuthenticationMethodSeed, UserSeed } from '../seed-schema';
 import { METHOD_COLLECTIONS, type MethodCollection } from './method-collections';
-import { findMethod, methodIdParam } from './method-support';
+import { lookUpMethod } from './method-support';
 import { lookUpUser } from './user-key';
 
 /**
@@ -92,14 +92,8 @@ function deleteRoute(collection: MethodCollection): RouteDefinition {
     versions: collection.versions,
     ...(permissions !== undefined ? { permissions } : {}),
     handle(context) {
-      const lookup = lookUpUser(context, GraphErrors.authenticationUserNotFound);
-      if (!lookup.ok) return lookup.error;
-      const idParam = methodIdParam(context, collection.idParameter);
-      if (!idParam.ok) return idParam.error;
-      const { id } = idParam;
-      const method = findMethod(context, lookup.user, collection.type, id);
-      if (method === undefined) return GraphErrors.authenticationMethodNotFound(id);
-      return deleteMethod(context, method, lookup.user);
+      const lookup = lookUpMethod(context, collection.type, collection.idParameter);
+      return lookup.ok ? deleteMethod(context, lookup.method, lookup.user) : lookup.error;
     },
   };
 }

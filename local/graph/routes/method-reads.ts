@@ -3,7 +3,7 @@ import { ok } from '../messages';
 import { GRAPH_VERSIONS } from '../openapi-spec';
 import type { RouteDefinition } from '../router';
 import { METHOD_COLLECTIONS, type MethodCollection } from './method-collections';
-import { authenticationContextUrl, findMethod, methodIdParam, projectForRequest } from './method-support';
+import { authenticationContextUrl, lookUpMethod, projectForRequest } from './method-support';
 import { lookUpUser } from './user-key';
 
 /**
@@ -62,16 +62,11 @@ function getRoute(collection: MethodCollection): RouteDefinition {
     template: `/users/{user-id}/authentication/${collection.collection}/{${collection.idParameter}}`,
     versions: collection.versions,
     handle(context) {
-      const lookup = lookUpUser(context, GraphErrors.authenticationUserNotFound);
+      const lookup = lookUpMethod(context, collection.type, collection.idParameter);
       if (!lookup.ok) return lookup.error;
-      const idParam = methodIdParam(context, collection.idParameter);
-      if (!idParam.ok) return idParam.error;
-      const { id } = idParam;
-      const method = findMethod(context, lookup.user, collection.type, id);
-      if (method === undefined) return GraphErrors.authenticationMethodNotFound(id);
       return ok({
         '@odata.context': authenticationContextUrl(context, lookup.key, `${collection.collection}/$entity`),
-        ...projectForRequest(context, lookup.user, method),
+        ...projectForRequest(context, lookup.user, lookup.method),
       });
     },
   };

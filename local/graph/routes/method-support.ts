@@ -5,6 +5,7 @@ import { odataKey } from '../path';
 import { projectMethod } from '../projection/authentication-method';
 import type { RouteContext } from '../router';
 import type { AuthenticationMethodSeed, UserSeed } from '../seed-schema';
+import { lookUpUser } from './user-key';
 
 /**
  * `@odata.context` for something under a user's `authentication`, repeating the user key as the
@@ -28,7 +29,7 @@ export function projectForRequest(
 }
 
 /** The user's method of this type with this id (ids compare case-insensitively). */
-export function findMethod<T extends AuthenticationMethodSeed['type']>(
+function findMethod<T extends AuthenticationMethodSeed['type']>(
   context: RouteContext,
   user: UserSeed,
   type: T,
@@ -61,4 +62,24 @@ export function param(context: RouteContext, name: string): string {
   const value = context.params[name];
   if (value === undefined) throw new Error(`route has no {${name}} parameter`);
   return value.value;
+}
+
+export type MethodLookup<T extends AuthenticationMethodSeed['type']> =
+  | { ok: true; user: UserSeed; key: string; method: Extract<AuthenticationMethodSeed, { type: T }> }
+  | { ok: false; error: GraphErrorSpec };
+
+/** The request's user and their method of this type named by the path's `{idParameter}`. */
+export function lookUpMethod<T extends AuthenticationMethodSeed['type']>(
+  context: RouteContext,
+  type: T,
+  idParameter: string,
+): MethodLookup<T> {
+  const lookup = lookUpUser(context, GraphErrors.authenticationUserNotFound);
+  if (!lookup.ok) return lookup;
+  const idParam = methodIdParam(context, idParameter);
+  if (!idParam.ok) return idParam;
+  const method = findMethod(context, lookup.user, type, idParam.id);
+  return method === undefined
+    ? { ok: false, error: GraphErrors.authenticationMethodNotFound(idParam.id) }
+    : { ok: true, user: lookup.user, key: lookup.key, method };
 }

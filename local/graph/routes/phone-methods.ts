@@ -6,7 +6,7 @@ import { GRAPH_VERSIONS } from '../openapi-spec';
 import { jsonObjectBody, shown } from '../request-body';
 import type { RouteContext, RouteDefinition } from '../router';
 import { type AuthenticationMethodSeed, PHONE_NUMBER_PATTERN, type UserSeed } from '../seed-schema';
-import { authenticationContextUrl, findMethod, methodIdParam, projectForRequest } from './method-support';
+import { authenticationContextUrl, lookUpMethod, projectForRequest } from './method-support';
 import { lookUpUser } from './user-key';
 
 /**
@@ -39,20 +39,6 @@ function invalidNumber(phoneNumber: unknown): HandlerResult | undefined {
   );
 }
 
-/** The phone by the `{phoneAuthenticationMethod-id}` of the request, with its user. */
-function lookUpPhone(
-  context: RouteContext,
-): { ok: true; user: UserSeed; key: string; phone: Phone } | { ok: false; error: HandlerResult } {
-  const lookup = lookUpUser(context, GraphErrors.authenticationUserNotFound);
-  if (!lookup.ok) return lookup;
-  const idParam = methodIdParam(context, ID);
-  if (!idParam.ok) return idParam;
-  const { id } = idParam;
-  const phone = findMethod(context, lookup.user, 'phone', id);
-  if (phone === undefined) return { ok: false, error: GraphErrors.authenticationMethodNotFound(id) };
-  return { ok: true, user: lookup.user, key: lookup.key, phone };
-}
-
 /** GET /users/{user}/authentication/phoneMethods (phoneauthenticationmethod-list). */
 const listPhoneMethods: RouteDefinition = {
   method: 'GET',
@@ -74,11 +60,11 @@ const getPhoneMethod: RouteDefinition = {
   template: ITEM,
   versions: GRAPH_VERSIONS,
   handle(context) {
-    const found = lookUpPhone(context);
+    const found = lookUpMethod(context, 'phone', ID);
     if (!found.ok) return found.error;
     return ok({
       '@odata.context': authenticationContextUrl(context, found.key, 'phoneMethods/$entity'),
-      ...projectForRequest(context, found.user, found.phone),
+      ...projectForRequest(context, found.user, found.method),
     });
   },
 };
@@ -143,26 +129,26 @@ const updatePhoneMethod: RouteDefinition = {
   // Not in the OpenAPI subsets; the docs' Application row.
   permissions: ['UserAuthMethod-Phone.ReadWrite.All', 'UserAuthenticationMethod.ReadWrite.All'],
   handle(context) {
-    const found = lookUpPhone(context);
+    const found = lookUpMethod(context, 'phone', ID);
     if (!found.ok) return found.error;
     const body = jsonObjectBody(context.request);
     if (!body.ok) return body.error;
     const { phoneNumber, phoneType } = body.value;
     if ('smsSignInState' in body.value) return bad("The property 'smsSignInState' is read-only.");
-    if (phoneType !== undefined && phoneType !== found.phone.phoneType) {
+    if (phoneType !== undefined && phoneType !== found.method.phoneType) {
       return bad("A phone's type can't be changed. Add a phone of the new type and delete this one.");
     }
     if (phoneNumber === undefined) return { kind: 'response', status: 204 };
     const numberProblem = invalidNumber(phoneNumber);
     if (numberProblem !== undefined) return numberProblem;
     const number = phoneNumber as string;
-    const changed = number !== found.phone.phoneNumber;
+    const changed = number !== found.method.phoneNumber;
     context.tenant.putMethod(found.user, {
-      ...found.phone,
+      ...found.method,
       phoneNumber: number,
       smsSignInState: changed
-        ? smsSignInStateFor(context.tenant, found.user, found.phone.phoneType, number)
-        : found.phone.smsSignInState,
+        ? smsSignInStateFor(context.tenant, found.user, found.method.phoneType, number)
+        : found.method.smsSignInState,
     });
     return { kind: 'response', status: 204 };
   },
@@ -178,9 +164,9 @@ const enableSmsSignIn: RouteDefinition = {
   template: `${ITEM}/enableSmsSignIn`,
   versions: GRAPH_VERSIONS,
   handle(context) {
-    const found = lookUpPhone(context);
+    const found = lookUpMethod(context, 'phone', ID);
     if (!found.ok) return found.error;
-    const { user, phone } = found;
+    const { user, method: phone } = found;
     if (phone.phoneType !== 'mobile') return bad('SMS sign-in can only be enabled for a mobile phone.');
     if (!isEnabledForSmsSignIn(context.tenant, user)) {
       return bad('The user is not enabled for SMS sign-in by the authentication methods policy.');
@@ -199,9 +185,9 @@ const disableSmsSignIn: RouteDefinition = {
   template: `${ITEM}/disableSmsSignIn`,
   versions: GRAPH_VERSIONS,
   handle(context) {
-    const found = lookUpPhone(context);
+    const found = lookUpMethod(context, 'phone', ID);
     if (!found.ok) return found.error;
-    const { user, phone } = found;
+    const { user, method: phone } = found;
     // Only a mobile can be used for SMS sign-in, so only a mobile can be turned off (inferred).
     if (phone.phoneType !== 'mobile') return bad('SMS sign-in can only be disabled for a mobile phone.');
     const smsSignInState = isEnabledForSmsSignIn(context.tenant, user) ? 'notEnabled' : 'notAllowedByPolicy';

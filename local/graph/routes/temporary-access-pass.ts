@@ -6,7 +6,7 @@ import { GRAPH_VERSIONS } from '../openapi-spec';
 import { jsonObjectBody, shown } from '../request-body';
 import type { RouteContext, RouteDefinition } from '../router';
 import type { AuthenticationMethodSeed, UserSeed } from '../seed-schema';
-import { authenticationContextUrl, findMethod, methodIdParam, projectForRequest } from './method-support';
+import { authenticationContextUrl, lookUpMethod, projectForRequest } from './method-support';
 import { lookUpUser } from './user-key';
 
 /**
@@ -154,16 +154,11 @@ const getTemporaryAccessPass: RouteDefinition = {
   template: `${COLLECTION}/{${ID}}`,
   versions: GRAPH_VERSIONS,
   handle(context) {
-    const lookup = lookUpUser(context, GraphErrors.authenticationUserNotFound);
+    const lookup = lookUpMethod(context, 'temporaryAccessPass', ID);
     if (!lookup.ok) return lookup.error;
-    const idParam = methodIdParam(context, ID);
-    if (!idParam.ok) return idParam.error;
-    const { id } = idParam;
-    const tap = findMethod(context, lookup.user, 'temporaryAccessPass', id);
-    if (tap === undefined) return GraphErrors.authenticationMethodNotFound(id);
     return ok({
       '@odata.context': authenticationContextUrl(context, lookup.key, 'temporaryAccessPassMethods/$entity'),
-      ...projectForRequest(context, lookup.user, tap),
+      ...projectForRequest(context, lookup.user, lookup.method),
     });
   },
 };
