@@ -1,7 +1,6 @@
 import { GraphErrors } from '../errors';
 import { ok } from '../messages';
 import { GRAPH_VERSIONS } from '../openapi-spec';
-import { odataKey } from '../path';
 import { isListedIn } from '../projection/authentication-method';
 import type { RouteDefinition } from '../router';
 import { authenticationContextUrl, methodIdParam, projectForRequest } from './method-support';
@@ -23,8 +22,7 @@ export const listAuthenticationMethods: RouteDefinition = {
       .filter((method) => isListedIn(method.type, context.version))
       .map((method) => projectForRequest(context, lookup.user, method));
     return ok({
-      // The context URL repeats the key as the request gave it (inferred from OData's rules).
-      '@odata.context': `https://graph.microsoft.com/${context.version}/$metadata#users(${odataKey(lookup.key)})/authentication/methods`,
+      '@odata.context': authenticationContextUrl(context, lookup.key, 'methods'),
       value,
     });
   },
