@@ -10,26 +10,26 @@ param environmentName string
 @minLength(1)
 param location string
 
-@description('Graph application permissions the identity needs; keep in step with local/identity/app-roles.ts.')
+@description('Graph application permissions the identity needs: the union of src/lib/graph/graph-calls.ts (a test holds them equal).')
 param graphAppRoles array = [
   'User.Read.All'
   'UserAuthenticationMethod.Read.All'
   'UserAuthMethod-Phone.ReadWrite.All'
   'UserAuthMethod-Email.ReadWrite.All'
-  'UserAuthMethod-Passkey.ReadWrite.All'
   'UserAuthMethod-MicrosoftAuthApp.ReadWrite.All'
+  'UserAuthMethod-Passkey.ReadWrite.All'
   'UserAuthMethod-SoftwareOATH.ReadWrite.All'
-  'UserAuthMethod-HardwareOATH.ReadWrite.All'
+  'UserAuthMethod-TAP.ReadWrite.All'
   'UserAuthMethod-WindowsHello.ReadWrite.All'
   'UserAuthMethod-PlatformCred.ReadWrite.All'
+  'UserAuthMethod-HardwareOATH.ReadWrite.All'
   'UserAuthMethod-QR.ReadWrite.All'
-  'UserAuthMethod-TAP.ReadWrite.All'
   'Policy.Read.AuthenticationMethod'
   'Policy.ReadWrite.AuthenticationMethod'
   'User.RevokeSessions.All'
+  'GroupMember.Read.All'
   'RoleManagement.Read.Directory'
   'PrivilegedEligibilitySchedule.Read.AzureADGroup'
-  'GroupMember.Read.All'
   'AuditLog.Read.All'
 ]
 

@@ -30,17 +30,23 @@ const isGraphVersion = (version: string): version is GraphVersion =>
  * Every Graph request, top-level or a batch step, goes through the same steps:
  * bearer check → injected faults → routing → directory limits → app-role check → handler.
  */
-export async function handleGraphRequest(request: GraphRequest, deps: PipelineDeps): Promise<GraphResponse> {
+export async function handleGraphRequest(
+  request: GraphRequest,
+  deps: PipelineDeps,
+  batch?: RequestLogEntry,
+): Promise<GraphResponse> {
   const requestId = randomUUID();
   // Without a client-request-id Graph echoes its request-id there (the bodies quoted in
   // microsoft-graph-docs-contrib#2362 and msgraph-sample-reactspa#54 carry one value twice).
   const ids = { requestId, clientRequestId: request.headers['client-request-id'] || requestId };
+  const sdkVersion = batch === undefined ? request.headers.sdkversion : batch.sdkVersion;
   const entry = deps.log.start({
     method: request.method,
     path: request.path,
     query: request.query,
     inBatch: request.batchStepId !== undefined,
     ...(request.batchStepId !== undefined ? { batchStepId: request.batchStepId } : {}),
+    ...(sdkVersion !== undefined ? { sdkVersion } : {}),
     ...ids,
   });
   const result = await process(request, deps, entry);
@@ -95,7 +101,7 @@ async function process(
         params,
         claims: authentication.claims,
         tenant: deps.tenant,
-        dispatch: async (inner) => await handleGraphRequest(inner, deps),
+        dispatch: async (inner) => await handleGraphRequest(inner, deps, entry),
       })
     : GraphErrors.insufficientPrivileges();
   return charge === undefined ? result : withHeaders(result, charge.headers);

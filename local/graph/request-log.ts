@@ -15,6 +15,11 @@ export interface RequestLogEntry {
   route?: string;
   inBatch: boolean;
   batchStepId?: string;
+  /**
+   * The `SdkVersion` header of the request (of its batch, for a step), e.g. `graph-js/3.0.7`: set
+   * when a Graph SDK sent it, which tells the app's requests from a test's own.
+   */
+  sdkVersion?: string;
   requestId: string;
   clientRequestId: string;
 }

@@ -5,8 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../../local/stack';
 import { closedPort } from '../support/closed-port';
 import { demoSeedUser } from '../support/demo-tenant';
+import { checkGraphCalls } from '../support/graph-calls-check';
 
 let stack: Stack;
+checkGraphCalls(() => stack?.graph);
 
 beforeAll(async () => {
   const port = await closedPort();

@@ -7,8 +7,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { type Stack, startStack } from '../../local/stack';
 import { demoSeedUser } from '../support/demo-tenant';
+import { checkGraphCalls } from '../support/graph-calls-check';
 
 let stack: Stack;
+checkGraphCalls(() => stack?.graph);
 /** Just over the TAP_POLICY_CACHE_SECONDS this stack runs with. */
 const TAP_POLICY_CACHE_MS = 1100;
 

@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Stack, startStack } from '../../local/stack';
 import { demoTenant } from '../support/demo-tenant';
+import { checkGraphCalls } from '../support/graph-calls-check';
 
 let stack: Stack;
+checkGraphCalls(() => stack?.graph);
 
 beforeAll(async () => {
   stack = await startStack({ hostPort: 0, timers: false });

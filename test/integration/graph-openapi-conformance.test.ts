@@ -203,13 +203,13 @@ const RECOVERY_CASES: readonly ConformanceCase[] = [
     versions: ['beta'],
   },
   {
-    name: 'delete a legacy passwordless Authenticator with per-method permissions only',
+    name: "delete a legacy passwordless Authenticator with the app's Authenticator permission",
     method: 'DELETE',
     path: auth(
       diego,
       `passwordlessMicrosoftAuthenticatorMethods/${methodOf(diego, 'passwordlessMicrosoftAuthenticator').id}`,
     ),
-    status: 403,
+    status: 204,
     versions: ['beta'],
   },
   {

@@ -87,15 +87,14 @@ describe('DELETE /users/{user}/authentication/<type>Methods/{id}', () => {
     expect((await del(patti.id, 'qrCodePinMethod', { token: readOnly })).status).toBe(403);
   });
 
-  it('deletes a legacy passwordless Authenticator only with UserAuthenticationMethod.ReadWrite.All (its page lists no other)', async () => {
+  it('deletes a legacy passwordless Authenticator of another user with the Authenticator permission (its page)', async () => {
     const id = methodOf(diego, 'passwordlessMicrosoftAuthenticator').id;
     const path = `passwordlessMicrosoftAuthenticatorMethods/${id}`;
-    const refused = await del(diego.id, path, { version: 'beta' });
+    const emailOnly = fixture.identity.mintToken({ roles: ['UserAuthMethod-Email.ReadWrite.All'] });
+    const refused = await del(diego.id, path, { version: 'beta', token: emailOnly.accessToken });
     expect([refused.status, errorOf(refused).code]).toEqual([403, 'Authorization_RequestDenied']);
-    const readWriteAll = fixture.identity.mintToken({ roles: ['UserAuthenticationMethod.ReadWrite.All'] });
-    expect((await del(diego.id, path, { version: 'beta', token: readWriteAll.accessToken })).status).toBe(
-      204,
-    );
+    const authApp = fixture.identity.mintToken({ roles: ['UserAuthMethod-MicrosoftAuthApp.ReadWrite.All'] });
+    expect((await del(diego.id, path, { version: 'beta', token: authApp.accessToken })).status).toBe(204);
   });
 
   it('refuses the password (not deletable) and the generic methods path with 405', async () => {

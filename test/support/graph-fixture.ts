@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 
 import { DEMO_SEED_PATH, type GraphSimulator, startGraphSimulator } from '../../local/graph';
 import { DEFAULT_APP_ROLES, type IdentityEndpoint, startIdentityEndpoint } from '../../local/identity';
+import { expectOnlyListedGraphCalls } from './graph-calls-check';
 
 export interface GraphFixtureOptions {
   /**
@@ -24,7 +25,8 @@ export interface GraphFixture {
 
 /**
  * Registers the hooks of a test file that talks to the Graph simulator: beforeAll starts the
- * managed-identity endpoint and the simulator (demo seed); after each test, queued faults and the
+ * managed-identity endpoint and the simulator (demo seed); after each test, every request the app
+ * sent must be in src/lib/graph/graph-calls.ts (graph-calls-check.ts), queued faults and the
  * request log are cleared and the identity's app roles are back to the defaults (and the tenant
  * reset, with `resetAfterEach`); afterAll closes both. Call it at the top level of the file, before
  * any beforeAll that uses it.
@@ -45,10 +47,13 @@ export function useGraphSimulator(options: GraphFixtureOptions = {}): GraphFixtu
   });
 
   afterEach(() => {
+    const requests = simulator?.requests() ?? [];
     simulator?.clearFaults();
     simulator?.clearRequests();
     if (options.resetAfterEach === true) simulator?.reset();
     identity?.setRoles(DEFAULT_APP_ROLES);
+    // Last, so that a failure leaves the fixture clean for the next test.
+    expectOnlyListedGraphCalls(requests);
   });
 
   afterAll(async () => {

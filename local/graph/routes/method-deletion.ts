@@ -22,9 +22,14 @@ const DELETABLE = METHOD_COLLECTIONS.filter((collection) => collection.type !== 
 
 /** Only for operations the OpenAPI subsets don't describe: the documented application permissions. */
 const DELETE_PERMISSIONS: Partial<Record<MethodCollection['type'], readonly string[]>> = {
-  // Deprecated beta API; its page lists only UserAuthenticationMethod.ReadWrite.All for apps
-  // (passwordlessmicrosoftauthenticatorauthenticationmethod-delete, beta).
-  passwordlessMicrosoftAuthenticator: ['UserAuthenticationMethod.ReadWrite.All'],
+  // Deprecated beta API. Its page's "Permissions acting on other users" table lists
+  // UserAuthenticationMethod.ReadWrite.All and UserAuthMethod-MicrosoftAuthApp.ReadWrite.All for
+  // apps (acting on self: the first only), https://learn.microsoft.com/en-us/graph/api/
+  // passwordlessmicrosoftauthenticatorauthenticationmethod-delete?view=graph-rest-beta
+  passwordlessMicrosoftAuthenticator: [
+    'UserAuthenticationMethod.ReadWrite.All',
+    'UserAuthMethod-MicrosoftAuthApp.ReadWrite.All',
+  ],
 };
 
 /**

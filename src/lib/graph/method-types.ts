@@ -30,10 +30,16 @@ export const REMOVABLE_METHOD_TYPES = [
   'windowsHelloForBusiness',
   'platformCredential',
   'qrCodePin',
-  'external',
 ] as const satisfies readonly MethodType[];
 
 export type RemovableMethodType = (typeof REMOVABLE_METHOD_TYPES)[number];
+
+/**
+ * External (third-party) MFA registrations are the provider's, outside a reset: their documented
+ * delete (`…/externalAuthenticationMethods/{id}/$ref`) needs a permission that also creates them for
+ * any user, and removing one gives the user no new way in (docs/graph-calls.md).
+ */
+export const EXTERNAL_METHOD_TYPE = 'external' satisfies MethodType;
 
 export function methodTypeOf(odataType: string): MethodType {
   return odataType in METHOD_TYPES ? METHOD_TYPES[odataType as keyof typeof METHOD_TYPES] : 'unknown';
@@ -65,7 +71,6 @@ const COLLECTIONS: Record<RemovableMethodType, MethodCollection> = {
   temporaryAccessPass: { version: 'v1.0', segment: 'temporaryAccessPassMethods' },
   windowsHelloForBusiness: { version: 'v1.0', segment: 'windowsHelloForBusinessMethods' },
   platformCredential: { version: 'v1.0', segment: 'platformCredentialMethods' },
-  external: { version: 'v1.0', segment: 'externalAuthenticationMethods' },
   hardwareOath: { version: 'beta', segment: 'hardwareOathMethods' },
   passwordlessMicrosoftAuthenticator: {
     version: 'beta',

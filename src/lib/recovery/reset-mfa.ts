@@ -4,6 +4,7 @@ import { type BatchStep, type BatchStepResult, sendBatch, stepError } from '../g
 import type { RemovableMethodType } from '../graph/method-types';
 import type { GraphAuthenticationMethod } from '../graph/users';
 import { AppError } from '../http/problem';
+import { defaultMethodHint } from './default-method';
 import { type MethodRef, type PlannedDelete, planReset, type ResetPlan, toDeleteBatches } from './reset-plan';
 
 export interface ResetInput {
@@ -29,6 +30,8 @@ export interface FailedDelete extends MethodRef {
   graphCode?: string;
   graphRequestId?: string;
   message?: string;
+  /** What the caller can do about it (e.g. Graph keeps the default method while others remain). */
+  hint?: string;
 }
 
 export interface ResetReport {
@@ -161,12 +164,17 @@ async function deleteRound(
         removedIds.add(method.id);
       } else {
         const error = stepError(result);
+        const hint = defaultMethodHint({
+          status: result.status,
+          ...(error.message ? { message: error.message } : {}),
+        });
         refused.push({
           ...toRef(method),
           status: result.status,
           ...(error.code ? { graphCode: error.code } : {}),
           ...(error.requestId ? { graphRequestId: error.requestId } : {}),
           ...(error.message && result.status < 500 ? { message: error.message } : {}),
+          ...(hint ? { hint } : {}),
         });
       }
     }

@@ -1,5 +1,6 @@
 import { type BatchStep, MAX_BATCH_STEPS } from '../graph/batch';
 import {
+  EXTERNAL_METHOD_TYPE,
   isRemovable,
   methodDeletePath,
   type MethodType,
@@ -23,8 +24,14 @@ export interface PlannedDelete extends MethodRef {
 
 export interface ResetPlan {
   deletes: PlannedDelete[];
-  kept: (MethodRef & { reason: 'not_removable' | 'not_requested' })[];
+  kept: (MethodRef & { reason: KeptReason })[];
 }
+
+/**
+ * `not_removable`: the password, or a type this service doesn't know; `external_provider`: an
+ * external MFA provider's registration, managed with that provider; `not_requested`: outside `methodTypes`.
+ */
+export type KeptReason = 'not_removable' | 'external_provider' | 'not_requested';
 
 /**
  * Which of the user's methods a reset deletes, through which per-type path, and in what order.
@@ -40,7 +47,8 @@ export function planReset(
   for (const method of methods) {
     const type = methodTypeOf(method['@odata.type']);
     if (!isRemovable(type)) {
-      plan.kept.push({ id: method.id, type, reason: 'not_removable' });
+      const reason = type === EXTERNAL_METHOD_TYPE ? 'external_provider' : 'not_removable';
+      plan.kept.push({ id: method.id, type, reason });
     } else if (methodTypes && !methodTypes.has(type)) {
       plan.kept.push({ id: method.id, type, reason: 'not_requested' });
     } else {

@@ -104,6 +104,11 @@ describe('DEFAULT_APP_ROLES', () => {
         'v1.0',
       ],
       ['DELETE', `${methods}/qrCodePinMethod`, 'beta'],
+      [
+        'DELETE',
+        `${methods}/passwordlessMicrosoftAuthenticatorMethods/{passwordlessMicrosoftAuthenticatorAuthenticationMethod-id}`,
+        'beta',
+      ],
       ['POST', `${methods}/phoneMethods`, 'v1.0'],
       ['PATCH', `${methods}/phoneMethods/{phoneAuthenticationMethod-id}`, 'v1.0'],
       ['POST', `${methods}/phoneMethods/{phoneAuthenticationMethod-id}/enableSmsSignIn`, 'v1.0'],
@@ -123,14 +128,7 @@ describe('DEFAULT_APP_ROLES', () => {
     );
   });
 
-  it('leaves out what only UserAuthenticationMethod.ReadWrite.All allows: changing the default method, deleting legacy passwordless methods', () => {
+  it('leaves out what only UserAuthenticationMethod.ReadWrite.All allows: changing the default method', () => {
     expect(allowed('PATCH', `${methods}/signInPreferences`, 'beta')).toBe(false);
-    expect(
-      allowed(
-        'DELETE',
-        `${methods}/passwordlessMicrosoftAuthenticatorMethods/{passwordlessMicrosoftAuthenticatorAuthenticationMethod-id}`,
-        'beta',
-      ),
-    ).toBe(false);
   });
 });

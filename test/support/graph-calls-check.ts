@@ -1,0 +1,46 @@
+import { afterEach, expect } from 'vitest';
+
+import type { GraphSimulator, RequestLogEntry } from '../../local/graph';
+import { GRAPH_CALLS, type GraphCall } from '../../src/lib/graph/graph-calls';
+
+/**
+ * The suite's check on src/lib/graph/graph-calls.ts: every request the app sends in a test is in
+ * the inventory. The app's requests are those the Graph SDK sent (the simulator logs its
+ * `SdkVersion` header, a batch's for its steps); tests that call the simulator directly send none.
+ */
+
+export const sentByApp = (entry: RequestLogEntry): boolean =>
+  entry.sdkVersion?.startsWith('graph-js/') === true;
+
+/** The inventory entry a logged request is: same method, version and Microsoft path template; a step only if batchable. */
+export function inventoryEntryOf(entry: RequestLogEntry): GraphCall | undefined {
+  const version = entry.path.split('/')[1];
+  return GRAPH_CALLS.find(
+    (call) =>
+      call.version === version &&
+      entry.route === `${call.method} ${call.path}` &&
+      (call.batchable || !entry.inBatch),
+  );
+}
+
+/** The app's requests in `entries` that the inventory does not list, as `METHOD /path (step)`. */
+export function unlistedGraphCalls(entries: readonly RequestLogEntry[]): string[] {
+  return entries
+    .filter((entry) => sentByApp(entry) && inventoryEntryOf(entry) === undefined)
+    .map((entry) => `${entry.method} ${entry.path}${entry.inBatch ? ' (batch step)' : ''}`);
+}
+
+export function expectOnlyListedGraphCalls(entries: readonly RequestLogEntry[]): void {
+  expect(unlistedGraphCalls(entries), 'Graph requests missing from src/lib/graph/graph-calls.ts').toEqual([]);
+}
+
+/**
+ * For test files that start a simulator themselves (e2e stacks): after each test, the app's
+ * requests so far must all be listed. useGraphSimulator does the same for its simulator.
+ */
+export function checkGraphCalls(simulator: () => Pick<GraphSimulator, 'requests'> | undefined): void {
+  afterEach(() => {
+    const running = simulator();
+    if (running !== undefined) expectOnlyListedGraphCalls(running.requests());
+  });
+}
