@@ -1,7 +1,12 @@
 import { type DirectoryThrottlingInput, DirectoryThrottlingSchema } from './directory-throttle';
 import { type FaultInjector, parseFaultSpec } from './faults';
 import type { GraphRequest, GraphResponse } from './messages';
-import { parseReportsThrottling, parseThrottling, type ReportsThrottlingInput } from './rate-limit';
+import {
+  AuthenticationMethodsThrottlingSchema,
+  parseReportsThrottling,
+  parseThrottling,
+  type ReportsThrottlingInput,
+} from './rate-limit';
 import type { RequestLog } from './request-log';
 import { addSignIns, generateSignIns } from './sign-in-generator';
 import { parseSeed, type Tenant } from './tenant';
@@ -33,19 +38,29 @@ function parseBody(request: GraphRequest): { ok: true; value: unknown } | { ok: 
 }
 
 function throttling(tenant: Tenant) {
-  return { reports: tenant.reportsThrottle.current(), directory: tenant.directoryThrottle.current() };
+  return {
+    reports: tenant.reportsThrottle.current(),
+    authenticationMethods: tenant.authenticationMethodsThrottle.current(),
+    directory: tenant.directoryThrottle.current(),
+  };
 }
 
-/** Sets the limits given (`reports`, `directory`); one left out keeps its settings. Both are checked first. */
+/** Sets the limits given (`reports`, `authenticationMethods`, `directory`); one left out keeps its settings. All are checked first. */
 function configureThrottling(tenant: Tenant, value: unknown): void {
-  const { reports, directory } = (value ?? {}) as {
+  const { reports, authenticationMethods, directory } = (value ?? {}) as {
     reports?: ReportsThrottlingInput;
+    authenticationMethods?: ReportsThrottlingInput;
     directory?: DirectoryThrottlingInput;
   };
   const parsedReports = reports === undefined ? undefined : parseReportsThrottling(reports);
+  const parsedMethods =
+    authenticationMethods === undefined
+      ? undefined
+      : parseThrottling(AuthenticationMethodsThrottlingSchema, authenticationMethods);
   const parsedDirectory =
     directory === undefined ? undefined : parseThrottling(DirectoryThrottlingSchema, directory);
   if (parsedReports !== undefined) tenant.reportsThrottle.configure(parsedReports);
+  if (parsedMethods !== undefined) tenant.authenticationMethodsThrottle.configure(parsedMethods);
   if (parsedDirectory !== undefined) tenant.directoryThrottle.configure(parsedDirectory);
 }
 

@@ -6,6 +6,7 @@ import { applyFault, type FaultInjector } from './faults';
 import type { GraphRequest, GraphResponse, HandlerResult } from './messages';
 import { GRAPH_VERSIONS, type GraphVersion } from './openapi-spec';
 import { parseGraphPath } from './path';
+import { throttleKey } from './rate-limit';
 import type { RequestLog, RequestLogEntry } from './request-log';
 import { chargeDirectoryRequest, withHeaders } from './resource-units';
 import { renderResult } from './response';
@@ -23,12 +24,17 @@ export interface PipelineDeps {
   tenantId: () => string;
 }
 
+/** A user's authentication methods: the list, a per-type collection or item, QR code + PIN. */
+const AUTHENTICATION_METHOD_PATH =
+  /^\/users\/\{user-id\}\/authentication\/(methods|\w+Methods|qrCodePinMethod)(\/|$)/;
+
 const isGraphVersion = (version: string): version is GraphVersion =>
   (GRAPH_VERSIONS as readonly string[]).includes(version);
 
 /**
  * Every Graph request, top-level or a batch step, goes through the same steps:
- * bearer check → injected faults → routing → directory limits → app-role check → handler.
+ * bearer check → injected faults → routing → the authentication methods limit (off by default) →
+ * directory limits → app-role check → handler.
  */
 export async function handleGraphRequest(
   request: GraphRequest,
@@ -88,6 +94,12 @@ async function process(
   }
   const { route, params } = resolution;
   entry.route = route.key;
+  if (AUTHENTICATION_METHOD_PATH.test(route.definition.template)) {
+    const allowed = deps.tenant.authenticationMethodsThrottle.take(throttleKey(authentication.claims));
+    if (!allowed.ok) {
+      return GraphErrors.tooManyRequests({ 'Retry-After': String(allowed.retryAfterSeconds) });
+    }
+  }
   const baseCost = route.definition.resourceUnits;
   const charge =
     baseCost === undefined

@@ -63,6 +63,8 @@ export interface GraphSimulator {
   generateSignIns(spec: GenerateSignInsSpec): GeneratedSignIns;
   /** Changes the sign-in logs' limit (and forgets requests counted so far). */
   setReportsThrottling(settings: ReportsThrottlingInput): ReportsThrottling;
+  /** The reports limit on a user's authentication methods (rate-limit.ts); off unless set. */
+  setAuthenticationMethodsThrottling(settings: ReportsThrottlingInput): ReportsThrottling;
   reportsThrottling(): ReportsThrottling;
   /** Changes the directory limits (and forgets the units and writes used so far). */
   setDirectoryThrottling(settings: DirectoryThrottlingInput): DirectoryThrottling;
@@ -112,6 +114,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
     addSignIns: (events) => addSignIns(tenant, events),
     generateSignIns: (spec) => generateSignIns(tenant, spec),
     setReportsThrottling: (settings) => tenant.reportsThrottle.configure(settings),
+    setAuthenticationMethodsThrottling: (settings) =>
+      tenant.authenticationMethodsThrottle.configure(settings),
     reportsThrottling: () => tenant.reportsThrottle.current(),
     setDirectoryThrottling: (settings) => tenant.directoryThrottle.configure(settings),
     directoryThrottling: () => tenant.directoryThrottle.current(),

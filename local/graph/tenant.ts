@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 import { DirectoryThrottle } from './directory-throttle';
-import { RequestRateLimiter } from './rate-limit';
+import { AuthenticationMethodsThrottlingSchema, RequestRateLimiter } from './rate-limit';
 import {
   type AuthenticationMethodSeed,
   type TenantData,
@@ -42,6 +42,7 @@ export class Tenant {
    * its settings outlive reset; reset forgets the requests counted so far.
    */
   readonly reportsThrottle = new RequestRateLimiter();
+  readonly authenticationMethodsThrottle = new RequestRateLimiter(AuthenticationMethodsThrottlingSchema);
   /** The identity-and-access (directory) limits, per app and tenant; kept across resets like the above. */
   readonly directoryThrottle = new DirectoryThrottle();
 
@@ -64,6 +65,7 @@ export class Tenant {
     this.data = structuredClone(seed ?? this.initial);
     this.signInStore = new SignInStore(this.data.signIns);
     this.reportsThrottle.forget();
+    this.authenticationMethodsThrottle.forget();
     this.directoryThrottle.forget();
   }
 
