@@ -220,8 +220,14 @@ describe('/_sim/ control API over HTTPS', () => {
         writes: 3_000,
         writeWindowMs: 150_000,
       };
-      expect(changed).toMatchObject({ status: 200, body: { reports, directory } });
-      expect((await call('/_sim/throttling', { auth: false })).body).toEqual({ reports, directory });
+      // The authentication methods limit is off unless a test turns it on (rate-limit.ts).
+      const authenticationMethods = { enabled: false, requests: 5, windowMs: 10_000 };
+      expect(changed).toMatchObject({ status: 200, body: { reports, authenticationMethods, directory } });
+      expect((await call('/_sim/throttling', { auth: false })).body).toEqual({
+        reports,
+        authenticationMethods,
+        directory,
+      });
       expect((await call(`/v1.0/users/${ordinary.id}`)).status).toBe(200);
       expect((await call(`/v1.0/users/${ordinary.id}`)).status).toBe(429);
       const off = await call('/_sim/throttling', {

@@ -680,8 +680,10 @@ describe('reports throttling', () => {
       windowMs: 10_000,
     });
     const current = await call('/_sim/throttling', { auth: false });
+    const authenticationMethods = { enabled: false, requests: 5, windowMs: 10_000 };
     expect(current.body).toEqual({
       reports: { enabled: false, requests: 5, windowMs: 10_000 },
+      authenticationMethods,
       directory: fixture.simulator.directoryThrottling(),
     });
     const changed = await call('/_sim/throttling', {
@@ -692,6 +694,7 @@ describe('reports throttling', () => {
     try {
       expect(changed.body).toEqual({
         reports: { enabled: true, requests: 2, windowMs: 5000 },
+        authenticationMethods,
         directory: fixture.simulator.directoryThrottling(),
       });
       expect((await list()).status).toBe(200);

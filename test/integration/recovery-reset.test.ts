@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
+import type { RemovableMethodType } from '../../src/lib/graph/method-types';
 import { userPath } from '../../src/lib/graph/user-path';
 import { listAuthenticationMethods } from '../../src/lib/graph/users';
+import { DEFAULT_METHOD_HINT } from '../../src/lib/recovery/default-method';
 import { resetMfa } from '../../src/lib/recovery/reset-mfa';
 import { appGraphClient } from '../support/app-graph-client';
 import { demoSeed } from '../support/demo-tenant';
@@ -15,7 +17,14 @@ function seededUser(displayNamePrefix: string) {
   return user;
 }
 
-async function reset(id: string, options: { revokeSessions?: boolean; deadlineMs?: number } = {}) {
+async function reset(
+  id: string,
+  options: {
+    revokeSessions?: boolean;
+    deadlineMs?: number;
+    methodTypes?: ReadonlySet<RemovableMethodType>;
+  } = {},
+) {
   const graph = appGraphClient(fixture);
   const byId = { kind: 'id', id } as const;
   const listMethods = () => listAuthenticationMethods(graph, byId, 'test');
@@ -24,6 +33,7 @@ async function reset(id: string, options: { revokeSessions?: boolean; deadlineMs
       userPath: userPath(byId),
       methods: await listMethods(),
       revokeSessions: options.revokeSessions ?? false,
+      ...(options.methodTypes ? { methodTypes: options.methodTypes } : {}),
       dryRun: false,
     },
     {
@@ -76,6 +86,29 @@ describe('resetMfa against the simulator', () => {
     expect(left.map((method) => method.type).sort()).toEqual(
       ['password', ...report.remaining.map((method) => method.type)].sort(),
     );
+  });
+
+  it("reports the default method Graph still refuses, with Graph's message and what to do", async () => {
+    // Adele's default is the Authenticator app (push); her phones, OATH token and the rest stay
+    // outside this reset, so Graph keeps refusing the default (microsoft-graph-docs#14470).
+    const adele = seededUser('Adele');
+    const authenticator = adele.authenticationMethods.find(
+      (method) => method.type === 'microsoftAuthenticator',
+    );
+    const report = await reset(adele.id, { methodTypes: new Set(['microsoftAuthenticator']) });
+    expect(report.outcome).toBe('partial');
+    expect(report.removed).toEqual([]);
+    expect(report.failed).toEqual([
+      expect.objectContaining({
+        id: authenticator?.id,
+        type: 'microsoftAuthenticator',
+        status: 400,
+        graphCode: 'badRequest',
+        message:
+          'Cannot delete default method with other methods configured. Please change default method before deletion.',
+        hint: DEFAULT_METHOD_HINT,
+      }),
+    ]);
   });
 
   it('re-sends a step Graph throttled inside the batch after its Retry-After', async () => {

@@ -12,13 +12,34 @@ import { GRAPH_CALLS, type GraphCall } from '../../src/lib/graph/graph-calls';
 export const sentByApp = (entry: RequestLogEntry): boolean =>
   entry.sdkVersion?.startsWith('graph-js/') === true;
 
-/** The inventory entry a logged request is: same method, version and Microsoft path template; a step only if batchable. */
+/** `/v1.0/users('x')/…` → `['v1.0', 'users', "'x'", …]`: the key form is the same user path. */
+function segmentsOf(path: string): string[] {
+  return path
+    .replace(/^\/(v1\.0|beta)\/users\(('(?:[^']|'')*')\)/, '/$1/users/$2')
+    .split('/')
+    .filter((segment) => segment !== '');
+}
+
+function matches(template: string, segments: readonly string[]): boolean {
+  const parts = template.split('/').filter((part) => part !== '');
+  return (
+    parts.length === segments.length &&
+    parts.every((part, i) => (part.startsWith('{') && part.endsWith('}')) || part === segments[i])
+  );
+}
+
+/**
+ * The inventory entry a logged request is: same method, version and Microsoft path template (by
+ * the path as sent, so that requests a fault answered before routing count too); a batch step
+ * only if the entry is batchable.
+ */
 export function inventoryEntryOf(entry: RequestLogEntry): GraphCall | undefined {
-  const version = entry.path.split('/')[1];
+  const [version, ...segments] = segmentsOf(entry.path);
   return GRAPH_CALLS.find(
     (call) =>
       call.version === version &&
-      entry.route === `${call.method} ${call.path}` &&
+      call.method === entry.method &&
+      matches(call.path, segments) &&
       (call.batchable || !entry.inBatch),
   );
 }

@@ -43,6 +43,12 @@ describe('planReset', () => {
     ]);
   });
 
+  it("keeps an external provider's registration out of the reset, saying why", () => {
+    const plan = planReset([method('external', 'e1'), method('email', 'm1')], USER);
+    expect(plan.deletes.map((step) => step.id)).toEqual(['m1']);
+    expect(plan.kept).toEqual([{ id: 'e1', type: 'external', reason: 'external_provider' }]);
+  });
+
   it('never deletes a type it does not know', () => {
     const plan = planReset([{ '@odata.type': '#microsoft.graph.futureAuthenticationMethod', id: 'x' }], USER);
     expect(plan.deletes).toEqual([]);
