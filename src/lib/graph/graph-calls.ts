@@ -216,7 +216,7 @@ export const GRAPH_CALLS: readonly GraphCall[] = [
     batchable: true,
     permissions: ['User.RevokeSessions.All'],
     leastPrivileged: 'User.RevokeSessions.All',
-    why: 'revokes sessions on its own, or as a step of a reset batch (with an empty body and Content-Type)',
+    why: 'revokes sessions on its own, or as a step of a reset batch (a write step: it needs a body, even empty, and Content-Type)',
   },
   {
     method: 'GET',
