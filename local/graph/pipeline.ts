@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 
 import { authenticate, authorize } from './auth';
 import { GraphErrors } from './errors';
@@ -28,7 +29,7 @@ const isGraphVersion = (version: string): version is GraphVersion =>
 
 /**
  * Every Graph request, top-level or a batch step, goes through the same steps:
- * bearer check → injected faults → routing → directory limits → app-role check → handler.
+ * bearer check → injected latency and faults → routing → directory limits → app-role check → handler.
  */
 export async function handleGraphRequest(request: GraphRequest, deps: PipelineDeps): Promise<GraphResponse> {
   const requestId = randomUUID();
@@ -57,6 +58,8 @@ async function process(
   const authentication = authenticate(request.headers.authorization, deps.tokenPublicKeyPem, deps.tenantId());
   if (!authentication.ok) return authentication.error;
 
+  const { latencyMs } = deps.faults.latency();
+  if (latencyMs > 0) await delay(latencyMs);
   const fault = deps.faults.take(request.method, request.path);
   if (fault !== undefined) {
     const injected = await applyFault(fault);

@@ -247,6 +247,31 @@ describe('/_sim/ control API over HTTPS', () => {
     expect((await call('/_sim/throttling', { auth: false })).body).toEqual(before.body);
   });
 
+  it('adds /_sim/latency to every request, each batch step included, until the faults are cleared', async () => {
+    const set = await call('/_sim/latency', { method: 'POST', auth: false, body: { latencyMs: 150 } });
+    expect(set).toMatchObject({ status: 200, body: { latencyMs: 150 } });
+    expect((await call('/_sim/latency', { auth: false })).body).toEqual({ latencyMs: 150 });
+    let started = performance.now();
+    expect((await call(methodsPath)).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    // The batch waits once itself and at least once more for its steps, however they are scheduled.
+    const step = (id: string) => ({ id, method: 'GET', url: `/users/${ordinary.id}` });
+    started = performance.now();
+    const batch = await call('/v1.0/$batch', { method: 'POST', body: { requests: [step('1'), step('2')] } });
+    expect(batch.status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    expect((await call('/_sim/faults', { method: 'DELETE', auth: false })).status).toBe(204);
+    expect(fixture.simulator.latency()).toEqual({ latencyMs: 0 });
+  });
+
+  it('answers 400 for an invalid latency and keeps the one set', async () => {
+    fixture.simulator.setLatency({ latencyMs: 5 });
+    for (const body of [{ latencyMs: -1 }, { latencyMs: 1.5 }, { latencyMs: 120_001 }, { delay: 5 }]) {
+      expect((await call('/_sim/latency', { method: 'POST', auth: false, body })).status).toBe(400);
+    }
+    expect(fixture.simulator.latency()).toEqual({ latencyMs: 5 });
+  });
+
   it('answers 404 for an unknown control operation', async () => {
     expect((await call('/_sim/nothing', { auth: false })).status).toBe(404);
   });
