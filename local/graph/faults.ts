@@ -61,7 +61,7 @@ export interface FaultRule {
   body?: Record<string, unknown>;
 }
 
-/** Latency added to every Graph request (top-level and each batch step), e.g. Graph's wall time for a benchmark. */
+/** Latency added to every Graph request and batch step (not the batch envelope): Graph's wall time for a benchmark. */
 export const LatencySchema = z.strictObject({ latencyMs: z.int().min(0).max(120_000) });
 
 export type Latency = z.infer<typeof LatencySchema>;

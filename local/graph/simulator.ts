@@ -56,7 +56,7 @@ export interface GraphSimulator {
   faults(): FaultRule[];
   /** Drops queued faults and the latency of every request. */
   clearFaults(): void;
-  /** Adds `latencyMs` to every Graph request, top-level and each batch step, until cleared. */
+  /** Adds `latencyMs` to every Graph request and each batch step (not the envelope), until cleared. */
   setLatency(latency: Latency): Latency;
   latency(): Latency;
   requests(): RequestLogEntry[];

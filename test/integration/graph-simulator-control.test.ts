@@ -247,19 +247,27 @@ describe('/_sim/ control API over HTTPS', () => {
     expect((await call('/_sim/throttling', { auth: false })).body).toEqual(before.body);
   });
 
-  it('adds /_sim/latency to every request, each batch step included, until the faults are cleared', async () => {
+  it('adds /_sim/latency to every request and batch step, until the faults are cleared', async () => {
     const set = await call('/_sim/latency', { method: 'POST', auth: false, body: { latencyMs: 150 } });
     expect(set).toMatchObject({ status: 200, body: { latencyMs: 150 } });
     expect((await call('/_sim/latency', { auth: false })).body).toEqual({ latencyMs: 150 });
     let started = performance.now();
     expect((await call(methodsPath)).status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
-    // The batch waits once itself and at least once more for its steps, however they are scheduled.
-    const step = (id: string) => ({ id, method: 'GET', url: `/users/${ordinary.id}` });
+    // Each step waits: the second of a dependent pair starts once the first has answered.
+    const first = { id: '1', method: 'GET', url: `/users/${ordinary.id}` };
+    const second = { ...first, id: '2', dependsOn: ['1'] };
+    fixture.simulator.clearRequests();
     started = performance.now();
-    const batch = await call('/v1.0/$batch', { method: 'POST', body: { requests: [step('1'), step('2')] } });
+    const batch = await call('/v1.0/$batch', { method: 'POST', body: { requests: [first, second] } });
     expect(batch.status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    const stepStarts = fixture.simulator
+      .requests()
+      .filter((entry) => entry.inBatch)
+      .map((entry) => Date.parse(entry.time));
+    expect(stepStarts).toHaveLength(2);
+    expect(stepStarts[1]! - stepStarts[0]!).toBeGreaterThanOrEqual(140);
     expect((await call('/_sim/faults', { method: 'DELETE', auth: false })).status).toBe(204);
     expect(fixture.simulator.latency()).toEqual({ latencyMs: 0 });
   });
