@@ -186,7 +186,7 @@ function printLatencyCases(cases: readonly LatencyCase[]): void {
     });
   }
   console.log(
-    `\nReset and TAP with ${GRAPH_LATENCY_MS} ms added to every Graph request ($batch steps too), ` +
+    `\nReset and TAP with ${GRAPH_LATENCY_MS} ms added to every Graph request and $batch step (a batch lasts as long as its steps), ` +
       `${GRAPH_LATENCY_RUNS} runs per case after a warm-up, app and sequential flow alternating; ` +
       'ratio = app median / sequential median; Graph requests and round trips: medians.',
   );
