@@ -39,18 +39,46 @@ function benchUser(template: UserSeed, methods: number): UserSeed {
   };
 }
 
+export const BENCH_METHOD_COUNTS = [1, 5, 12] as const;
+
+/** The stack's tenant plus one copy of the every-method user per method count (`users`, in count order). */
+export function benchTenant(stack: Stack): { seed: TenantSeed; users: UserSeed[] } {
+  const base = stack.graph.state();
+  const template = base.users.find((user) => user.userPrincipalName === base.demo.everyMethodUser);
+  if (!template) throw new Error('the demo tenant has no everyMethodUser');
+  const users = BENCH_METHOD_COUNTS.map((count) => benchUser(template, count));
+  return { seed: { ...base, users: [...base.users, ...users] }, users };
+}
+
+/** What every bench action sends besides its own fields. */
+export const BENCH_ACTION_BODY = {
+  ticket: 'BENCH-1',
+  verification: { method: 'video_call', reference: 'bench' },
+};
+
+/** POSTs one action through the local host with a fresh Idempotency-Key; anything but 2xx fails the bench. */
+export async function postAction(stack: Stack, path: string, body: unknown, label: string): Promise<void> {
+  const response = await fetch(`${stack.baseUrl}${path}`, {
+    method: 'POST',
+    headers: {
+      'x-functions-key': stack.functionKey,
+      'content-type': 'application/json',
+      'idempotency-key': randomUUID(),
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (response.status >= 300) throw new Error(`${label}: ${response.status} ${text}`);
+}
+
 /**
  * Round trips and latency of each action through the local host, against a tenant holding one
  * user per method count; the tenant is put back before every run.
  */
 export async function measureActions(stack: Stack, runs: number): Promise<ActionFigures[]> {
-  const base = stack.graph.state();
-  const template = base.users.find((user) => user.userPrincipalName === base.demo.everyMethodUser);
-  if (!template) throw new Error('the demo tenant has no everyMethodUser');
-  const counts = [1, 5, 12];
-  const benchUsers = counts.map((count) => benchUser(template, count));
-  const seed = { ...base, users: [...base.users, ...benchUsers] } as TenantSeed;
-  const body = { ticket: 'BENCH-1', verification: { method: 'video_call', reference: 'bench' } };
+  const { seed, users: benchUsers } = benchTenant(stack);
+  const counts: readonly number[] = BENCH_METHOD_COUNTS;
+  const body = BENCH_ACTION_BODY;
   const idOf = (count: number) => benchUsers[counts.indexOf(count)]!.id;
   const upnOf = (count: number) => benchUsers[counts.indexOf(count)]!.userPrincipalName;
   const phone = { ...body, phoneNumber: '+14255550199', phoneType: 'office' };
@@ -73,18 +101,8 @@ export async function measureActions(stack: Stack, runs: number): Promise<Action
       stack.graph.reset(seed);
       stack.graph.clearRequests();
       const sent = performance.now();
-      const response = await fetch(`${stack.baseUrl}${scenario.path}`, {
-        method: 'POST',
-        headers: {
-          'x-functions-key': stack.functionKey,
-          'content-type': 'application/json',
-          'idempotency-key': randomUUID(),
-        },
-        body: JSON.stringify(scenario.body),
-      });
-      const text = await response.text();
+      await postAction(stack, scenario.path, scenario.body, scenario.action);
       latencies.push(performance.now() - sent);
-      if (response.status >= 300) throw new Error(`${scenario.action}: ${response.status} ${text}`);
       requests.push(stack.graph.requests().filter((request) => !request.inBatch).length);
     }
     const latency = summarize(latencies);

@@ -1,12 +1,15 @@
-// `npm run bench`: cold start, GET /api/users/{user}/methods latency through the local host, and
-// time from start to ready. Prints one table; figures go into the issue's closing note.
+// `npm run bench`: cold start, GET /api/users/{user}/methods latency through the local host, the
+// actions' round trips, reset and TAP against the sequential flow under Graph latency, time from
+// start to ready, and detection. `npm run bench -- --only <section>` runs one section. Prints the
+// tables; figures go into the issue's closing note.
 
 import { DEMO_SEED_PATH, loadSeedFile } from '../local/graph';
 import { findAppRoot } from '../local/host/options';
-import { startStack } from '../local/stack';
+import { type Stack, startStack } from '../local/stack';
 import { measureActions } from './actions';
 import { measureColdStart } from './cold-start';
 import { measureDetection } from './detection';
+import { GRAPH_LATENCY_MS, type LatencyCase, measureGraphLatency } from './graph-latency';
 import { measureLatency } from './latency';
 import { round } from './stats';
 import { measureTimeToReady } from './time-to-ready';
@@ -20,6 +23,23 @@ const ACTION_RUNS = 20;
 // 300k as well: past 100 pages reading adds no memory; what grows is about 80 bytes per distinct attempt.
 const DETECTION_EVENTS = [10_000, 100_000, 300_000];
 const DETECTION_USERS = 5_000;
+const GRAPH_LATENCY_RUNS = 10;
+/** Issue 9's goal: Graph round trips the caller waits through, and the share of the sequential flow's time. */
+const GOAL = { roundTrips: 3, ratioAt12: 0.3 };
+
+const SECTIONS = ['cold-start', 'methods', 'actions', 'graph-latency', 'ready', 'detection'] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** `--only <section>` or `--only=<section>`; every section without it. */
+function selectedSection(args: readonly string[]): Section | undefined {
+  const index = args.findIndex((arg) => arg === '--only' || arg.startsWith('--only='));
+  if (index < 0) return undefined;
+  const value = args[index]!.includes('=') ? args[index]!.split('=')[1] : args[index + 1];
+  if (!(SECTIONS as readonly string[]).includes(value ?? '')) {
+    throw new Error(`--only takes one of: ${SECTIONS.join(', ')}`);
+  }
+  return value as Section;
+}
 
 interface Row {
   measure: string;
@@ -31,8 +51,40 @@ interface Row {
 const ms = (value: number) => `${round(value)} ms`;
 
 async function main(): Promise<void> {
+  const only = selectedSection(process.argv.slice(2));
+  const runs = (section: Section) => only === undefined || only === section;
   const rows: Row[] = [];
+  let latencyCases: LatencyCase[] = [];
 
+  if (runs('cold-start')) measureColdStartRows(rows);
+  if (runs('methods') || runs('actions') || runs('graph-latency')) {
+    // The bench measures the app, not Graph's pacing: the simulator's directory limits are off.
+    const stack = await startStack({ hostPort: 0, timers: false, directoryThrottling: { enabled: false } });
+    try {
+      if (runs('methods')) await measureMethodsRows(stack, rows);
+      if (runs('actions')) {
+        for (const action of await measureActions(stack, ACTION_RUNS)) {
+          rows.push({
+            measure: `POST ${action.action}`,
+            median: ms(action.median),
+            p95: ms(action.p95),
+            note: `${action.graphRequests} Graph requests (a $batch counts once), ${action.runs} runs`,
+          });
+        }
+      }
+      if (runs('graph-latency')) latencyCases = await measureGraphLatency(stack, GRAPH_LATENCY_RUNS);
+    } finally {
+      await stack.stop();
+    }
+  }
+  if (runs('ready')) await measureReadyRows(rows);
+  if (runs('detection')) await measureDetectionRows(rows);
+
+  if (rows.length > 0) printTable(rows, { measure: 'measure', median: 'median', p95: 'p95', note: 'note' });
+  if (latencyCases.length > 0) printLatencyCases(latencyCases);
+}
+
+function measureColdStartRows(rows: Row[]): void {
   const coldStart = measureColdStart(COLD_START_RUNS);
   rows.push({
     measure: 'cold start: load dist/src/functions/*.js',
@@ -46,35 +98,25 @@ async function main(): Promise<void> {
     p95: ms(coldStart.process.p95),
     note: `${COLD_START_RUNS} fresh processes`,
   });
+}
 
-  // The bench measures the app, not Graph's pacing: the simulator's directory limits are off.
-  const stack = await startStack({ hostPort: 0, timers: false, directoryThrottling: { enabled: false } });
-  try {
-    const user = loadSeedFile(DEMO_SEED_PATH).demo.ordinaryUser ?? '';
-    const url = `${stack.baseUrl}/users/${encodeURIComponent(user)}/methods`;
-    const headers = { 'x-functions-key': stack.functionKey };
-    await measureLatency(url, headers, 4, WARM_UP_REQUESTS);
-    for (const concurrency of [1, 16] as const) {
-      const result = await measureLatency(url, headers, concurrency, LATENCY_REQUESTS[concurrency]);
-      rows.push({
-        measure: `GET /api/users/{user}/methods, concurrency ${concurrency}`,
-        median: ms(result.median),
-        p95: ms(result.p95),
-        note: `${result.count} requests, ${round(result.requestsPerSecond, 0)} req/s`,
-      });
-    }
-    for (const action of await measureActions(stack, ACTION_RUNS)) {
-      rows.push({
-        measure: `POST ${action.action}`,
-        median: ms(action.median),
-        p95: ms(action.p95),
-        note: `${action.graphRequests} Graph requests (a $batch counts once), ${action.runs} runs`,
-      });
-    }
-  } finally {
-    await stack.stop();
+async function measureMethodsRows(stack: Stack, rows: Row[]): Promise<void> {
+  const user = loadSeedFile(DEMO_SEED_PATH).demo.ordinaryUser ?? '';
+  const url = `${stack.baseUrl}/users/${encodeURIComponent(user)}/methods`;
+  const headers = { 'x-functions-key': stack.functionKey };
+  await measureLatency(url, headers, 4, WARM_UP_REQUESTS);
+  for (const concurrency of [1, 16] as const) {
+    const result = await measureLatency(url, headers, concurrency, LATENCY_REQUESTS[concurrency]);
+    rows.push({
+      measure: `GET /api/users/{user}/methods, concurrency ${concurrency}`,
+      median: ms(result.median),
+      p95: ms(result.p95),
+      note: `${result.count} requests, ${round(result.requestsPerSecond, 0)} req/s`,
+    });
   }
+}
 
+async function measureReadyRows(rows: Row[]): Promise<void> {
   const readyTimes: number[] = [];
   for (let run = 0; run < READY_RUNS; run += 1) {
     readyTimes.push(await measureTimeToReady(process.execPath, ['dist/local/start.js'], REPO_ROOT));
@@ -93,7 +135,9 @@ async function main(): Promise<void> {
     p95: '-',
     note: '1 run',
   });
+}
 
+async function measureDetectionRows(rows: Row[]): Promise<void> {
   for (const events of DETECTION_EVENTS) {
     const figures = await measureDetection(events, DETECTION_USERS);
     for (const [label, scan] of [
@@ -114,17 +158,79 @@ async function main(): Promise<void> {
       });
     }
   }
-
-  printTable(rows);
 }
 
 const perSecond = (count: number, ms: number) => (ms > 0 ? String(round(count / (ms / 1000), 0)) : '-');
 
-function printTable(rows: Row[]): void {
-  const header: Row = { measure: 'measure', median: 'median', p95: 'p95', note: 'note' };
-  const keys = ['measure', 'median', 'p95', 'note'] as const;
-  const widths = keys.map((key) => Math.max(...[header, ...rows].map((row) => row[key].length)));
-  const line = (row: Row) => `| ${keys.map((key, i) => row[key].padEnd(widths[i]!)).join(' | ')} |`;
+function printLatencyCases(cases: readonly LatencyCase[]): void {
+  const rows: LatencyRow[] = [];
+  for (const { action, methods, app, sequential } of cases) {
+    const name = `${action}, ${methods} method${methods === 1 ? '' : 's'}`;
+    const traffic = (figures: LatencyCase['app']) =>
+      `${figures.requests}${figures.batchSteps > 0 ? ` (+${figures.batchSteps} batch steps)` : ''}`;
+    rows.push({
+      case: `${name}: sequential flow`,
+      median: ms(sequential.median),
+      p95: ms(sequential.p95),
+      ratio: '1',
+      requests: traffic(sequential),
+      roundTrips: String(sequential.roundTrips),
+    });
+    rows.push({
+      case: `${name}: app`,
+      median: ms(app.median),
+      p95: ms(app.p95),
+      ratio: `${round(app.median / sequential.median, 2)}×`,
+      requests: traffic(app),
+      roundTrips: String(app.roundTrips),
+    });
+  }
+  console.log(
+    `\nReset and TAP with ${GRAPH_LATENCY_MS} ms added to every Graph request and $batch step (a batch lasts as long as its steps), ` +
+      `${GRAPH_LATENCY_RUNS} runs per case after a warm-up, app and sequential flow alternating; ` +
+      'ratio = app median / sequential median; Graph requests and round trips: medians.',
+  );
+  printTable(rows, {
+    case: 'case',
+    median: 'median',
+    p95: 'p95',
+    ratio: 'ratio vs sequential',
+    requests: 'Graph requests',
+    roundTrips: 'sequential round trips',
+  });
+  const resets = cases.filter((entry) => entry.action === 'reset');
+  for (const { methods, left } of resets.filter((entry) => entry.left.length > 0)) {
+    console.log(
+      `Both flows leave, at ${methods} methods (Graph refuses the app's deletes): ${left.join(', ')}.`,
+    );
+  }
+  const mostRoundTrips = Math.max(...resets.map((entry) => entry.app.roundTrips));
+  const at12 = resets.find((entry) => entry.methods === 12);
+  const ratioAt12 = at12 ? at12.app.median / at12.sequential.median : Number.NaN;
+  const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+  console.log(
+    `Goal, reset: at most ${GOAL.roundTrips} sequential Graph round trips for any number of methods: ` +
+      `${mostRoundTrips} (${verdict(mostRoundTrips <= GOAL.roundTrips)}); ` +
+      `at most ${GOAL.ratioAt12}× the sequential flow at 12 methods: ${round(ratioAt12, 2)}× ` +
+      `(${verdict(ratioAt12 <= GOAL.ratioAt12)}).`,
+  );
+}
+
+interface LatencyRow {
+  case: string;
+  median: string;
+  p95: string;
+  ratio: string;
+  requests: string;
+  roundTrips: string;
+}
+
+function printTable<R extends object>(rows: readonly R[], header: { [K in keyof R]: string }): void {
+  const keys = Object.keys(header) as (keyof R & string)[];
+  const cell = (row: R | typeof header, key: keyof R & string) => String(row[key]);
+  const widths = keys.map((key) => Math.max(...[header, ...rows].map((row) => cell(row, key).length)));
+  const line = (row: R | typeof header) =>
+    `| ${keys.map((key, i) => cell(row, key).padEnd(widths[i]!)).join(' | ')} |`;
   console.log(line(header));
   console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
   for (const row of rows) console.log(line(row));

@@ -11,7 +11,7 @@ import type { RequestLog } from './request-log';
 import { addSignIns, generateSignIns } from './sign-in-generator';
 import { parseSeed, type Tenant } from './tenant';
 
-/** The simulator's own API under `/_sim/` (no auth): state, reset, faults, request log, sign-ins, throttling. */
+/** The simulator's own API under `/_sim/` (no auth): state, reset, faults, latency, request log, sign-ins, throttling. */
 export const CONTROL_PREFIX = '/_sim/';
 
 export interface ControlDeps {
@@ -82,6 +82,10 @@ export function handleControlRequest(request: GraphRequest, deps: ControlDeps): 
       case 'DELETE faults':
         deps.faults.clear();
         return noContent();
+      case 'GET latency':
+        return json(200, deps.faults.latency());
+      case 'POST latency':
+        return json(200, deps.faults.setLatency(body.value));
       case 'GET requests':
         return json(200, deps.log.list());
       case 'DELETE requests':

@@ -61,8 +61,28 @@ export interface FaultRule {
   body?: Record<string, unknown>;
 }
 
+/** Latency added to every Graph request and batch step (not the batch envelope): Graph's wall time for a benchmark. */
+export const LatencySchema = z.strictObject({ latencyMs: z.int().min(0).max(120_000) });
+
+export type Latency = z.infer<typeof LatencySchema>;
+
 export class FaultInjector {
   private rules: { rule: FaultRule; pattern: RegExp }[] = [];
+  private everyRequest: Latency = { latencyMs: 0 };
+
+  /** Sets the latency of every request; throws a readable error for a bad value. */
+  setLatency(value: unknown): Latency {
+    const parsed = LatencySchema.safeParse(value);
+    if (!parsed.success) {
+      throw new Error(`Invalid latency: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+    }
+    this.everyRequest = parsed.data;
+    return { ...this.everyRequest };
+  }
+
+  latency(): Latency {
+    return { ...this.everyRequest };
+  }
 
   /** Validates and queues a fault; throws a readable error for a bad spec. */
   add(spec: FaultSpec): FaultRule {
@@ -76,8 +96,10 @@ export class FaultInjector {
     return this.rules.map(({ rule }) => ({ ...rule }));
   }
 
+  /** Drops every queued fault and the latency of every request. */
   clear(): void {
     this.rules = [];
+    this.everyRequest = { latencyMs: 0 };
   }
 
   /** Takes one use of the first rule matching this request, if any. */

@@ -1,5 +1,5 @@
 export type { DirectoryThrottling, DirectoryThrottlingInput } from './directory-throttle';
-export type { FaultRule, FaultSpec } from './faults';
+export type { FaultRule, FaultSpec, Latency } from './faults';
 export { GRAPH_FILES } from './files';
 export {
   EMAIL_METHOD_ID,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 
 import { authenticate, authorize } from './auth';
 import { GraphErrors } from './errors';
@@ -27,14 +28,15 @@ export interface PipelineDeps {
 /** A user's authentication methods: the list, a per-type collection or item, QR code + PIN. */
 const AUTHENTICATION_METHOD_PATH =
   /^\/users\/\{user-id\}\/authentication\/(methods|\w+Methods|qrCodePinMethod)(\/|$)/;
+const BATCH_PATH = /^\/[^/]+\/\$batch\/?$/i;
 
 const isGraphVersion = (version: string): version is GraphVersion =>
   (GRAPH_VERSIONS as readonly string[]).includes(version);
 
 /**
  * Every Graph request, top-level or a batch step, goes through the same steps:
- * bearer check → injected faults → routing → the authentication methods limit (off by default) →
- * directory limits → app-role check → handler.
+ * bearer check → injected latency and faults → routing → the authentication methods limit (off by
+ * default) → directory limits → app-role check → handler.
  */
 export async function handleGraphRequest(
   request: GraphRequest,
@@ -69,6 +71,10 @@ async function process(
   const authentication = authenticate(request.headers.authorization, deps.tokenPublicKeyPem, deps.tenantId());
   if (!authentication.ok) return authentication.error;
 
+  // Graph answers a batch when its last step is done, so the envelope adds no latency of its own
+  // and a batch costs one round trip, as a single request does (inferred).
+  const { latencyMs } = deps.faults.latency();
+  if (latencyMs > 0 && !BATCH_PATH.test(request.path)) await delay(latencyMs);
   const fault = deps.faults.take(request.method, request.path);
   if (fault !== undefined) {
     const injected = await applyFault(fault);

@@ -1,6 +1,6 @@
 import { handleControlRequest } from './control';
 import type { DirectoryThrottling, DirectoryThrottlingInput } from './directory-throttle';
-import { FaultInjector, type FaultRule, type FaultSpec } from './faults';
+import { FaultInjector, type FaultRule, type FaultSpec, type Latency } from './faults';
 import { GRAPH_FILES } from './files';
 import { listenHttps } from './http-server';
 import { handleGraphRequest } from './pipeline';
@@ -54,7 +54,11 @@ export interface GraphSimulator {
   state(): TenantData;
   injectFault(spec: FaultSpec): FaultRule;
   faults(): FaultRule[];
+  /** Drops queued faults and the latency of every request. */
   clearFaults(): void;
+  /** Adds `latencyMs` to every Graph request and each batch step (not the envelope), until cleared. */
+  setLatency(latency: Latency): Latency;
+  latency(): Latency;
   requests(): RequestLogEntry[];
   clearRequests(): void;
   /** Adds sign-in events (Graph's signIn shape, missing fields defaulted, optional `visibleAfter`). */
@@ -109,6 +113,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
     injectFault: (spec) => faults.add(spec),
     faults: () => faults.list(),
     clearFaults: () => faults.clear(),
+    setLatency: (latency) => faults.setLatency(latency),
+    latency: () => faults.latency(),
     requests: () => log.list(),
     clearRequests: () => log.clear(),
     addSignIns: (events) => addSignIns(tenant, events),

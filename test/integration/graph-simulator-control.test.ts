@@ -253,6 +253,39 @@ describe('/_sim/ control API over HTTPS', () => {
     expect((await call('/_sim/throttling', { auth: false })).body).toEqual(before.body);
   });
 
+  it('adds /_sim/latency to every request and batch step, until the faults are cleared', async () => {
+    const set = await call('/_sim/latency', { method: 'POST', auth: false, body: { latencyMs: 150 } });
+    expect(set).toMatchObject({ status: 200, body: { latencyMs: 150 } });
+    expect((await call('/_sim/latency', { auth: false })).body).toEqual({ latencyMs: 150 });
+    let started = performance.now();
+    expect((await call(methodsPath)).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    // Each step waits: the second of a dependent pair starts once the first has answered.
+    const first = { id: '1', method: 'GET', url: `/users/${ordinary.id}` };
+    const second = { ...first, id: '2', dependsOn: ['1'] };
+    fixture.simulator.clearRequests();
+    started = performance.now();
+    const batch = await call('/v1.0/$batch', { method: 'POST', body: { requests: [first, second] } });
+    expect(batch.status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    const stepStarts = fixture.simulator
+      .requests()
+      .filter((entry) => entry.inBatch)
+      .map((entry) => Date.parse(entry.time));
+    expect(stepStarts).toHaveLength(2);
+    expect(stepStarts[1]! - stepStarts[0]!).toBeGreaterThanOrEqual(140);
+    expect((await call('/_sim/faults', { method: 'DELETE', auth: false })).status).toBe(204);
+    expect(fixture.simulator.latency()).toEqual({ latencyMs: 0 });
+  });
+
+  it('answers 400 for an invalid latency and keeps the one set', async () => {
+    fixture.simulator.setLatency({ latencyMs: 5 });
+    for (const body of [{ latencyMs: -1 }, { latencyMs: 1.5 }, { latencyMs: 120_001 }, { delay: 5 }]) {
+      expect((await call('/_sim/latency', { method: 'POST', auth: false, body })).status).toBe(400);
+    }
+    expect(fixture.simulator.latency()).toEqual({ latencyMs: 5 });
+  });
+
   it('answers 404 for an unknown control operation', async () => {
     expect((await call('/_sim/nothing', { auth: false })).status).toBe(404);
   });
