@@ -174,10 +174,39 @@ describe('POST /$batch', () => {
     expect(reply.body.error?.message).toBe('Request Id A has to be unique in a batch.');
   });
 
-  it('answers 400 for a step with a body but no Content-Type header, an absolute url, or a dependency not before it', async () => {
-    const post = { id: '1', method: 'POST', url: `/users/${ordinary.id}/revokeSignInSessions`, body: {} };
-    expect((await batch([post])).status).toBe(400);
-    expect((await batch([{ ...post, headers: { 'Content-Type': 'application/json' } }])).status).toBe(200);
+  it('answers the whole batch 400 for a write step without body or Content-Type; a bare DELETE runs', async () => {
+    // microsoft-graph-docs#6682: revokeSignInSessions in a batch without body or headers.
+    const revoke = { id: 'r', method: 'POST', url: `/users/${ordinary.id}/revokeSignInSessions` };
+    const json = { 'Content-Type': 'application/json' };
+    const refusals = [
+      [{ ...revoke }, 'Write request id : r does not contain Content-Type header or body.'],
+      [{ ...revoke, headers: json }, 'Write request id : r does not contain Content-Type header or body.'],
+      [{ ...revoke, body: {} }, "Write request with id 'r' does not contain a Content-Type header."],
+      [
+        { id: 'r', method: 'PATCH', url: `/users/${ordinary.id}/authentication/requirements`, headers: json },
+        'Write request id : r does not contain Content-Type header or body.',
+      ],
+    ] as const;
+    for (const [step, message] of refusals) {
+      const reply = await batch([getUser('1'), step]);
+      expect([reply.status, reply.body.error?.code, reply.body.error?.message]).toEqual([
+        400,
+        'BadRequest',
+        message,
+      ]);
+    }
+    // A refused batch runs none of its steps.
+    expect(fixture.simulator.requests().filter((entry) => entry.inBatch)).toEqual([]);
+    const accepted = await batch([{ ...revoke, headers: { 'content-type': 'application/json' }, body: {} }]);
+    expect(accepted.byId('r')).toMatchObject({ status: 200, body: { value: true } });
+    // The doc's example sends a DELETE with neither; Graph runs it (here: 404, no such method).
+    const bareDelete = await batch([
+      { id: 'd', method: 'DELETE', url: `/users/${ordinary.id}/authentication/emailMethods/nope` },
+    ]);
+    expect([bareDelete.status, bareDelete.byId('d')?.status]).toEqual([200, 404]);
+  });
+
+  it('answers 400 for an absolute url, or a dependency not before it', async () => {
     expect(
       (await batch([getUser('1', `https://graph.microsoft.com/v1.0/users/${ordinary.id}`)])).status,
     ).toBe(400);

@@ -35,6 +35,31 @@ interface BatchStepResponse {
 const badBatch = (message: string) => GraphErrors.malformedBody(message);
 const isSuccess = (status: number) => status >= 200 && status < 300;
 
+/**
+ * Methods that must carry `body` and a `Content-Type` header in a batch. The JSON batching page's
+ * example sends a POST with `"body": {}` and `Content-Type` ("only body can be an empty object")
+ * and a bare DELETE, which Graph runs (its 403 is in the example response; bare DELETE steps also
+ * ran in [obs] microsoftgraph/microsoft-graph-docs#18715). PUT is inferred as a write.
+ */
+const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PATCH', 'PUT']);
+
+/** The write-step rule of https://learn.microsoft.com/en-us/graph/json-batching: refuses the whole batch. */
+function writeStepProblem(step: BatchStep): HandlerResult | undefined {
+  const hasContentType = Object.keys(step.headers ?? {}).some(
+    (name) => name.toLowerCase() === 'content-type',
+  );
+  // [obs] Softeria/ms-365-mcp-server#677: a body without Content-Type.
+  if (step.body !== undefined && !hasContentType) {
+    return badBatch(`Write request with id '${step.id}' does not contain a Content-Type header.`);
+  }
+  // [obs] microsoftgraph/microsoft-graph-docs#6682 (revokeSignInSessions without body or headers),
+  // microsoftgraph/msgraph-sdk-dotnet#2628 (message send): whole batch 400 BadRequest.
+  if (WRITE_METHODS.has(step.method.toUpperCase()) && (step.body === undefined || !hasContentType)) {
+    return badBatch(`Write request id : ${step.id} does not contain Content-Type header or body.`);
+  }
+  return undefined;
+}
+
 /** Finds what makes a batch malformed (whole batch 400), or undefined. Messages marked [obs] were seen from Graph. */
 function batchProblem(steps: readonly BatchStep[]): HandlerResult | undefined {
   // [obs] vgrem/office365-rest-python-client#835
@@ -53,13 +78,8 @@ function batchProblem(steps: readonly BatchStep[]): HandlerResult | undefined {
         `Request ${step.id}: the url must be relative to the batch's version, e.g. /users/{id}.`,
       );
     }
-    // Inferred wording; the doc says headers (with Content-Type) are required when a body is present.
-    const contentType = Object.entries(step.headers ?? {}).find(
-      ([name]) => name.toLowerCase() === 'content-type',
-    );
-    if (step.body !== undefined && contentType === undefined) {
-      return badBatch(`Write request id : ${step.id} does not contain Content-Type header or body.`);
-    }
+    const problem = writeStepProblem(step);
+    if (problem !== undefined) return problem;
     // [obs] msgraph-sdk-dotnet-core#891: a dependency must come earlier in the array ("Invalid
     // dependency for request Id..."; the rest of the message inferred). So dependsOn can't loop.
     if ((step.dependsOn ?? []).some((dependency) => !earlier.has(dependency.toLowerCase()))) {
