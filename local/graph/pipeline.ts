@@ -7,6 +7,7 @@ import type { GraphRequest, GraphResponse, HandlerResult } from './messages';
 import { GRAPH_VERSIONS, type GraphVersion } from './openapi-spec';
 import { parseGraphPath } from './path';
 import type { RequestLog, RequestLogEntry } from './request-log';
+import { requestBodyProblem } from './request-validation';
 import { chargeDirectoryRequest, withHeaders } from './resource-units';
 import { renderResult } from './response';
 import type { Router } from './router';
@@ -28,7 +29,8 @@ const isGraphVersion = (version: string): version is GraphVersion =>
 
 /**
  * Every Graph request, top-level or a batch step, goes through the same steps:
- * bearer check → injected faults → routing → directory limits → app-role check → handler.
+ * bearer check → injected faults → routing → directory limits → app-role check → request body
+ * against the OpenAPI request schema → handler.
  */
 export async function handleGraphRequest(request: GraphRequest, deps: PipelineDeps): Promise<GraphResponse> {
   const requestId = randomUUID();
@@ -88,15 +90,20 @@ async function process(
       ? undefined
       : chargeDirectoryRequest(request, baseCost, authentication.claims, deps.tenant);
   if (charge?.ok === false) return charge.error;
-  const result = authorize(authentication.claims, route.permissions)
-    ? await route.definition.handle({
+  const bodyProblem =
+    route.definition.ownBodySchema === true
+      ? undefined
+      : requestBodyProblem(request, path.version, route.definition.template);
+  const result = !authorize(authentication.claims, route.permissions)
+    ? GraphErrors.insufficientPrivileges()
+    : (bodyProblem ??
+      (await route.definition.handle({
         request,
         version: path.version,
         params,
         claims: authentication.claims,
         tenant: deps.tenant,
         dispatch: async (inner) => await handleGraphRequest(inner, deps),
-      })
-    : GraphErrors.insufficientPrivileges();
+      })));
   return charge === undefined ? result : withHeaders(result, charge.headers);
 }

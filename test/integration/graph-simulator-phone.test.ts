@@ -123,12 +123,19 @@ describe('POST phoneMethods', () => {
       { phoneNumber: '+1 3095550104 x12', phoneType: 'mobile' },
       { phoneNumber: '+1 3095550104' },
       { phoneType: 'mobile' },
-      { phoneNumber: '+1 3095550104', phoneType: 'pager' },
+      { phoneNumber: '+1 3095550104', phoneType: null },
       { phoneNumber: '+1 3095550104', phoneType: 'mobile', smsSignInState: 'ready' },
     ]) {
       const reply = await add(grady.id, body);
       expect([reply.status, errorOf(reply).code], JSON.stringify(body)).toEqual([400, 'badRequest']);
     }
+    // A type outside the OpenAPI enum is refused before the service sees it.
+    const pager = await add(grady.id, { phoneNumber: '+1 3095550104', phoneType: 'pager' });
+    expect([pager.status, errorOf(pager).code, errorOf(pager).message]).toEqual([
+      400,
+      'BadRequest',
+      'Property phoneType in payload has a value that does not match schema.',
+    ]);
     const notJson = await phones(grady.id, '', { body: '{"phoneNumber":' });
     expect(notJson.status).toBe(400);
     expect(liveMethods(fixture, grady).some((method) => method.type === 'phone')).toBe(false);
@@ -269,6 +276,8 @@ describe('phone writes as $batch steps', () => {
             id: 'sms',
             method: 'POST',
             url: `${base}/${PHONE_METHOD_IDS.mobile}/enableSmsSignIn`,
+            headers: json,
+            body: {},
             dependsOn: ['again'],
           },
         ],

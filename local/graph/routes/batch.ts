@@ -161,6 +161,8 @@ export const batch: RouteDefinition = {
   versions: GRAPH_VERSIONS,
   // The batch itself needs only a valid token; each step is authorized on its own.
   permissions: 'anyValidToken',
+  // The payload's rules (and Graph's wording for them) are the JSON batching page's, below.
+  ownBodySchema: true,
   async handle(context) {
     // Inferred wording: the doc says batches can't be nested.
     if (context.request.batchStepId !== undefined)
