@@ -47,7 +47,7 @@ export async function handleGraphRequest(request: GraphRequest, deps: PipelineDe
   });
   const result = await process(request, deps, entry);
   const response = renderResult(result, ids);
-  entry.status = response.status;
+  deps.log.finish(entry, response.status);
   return response;
 }
 

@@ -453,8 +453,18 @@ describe('per-user MFA suspension', () => {
         { timeout: 10_000 },
       )
       .toBe(true);
-    const audit = await call('GET', `/audit?action=mfa.restore&userId=${user.id}`);
-    expect((audit.body.entries as { outcome: string }[])[0]?.outcome).toBe('succeeded');
+    // The timer audits after Graph answered: wait for the row to leave `started`.
+    await expect
+      .poll(
+        async () =>
+          (
+            (await call('GET', `/audit?action=mfa.restore&userId=${user.id}`)).body.entries as {
+              outcome: string;
+            }[]
+          )[0]?.outcome,
+        { timeout: 10_000 },
+      )
+      .toBe('succeeded');
   });
 });
 

@@ -265,6 +265,18 @@ describe('POST /$batch', () => {
     expect(ran).toEqual(['1', '4', '5']);
   });
 
+  it('runs steps without dependsOn concurrently, and a dependant only after its dependency answered', async () => {
+    // Latency on every step: run one after another, each would be answered before the next arrived.
+    fixture.simulator.injectFault({ path: `^/v1\\.0/users/${ordinary.id}$`, latencyMs: 50, count: 4 });
+    await batch([getUser('a'), getUser('b')]);
+    await batch([getUser('c'), { ...getUser('d'), dependsOn: ['c'] }]);
+    const step = (id: string) => fixture.simulator.requests().find((entry) => entry.batchStepId === id);
+    // b arrived before a was answered: they overlapped.
+    expect(step('b')?.seq).toBeLessThanOrEqual(step('a')?.answeredAfterSeq ?? 0);
+    // d arrived only after c was answered.
+    expect(step('d')?.seq).toBeGreaterThan(step('c')?.answeredAfterSeq ?? Infinity);
+  });
+
   it('injects faults into steps, with Retry-After in the step headers', async () => {
     fixture.simulator.injectFault({
       method: 'GET',
