@@ -99,6 +99,9 @@ export const GraphErrors = {
 
   malformedBody: (message: string) => error(400, 'BadRequest', message),
 
+  /** OData's refusal of a body it can't read as the operation's type (request-validation.ts). */
+  requestBodyRead: (message: string) => error(400, 'RequestBodyRead', message),
+
   /**
    * The authentication-methods service's 400. The observed bodies (default-method delete, TAP
    * lifetime; authentication-methods.md, tap.md) use `badRequest` and repeat the message in

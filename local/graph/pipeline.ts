@@ -9,6 +9,7 @@ import { GRAPH_VERSIONS, type GraphVersion } from './openapi-spec';
 import { parseGraphPath } from './path';
 import { throttleKey } from './rate-limit';
 import type { RequestLog, RequestLogEntry } from './request-log';
+import { requestBodyProblem } from './request-validation';
 import { chargeDirectoryRequest, withHeaders } from './resource-units';
 import { renderResult } from './response';
 import type { Router } from './router';
@@ -36,7 +37,8 @@ const isGraphVersion = (version: string): version is GraphVersion =>
 /**
  * Every Graph request, top-level or a batch step, goes through the same steps:
  * bearer check → injected latency and faults → routing → the authentication methods limit (off by
- * default) → directory limits → app-role check → handler.
+ * default) → directory limits → app-role check → request body against the OpenAPI request schema →
+ * handler.
  */
 export async function handleGraphRequest(
   request: GraphRequest,
@@ -59,7 +61,7 @@ export async function handleGraphRequest(
   });
   const result = await process(request, deps, entry);
   const response = renderResult(result, ids);
-  entry.status = response.status;
+  deps.log.finish(entry, response.status);
   return response;
 }
 
@@ -112,15 +114,20 @@ async function process(
       ? undefined
       : chargeDirectoryRequest(request, baseCost, authentication.claims, deps.tenant);
   if (charge?.ok === false) return charge.error;
-  const result = authorize(authentication.claims, route.permissions)
-    ? await route.definition.handle({
+  const bodyProblem =
+    route.definition.ownBodySchema === true
+      ? undefined
+      : requestBodyProblem(request, path.version, route.definition.template);
+  const result = !authorize(authentication.claims, route.permissions)
+    ? GraphErrors.insufficientPrivileges()
+    : (bodyProblem ??
+      (await route.definition.handle({
         request,
         version: path.version,
         params,
         claims: authentication.claims,
         tenant: deps.tenant,
         dispatch: async (inner) => await handleGraphRequest(inner, deps, entry),
-      })
-    : GraphErrors.insufficientPrivileges();
+      })));
   return charge === undefined ? result : withHeaders(result, charge.headers);
 }

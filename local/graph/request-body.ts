@@ -7,7 +7,7 @@ export type JsonObjectBody =
 /**
  * The request body as a JSON object. An empty body reads as `{}` when `allowEmpty` (operations
  * whose properties are all optional). Wording for an unreadable body as Graph's OData layer sends
- * it in public reports (inferred; not from Microsoft's docs).
+ * it in public reports (inferred; not from Microsoft's docs); for an empty one, observed.
  */
 export function jsonObjectBody(
   request: GraphRequest,
@@ -19,7 +19,11 @@ export function jsonObjectBody(
       'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
     ),
   } as const;
-  if (request.body.trim() === '') return options.allowEmpty === true ? { ok: true, value: {} } : unreadable;
+  if (request.body.trim() === '') {
+    if (options.allowEmpty === true) return { ok: true, value: {} };
+    // [obs] microsoftgraph/microsoft-graph-explorer-v4#3819: a write sent without its body.
+    return { ok: false, error: GraphErrors.malformedBody('Empty Payload. JSON content expected.') };
+  }
   let value: unknown;
   try {
     value = JSON.parse(request.body);

@@ -11,6 +11,11 @@ export interface RequestLogEntry {
   query: string;
   /** Undefined while the request is still being handled. */
   status?: number;
+  /**
+   * The last `seq` that had arrived when this request was answered: a request whose `seq` is at
+   * most this one's `answeredAfterSeq` overlapped it (how concurrent batch steps show).
+   */
+  answeredAfterSeq?: number;
   /** The simulator route that handled it, e.g. `GET /users/{user-id}`. */
   route?: string;
   inBatch: boolean;
@@ -33,6 +38,12 @@ export class RequestLog {
     const logged: RequestLogEntry = { seq: this.seq, time: new Date().toISOString(), ...entry };
     this.entries.push(logged);
     return logged;
+  }
+
+  /** Records the answer's status once the request has been handled. */
+  finish(entry: RequestLogEntry, status: number): void {
+    entry.status = status;
+    entry.answeredAfterSeq = this.seq;
   }
 
   list(): RequestLogEntry[] {

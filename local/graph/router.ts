@@ -31,6 +31,8 @@ export interface RouteDefinition {
    * `x-ms-resource-unit` (resource-units.ts). Other routes send no such header.
    */
   resourceUnits?: number;
+  /** The route reads its body against its own rules, not the OpenAPI request schema ($batch). */
+  ownBodySchema?: true;
   handle(context: RouteContext): HandlerResult | Promise<HandlerResult>;
 }
 

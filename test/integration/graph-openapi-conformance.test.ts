@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import type { FaultSpec, GraphSimulator, GraphVersion, RequestLogEntry } from '../../local/graph';
+import { graphOpenApiValidator, type OpenApiValidator } from '../../local/graph/openapi-validator';
 import { demoSeed, demoSeedUser } from '../support/demo-tenant';
 import { useGraphSimulator } from '../support/graph-fixture';
-import { graphOpenApiValidator, type OpenApiValidator } from '../support/openapi';
 import { methodOf, users } from '../support/recovery-seed';
 
 /**
@@ -540,6 +540,8 @@ const RECOVERY_CASES: readonly ConformanceCase[] = [
           id: 'revoke',
           method: 'POST',
           url: `/users/${adele.id}/revokeSignInSessions`,
+          headers: json,
+          body: {},
           dependsOn: ['office'],
         },
       ],

@@ -174,10 +174,39 @@ describe('POST /$batch', () => {
     expect(reply.body.error?.message).toBe('Request Id A has to be unique in a batch.');
   });
 
-  it('answers 400 for a step with a body but no Content-Type header, an absolute url, or a dependency not before it', async () => {
-    const post = { id: '1', method: 'POST', url: `/users/${ordinary.id}/revokeSignInSessions`, body: {} };
-    expect((await batch([post])).status).toBe(400);
-    expect((await batch([{ ...post, headers: { 'Content-Type': 'application/json' } }])).status).toBe(200);
+  it('answers the whole batch 400 for a write step without body or Content-Type; a bare DELETE runs', async () => {
+    // microsoft-graph-docs#6682: revokeSignInSessions in a batch without body or headers.
+    const revoke = { id: 'r', method: 'POST', url: `/users/${ordinary.id}/revokeSignInSessions` };
+    const json = { 'Content-Type': 'application/json' };
+    const refusals = [
+      [{ ...revoke }, 'Write request id : r does not contain Content-Type header or body.'],
+      [{ ...revoke, headers: json }, 'Write request id : r does not contain Content-Type header or body.'],
+      [{ ...revoke, body: {} }, "Write request with id 'r' does not contain a Content-Type header."],
+      [
+        { id: 'r', method: 'PATCH', url: `/users/${ordinary.id}/authentication/requirements`, headers: json },
+        'Write request id : r does not contain Content-Type header or body.',
+      ],
+    ] as const;
+    for (const [step, message] of refusals) {
+      const reply = await batch([getUser('1'), step]);
+      expect([reply.status, reply.body.error?.code, reply.body.error?.message]).toEqual([
+        400,
+        'BadRequest',
+        message,
+      ]);
+    }
+    // A refused batch runs none of its steps.
+    expect(fixture.simulator.requests().filter((entry) => entry.inBatch)).toEqual([]);
+    const accepted = await batch([{ ...revoke, headers: { 'content-type': 'application/json' }, body: {} }]);
+    expect(accepted.byId('r')).toMatchObject({ status: 200, body: { value: true } });
+    // The doc's example sends a DELETE with neither; Graph runs it (here: 404, no such method).
+    const bareDelete = await batch([
+      { id: 'd', method: 'DELETE', url: `/users/${ordinary.id}/authentication/emailMethods/nope` },
+    ]);
+    expect([bareDelete.status, bareDelete.byId('d')?.status]).toEqual([200, 404]);
+  });
+
+  it('answers 400 for an absolute url, or a dependency not before it', async () => {
     expect(
       (await batch([getUser('1', `https://graph.microsoft.com/v1.0/users/${ordinary.id}`)])).status,
     ).toBe(400);
@@ -234,6 +263,18 @@ describe('POST /$batch', () => {
       .filter((entry) => entry.inBatch)
       .map((entry) => entry.batchStepId);
     expect(ran).toEqual(['1', '4', '5']);
+  });
+
+  it('runs steps without dependsOn concurrently, and a dependant only after its dependency answered', async () => {
+    // Latency on every step: run one after another, each would be answered before the next arrived.
+    fixture.simulator.injectFault({ path: `^/v1\\.0/users/${ordinary.id}$`, latencyMs: 50, count: 4 });
+    await batch([getUser('a'), getUser('b')]);
+    await batch([getUser('c'), { ...getUser('d'), dependsOn: ['c'] }]);
+    const step = (id: string) => fixture.simulator.requests().find((entry) => entry.batchStepId === id);
+    // b arrived before a was answered: they overlapped.
+    expect(step('b')?.seq).toBeLessThanOrEqual(step('a')?.answeredAfterSeq ?? 0);
+    // d arrived only after c was answered.
+    expect(step('d')?.seq).toBeGreaterThan(step('c')?.answeredAfterSeq ?? Infinity);
   });
 
   it('injects faults into steps, with Retry-After in the step headers', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { graphOpenApiValidator } from '../../local/graph/openapi-validator';
 import { demoSeed, demoSeedUser } from '../support/demo-tenant';
 import {
   simulatorCall,
@@ -7,7 +8,6 @@ import {
   type SimulatorReply,
   useGraphSimulator,
 } from '../support/graph-fixture';
-import { graphOpenApiValidator } from '../support/openapi';
 
 // The simulator's group reads for the lockout scan's protected population (routes/groups.ts,
 // routes/group-transitive-members.ts):

@@ -170,12 +170,31 @@ describe('beta authentication/signInPreferences (the default method)', () => {
     for (const body of [
       { userPreferredMethodForSecondaryAuthentication: 'push' },
       { userPreferredMethodForSecondaryAuthentication: 'voiceOffice' },
-      { userPreferredMethodForSecondaryAuthentication: 'email' },
-      { isSystemPreferredAuthenticationMethodEnabled: 'no' },
-      { favouriteColour: 'blue' },
+      { userPreferredMethodForSecondaryAuthentication: null },
     ]) {
       const reply = await beta('PATCH', path, { token: readWriteAll(), body });
       expect([reply.status, errorOf(reply).code], JSON.stringify(body)).toEqual([400, 'badRequest']);
+    }
+    // What the OpenAPI request schema refuses, before the service sees it.
+    for (const [body, code, message] of [
+      [
+        { userPreferredMethodForSecondaryAuthentication: 'email' },
+        'BadRequest',
+        'Property userPreferredMethodForSecondaryAuthentication in payload has a value that does not match schema.',
+      ],
+      [
+        { isSystemPreferredAuthenticationMethodEnabled: 'no' },
+        'BadRequest',
+        'Property isSystemPreferredAuthenticationMethodEnabled in payload has a value that does not match schema.',
+      ],
+      [
+        { favouriteColour: 'blue' },
+        'RequestBodyRead',
+        "The property 'favouriteColour' does not exist on type 'microsoft.graph.signInPreferences'. Make sure to only use property names that are defined by the type or mark the type as open type.",
+      ],
+    ] as const) {
+      const reply = await beta('PATCH', path, { token: readWriteAll(), body });
+      expect([reply.status, errorOf(reply).code, errorOf(reply).message]).toEqual([400, code, message]);
     }
     expect(liveUser(fixture, johanna).signInPreferences?.userPreferredMethodForSecondaryAuthentication).toBe(
       'sms',
@@ -276,6 +295,9 @@ describe('POST /users/{user}/revokeSignInSessions', () => {
             id: 'revoke',
             method: 'POST',
             url: `/users/${patti.id}/revokeSignInSessions`,
+            // A write step needs body and Content-Type even without parameters (json-batching).
+            headers: { 'Content-Type': 'application/json' },
+            body: {},
             dependsOn: ['mfa'],
           },
         ],

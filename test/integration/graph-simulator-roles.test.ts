@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
 import { parseSeed, ROLE_TEMPLATE_IDS } from '../../local/graph';
+import { graphOpenApiValidator } from '../../local/graph/openapi-validator';
 import { demoSeed, demoSeedUser } from '../support/demo-tenant';
 import {
   simulatorCall,
@@ -9,7 +10,6 @@ import {
   type SimulatorReply,
   useGraphSimulator,
 } from '../support/graph-fixture';
-import { graphOpenApiValidator } from '../support/openapi';
 
 // Group, role and PIM reads of the simulator (shared/graph/roles-and-groups.md,
 // pim-and-registration-reports.md Part 1). The PIM lists aren't in Microsoft's OpenAPI subsets, so

@@ -3,10 +3,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { type GraphVersion, type SignInInput, type SignInSeed, Tenant } from '../../local/graph';
+import { graphOpenApiValidator } from '../../local/graph/openapi-validator';
 import { DEFAULT_APP_ROLES } from '../../local/identity';
 import { demoSeed, demoSeedUser } from '../support/demo-tenant';
 import { simulatorCall, type SimulatorRequest, useGraphSimulator } from '../support/graph-fixture';
-import { graphOpenApiValidator } from '../support/openapi';
 
 // GET /auditLogs/signIns (and /{id}): filters, order, paging, limits, licence, late events, and
 // the /_sim/signins control API with its generator.

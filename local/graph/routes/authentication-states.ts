@@ -31,11 +31,6 @@ type DefaultMethod = (typeof DEFAULT_METHODS)[number];
 const oneOf = <T extends string>(values: readonly T[], value: unknown): value is T =>
   typeof value === 'string' && (values as readonly string[]).includes(value);
 
-/** Properties a PATCH may not carry (an unknown property is refused; inferred). */
-function unknownProperty(body: Record<string, unknown>, allowed: readonly string[]): string | undefined {
-  return Object.keys(body).find((name) => !name.startsWith('@odata.') && !allowed.includes(name));
-}
-
 const REQUIREMENTS = '/users/{user-id}/authentication/requirements';
 const SIGN_IN_PREFERENCES = '/users/{user-id}/authentication/signInPreferences';
 
@@ -67,9 +62,7 @@ const updateRequirements: RouteDefinition = {
     if (!lookup.ok) return lookup.error;
     const body = jsonObjectBody(context.request);
     if (!body.ok) return body.error;
-    const unknown = unknownProperty(body.value, ['perUserMfaState']);
-    if (unknown !== undefined)
-      return bad(`The property '${unknown}' does not exist on strongAuthenticationRequirements.`);
+    // Unknown properties and non-enum values never get here (request-validation.ts).
     const state = body.value.perUserMfaState;
     if (state === undefined) return { kind: 'response', status: 204 };
     if (!oneOf<PerUserMfaState>(PER_USER_MFA_STATES, state)) {
@@ -137,12 +130,7 @@ const updateSignInPreferences: RouteDefinition = {
     if (!lookup.ok) return lookup.error;
     const body = jsonObjectBody(context.request);
     if (!body.ok) return body.error;
-    const allowed = [
-      'isSystemPreferredAuthenticationMethodEnabled',
-      'userPreferredMethodForSecondaryAuthentication',
-    ];
-    const unknown = unknownProperty(body.value, allowed);
-    if (unknown !== undefined) return bad(`The property '${unknown}' does not exist on signInPreferences.`);
+    // Unknown properties and non-enum values never get here (request-validation.ts).
     const {
       isSystemPreferredAuthenticationMethodEnabled: systemPreferred,
       userPreferredMethodForSecondaryAuthentication: preferred,

@@ -157,7 +157,7 @@ const updatePhoneMethod: RouteDefinition = {
 /**
  * POST …/phoneMethods/{id}/enableSmsSignIn → 204 (phoneauthenticationmethod-enablesmssignin).
  * Succeeds only for the mobile phone, a number no one else signs in with, and a user the SMS
- * policy enables; the error bodies are not documented (inferred).
+ * policy enables; the error bodies are not documented (inferred unless marked [obs]).
  */
 const enableSmsSignIn: RouteDefinition = {
   method: 'POST',
@@ -169,7 +169,10 @@ const enableSmsSignIn: RouteDefinition = {
     const { user, method: phone } = found;
     if (phone.phoneType !== 'mobile') return bad('SMS sign-in can only be enabled for a mobile phone.');
     if (!isEnabledForSmsSignIn(context.tenant, user)) {
-      return bad('The user is not enabled for SMS sign-in by the authentication methods policy.');
+      // [obs] microsoftgraph/msgraph-sdk-dotnet#2549 (message; 400 badRequest inferred).
+      return bad(
+        'Cannot enable SMS sign-in on phone auth method as the credential policy is not enabled on user',
+      );
     }
     if (isSmsNumberTaken(context.tenant, user, phone.phoneNumber)) {
       return bad('The phone number is already used for SMS sign-in by another user.');

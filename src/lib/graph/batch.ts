@@ -162,17 +162,23 @@ export async function postBatch(
   if (steps.length === 0 || steps.length > MAX_BATCH_STEPS) {
     throw new RangeError(`A Graph batch holds 1 to ${MAX_BATCH_STEPS} steps.`);
   }
-  const requests = steps.map((step) => ({
-    id: step.id,
-    method: step.method,
-    url: step.url,
-    ...(step.body === undefined
-      ? step.headers
-        ? { headers: step.headers }
-        : {}
-      : { body: step.body, headers: { 'Content-Type': 'application/json', ...step.headers } }),
-    ...(step.dependsOn ? { dependsOn: step.dependsOn } : {}),
-  }));
+  const requests = steps.map((step) => {
+    // Graph refuses the whole batch when a POST or PATCH step lacks `body` or a Content-Type
+    // header, even for an action without parameters (`{}` is accepted); GET and DELETE go bare.
+    const write = step.method === 'POST' || step.method === 'PATCH';
+    const body = step.body ?? (write ? {} : undefined);
+    return {
+      id: step.id,
+      method: step.method,
+      url: step.url,
+      ...(body === undefined
+        ? step.headers
+          ? { headers: step.headers }
+          : {}
+        : { body, headers: { 'Content-Type': 'application/json', ...step.headers } }),
+      ...(step.dependsOn ? { dependsOn: step.dependsOn } : {}),
+    };
+  });
   const response = (await graph
     .api('/$batch')
     .version(version)

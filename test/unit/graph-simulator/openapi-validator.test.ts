@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { graphOpenApiValidator } from '../../support/openapi';
+import { graphOpenApiValidator } from '../../../local/graph/openapi-validator';
 
 const v1 = graphOpenApiValidator('v1.0');
 const beta = graphOpenApiValidator('beta');

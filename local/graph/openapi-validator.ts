@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 
 import Ajv2019, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
 
+import { GRAPH_FILES } from './files';
+
 /**
- * Validates JSON responses against an OpenAPI 3.0 document (Microsoft's Graph subsets in
+ * Validates JSON responses (the tests) and request bodies (the simulator) against an OpenAPI 3.0 document (Microsoft's Graph subsets in
  * local/graph/openapi/). OpenAPI 3.0 is not JSON Schema, so each component schema is converted:
  * - `nullable: true` becomes a `null` alternative (also beside a `$ref`, where 3.0 ignores siblings);
  * - a `discriminator` on `@odata.type` becomes if/then branches, so an object is also checked
@@ -31,6 +32,7 @@ interface OpenApiResponse {
 }
 
 interface OpenApiOperation {
+  requestBody?: { content?: Record<string, { schema?: Schema }> };
   responses?: Record<string, OpenApiResponse>;
 }
 
@@ -57,6 +59,16 @@ export interface ValidationOutcome {
   responseKey?: string;
 }
 
+/** What is wrong with a request body, by top-level property (the first found of each kind). */
+export interface RequestBodyCheck {
+  /** The component the body is read as (`microsoft.graph.phoneAuthenticationMethod`), if any. */
+  typeName?: string;
+  /** A property the type does not declare, or any property of an action that takes none. */
+  unknownProperty?: string;
+  /** A declared property whose value has the wrong type, enum member or format. */
+  mismatchedProperty?: string;
+}
+
 export interface OpenApiValidator {
   /** The operation template serving a concrete path, most literal match first. */
   findOperation(method: string, path: string): string | undefined;
@@ -64,6 +76,15 @@ export interface OpenApiValidator {
   validateResponse(response: ResponseToValidate): ValidationOutcome;
   /** Validates a value against one component schema (e.g. `microsoft.graph.authenticationMethod`). */
   validateSchema(componentName: string, value: unknown): ValidationOutcome;
+  /**
+   * Checks a JSON object body against the operation's request schema (`{}` expected when the
+   * operation declares none); undefined when the document has no such operation.
+   */
+  checkRequestBody(
+    method: string,
+    template: string,
+    body: Record<string, unknown>,
+  ): RequestBodyCheck | undefined;
 }
 
 export interface OpenApiValidatorOptions {
@@ -309,6 +330,33 @@ export function createOpenApiValidator(
       return { valid: errors.length === 0, errors, operation, responseKey };
     },
 
+    checkRequestBody(method, template, body) {
+      const operation = document.paths[template]?.[method.toLowerCase()];
+      if (operation === undefined) return undefined;
+      const schema = operation.requestBody?.content?.['application/json']?.schema;
+      if (schema === undefined) {
+        const unknownProperty = Object.keys(body).find((name) => !new RegExp(ODATA_ANNOTATION).test(name));
+        return unknownProperty === undefined ? {} : { unknownProperty };
+      }
+      const typeName = typeof schema.$ref === 'string' ? componentName(schema.$ref) : undefined;
+      const validate = compiled(`request ${method.toUpperCase()} ${template}`, () =>
+        converter.closed([converter.convert(schema, true)]),
+      );
+      if (validate(body)) return { ...(typeName ? { typeName } : {}) };
+      const errors = validate.errors ?? [];
+      const unknown = errors.find((error) => error.keyword === 'unevaluatedProperties');
+      const mismatch = errors.find(
+        (error) => error.keyword !== 'unevaluatedProperties' && error.instancePath !== '',
+      );
+      return {
+        ...(typeName ? { typeName } : {}),
+        ...(unknown ? { unknownProperty: String(unknown.params.unevaluatedProperty) } : {}),
+        ...(mismatch
+          ? { mismatchedProperty: decodeURIComponent(mismatch.instancePath.split('/')[1] ?? '') }
+          : {}),
+      };
+    },
+
     validateSchema(name, value) {
       if (document.components.schemas[name] === undefined) {
         return { valid: false, errors: [`no component schema ${name}`] };
@@ -322,13 +370,11 @@ export function createOpenApiValidator(
   };
 }
 
-const GRAPH_OPENAPI_DIR = path.resolve(__dirname, '..', '..', 'local', 'graph', 'openapi');
-
-/** Validators for Microsoft's Graph OpenAPI subsets, one per API version. */
+/** Validators for Microsoft's Graph OpenAPI subsets (local/graph/openapi/), one per API version. */
 export function graphOpenApiValidator(
   version: 'v1.0' | 'beta',
   options: OpenApiValidatorOptions = {},
 ): OpenApiValidator {
-  const file = path.join(GRAPH_OPENAPI_DIR, `openapi-${version}-subset.json`);
+  const file = GRAPH_FILES.openApi[version];
   return createOpenApiValidator(JSON.parse(readFileSync(file, 'utf8')) as OpenApiDocument, options);
 }
