@@ -91,25 +91,19 @@ describe('POST /api/users/{user}/mfa/reset', () => {
     expect(await remainingMethodTypes(user.userPrincipalName)).toEqual(['password']);
   });
 
-  it('removes every method of the every-type user it may; the deprecated passwordless one is refused', async () => {
+  it('a default reset of the every-type user removes every method but the password', async () => {
     const user = demoSeedUser('everyMethodUser');
-    // Deleting passwordlessMicrosoftAuthenticator needs UserAuthenticationMethod.ReadWrite.All,
-    // which the identity never holds (local/identity/app-roles.ts).
-    const refused = user.authenticationMethods.filter(
-      (method) => method.type === 'passwordlessMicrosoftAuthenticator',
-    );
-    const removable = user.authenticationMethods.filter(
-      (method) => !['password', 'passwordlessMicrosoftAuthenticator'].includes(method.type),
-    );
+    const removable = user.authenticationMethods.filter((method) => method.type !== 'password');
     const answer = await call('POST', `${userPath(user.userPrincipalName)}/mfa/reset`, VERIFIED);
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ outcome: 'partial', sessionsRevoked: true });
+    expect(answer.body).toMatchObject({
+      outcome: 'complete',
+      sessionsRevoked: true,
+      failed: [],
+      remaining: [],
+    });
     expect(refIds(answer.body.removed)).toEqual(removable.map((method) => method.id).sort());
-    expect(refIds(answer.body.remaining)).toEqual(refused.map((method) => method.id).sort());
-    expect(await remainingMethodTypes(user.userPrincipalName)).toEqual([
-      'password',
-      'passwordlessMicrosoftAuthenticator',
-    ]);
+    expect(await remainingMethodTypes(user.userPrincipalName)).toEqual(['password']);
   });
 
   it('plans without changing anything in dry-run mode', async () => {
