@@ -9,7 +9,10 @@ app.timer('restoreSuspendedMfa', {
   schedule: '%RESTORE_SUSPENDED_MFA_SCHEDULE%',
   runOnStartup: false,
   handler: async (timer, context) => {
-    const report = await restoreDueSuspensions(getServices());
+    const report = await restoreDueSuspensions({
+      ...getServices(),
+      log: { warn: (message) => context.warn(message) },
+    });
     const level = report.failed > 0 || report.overdue > 0 ? 'warn' : 'log';
     context[level](
       `restoreSuspendedMfa: due=${report.due} restored=${report.restored} failed=${report.failed} overdue=${report.overdue} pastDue=${timer.isPastDue}`,
