@@ -62,11 +62,14 @@ export interface LockoutStore {
   list(query: LockoutQuery): Promise<LockoutPage>;
 }
 
-/** One message on `lockout-events` per flag that opened or re-opened. */
+/**
+ * One message on `lockout-events` per flag that opened or re-opened, and one when an unresolved
+ * lockout flag escalates to `suspected_attack` (a user under attack while already flagged).
+ */
 export interface LockoutEvent {
   schemaVersion: 1;
   eventId: string;
-  type: 'lockout.opened' | 'lockout.reopened';
+  type: 'lockout.opened' | 'lockout.reopened' | 'lockout.escalated';
   time: string;
   userId: string;
   userPrincipalName?: string;
