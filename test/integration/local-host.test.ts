@@ -243,9 +243,9 @@ describe('local functions host (child process)', () => {
 
   it('accepts only the master key for admin-level routes', async () => {
     expect(
-      (await fetch(`${host.api}/admin-only`, { headers: { 'x-functions-key': FUNCTION_KEY } })).status,
+      (await fetch(`${host.api}/master-key-only`, { headers: { 'x-functions-key': FUNCTION_KEY } })).status,
     ).toBe(401);
-    const response = await fetch(`${host.api}/admin-only`, { headers: { 'x-functions-key': MASTER_KEY } });
+    const response = await fetch(`${host.api}/master-key-only`, { headers: { 'x-functions-key': MASTER_KEY } });
     expect([response.status, await response.text()]).toEqual([200, 'admin ok']);
   });
 
