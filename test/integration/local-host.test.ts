@@ -245,7 +245,9 @@ describe('local functions host (child process)', () => {
     expect(
       (await fetch(`${host.api}/master-key-only`, { headers: { 'x-functions-key': FUNCTION_KEY } })).status,
     ).toBe(401);
-    const response = await fetch(`${host.api}/master-key-only`, { headers: { 'x-functions-key': MASTER_KEY } });
+    const response = await fetch(`${host.api}/master-key-only`, {
+      headers: { 'x-functions-key': MASTER_KEY },
+    });
     expect([response.status, await response.text()]).toEqual([200, 'admin ok']);
   });
 
