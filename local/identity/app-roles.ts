@@ -1,8 +1,8 @@
 /**
  * The Microsoft Graph application permissions (app roles) the Function App's managed identity
- * holds: the least privilege for the operations it calls (shared security.md §2; each route's
- * accepted permissions come from Microsoft's OpenAPI `x-ms-permissions`). Widen this list, and
- * only this list, when a new operation needs more; infra/main.bicep grants the same names.
+ * holds: the least privilege for the operations it calls (docs/threat-model.md, "Automation
+ * identity abuse"; each route's accepted permissions come from Microsoft's OpenAPI
+ * `x-ms-permissions`). Widen this list, and only this list, when a new operation needs more; infra/main.bicep grants the same names.
  *
  * Never here: UserAuthenticationMethod.ReadWrite.All, Directory.ReadWrite.All,
  * RoleManagement.ReadWrite.Directory (Tier 0). Without UserAuthenticationMethod.ReadWrite.All the

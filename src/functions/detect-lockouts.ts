@@ -13,8 +13,8 @@ export function makeDetectLockoutsHandler(deps: () => DetectLockoutsDeps): Timer
   };
 }
 
-// Every 5 minutes by default (DETECT_LOCKOUTS_SCHEDULE). Never runOnStartup (requirement 40); a
-// past-due run runs normally and says so in its log line.
+// Every 5 minutes by default (DETECT_LOCKOUTS_SCHEDULE). Never runOnStartup (a restart or scale-out
+// would start an extra scan); a past-due run runs normally and says so in its log line.
 app.timer('detectLockouts', {
   schedule: '%DETECT_LOCKOUTS_SCHEDULE%',
   runOnStartup: false,

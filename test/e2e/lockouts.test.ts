@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../../local/stack';
 import { demoSeedUser } from '../support/demo-tenant';
 
-// Issue 5 end to end: failures injected in the simulator, the scan triggered through the host's
+// Lockout detection end to end: failures injected in the simulator, the scan triggered through the host's
 // admin endpoint (as in Azure), flags read and resolved over the API.
 
 let stack: Stack;

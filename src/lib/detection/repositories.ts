@@ -88,7 +88,7 @@ export interface LockoutEventPublisher {
 /**
  * A notice for security operations (recovery-events, severity high): the scan is missing events
  * (`detection.gap`, `detection.unlicensed`), or a user denied / reported an MFA prompt they did not
- * start (`security.mfa_attack_suspected`, requirement 37).
+ * start (`security.mfa_attack_suspected`; docs/threat-model.md, "Detection blind spots").
  */
 export interface DetectionNotice {
   type: 'detection.gap' | 'detection.unlicensed' | 'security.mfa_attack_suspected';
