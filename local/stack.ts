@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
 import { type Azurite, startAzurite } from './azurite';
+import { demoGuardSettings } from './demo-guard-settings';
 import { type FunctionsHostProcess, startFunctionsHostProcess } from './functions-host-process';
 import {
   DEMO_SEED_PATH,
@@ -48,12 +49,6 @@ export interface Stack extends StackInfo {
 
 const newKey = () => randomBytes(24).toString('base64url');
 
-/** The demo tenant names its break-glass account; the app is configured to never touch it. */
-function breakGlassIds(graph: GraphSimulator): string {
-  const upn = graph.state().demo.breakGlass;
-  return graph.state().users.find((user) => user.userPrincipalName === upn)?.id ?? '';
-}
-
 /**
  * Azurite, the managed-identity endpoint, the Graph simulator and the functions host, wired
  * together as Azure would wire them: the app only sees app settings.
@@ -95,7 +90,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         AZURE_CLIENT_ID: identity.clientId,
         RESTORE_SUSPENDED_MFA_SCHEDULE: '0 * * * * *',
         DETECT_LOCKOUTS_SCHEDULE: '0 */5 * * * *',
-        BREAK_GLASS_OBJECT_IDS: breakGlassIds(graph),
+        ...demoGuardSettings(graph.state()),
         ...options.appSettings,
       },
     });

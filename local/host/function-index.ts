@@ -92,12 +92,25 @@ function describe(registered: RegisteredFunction, env: NodeJS.ProcessEnv): Hoste
   }
 }
 
+/**
+ * The host keeps routes beginning with `admin` for its own API, whatever the routePrefix, and puts a
+ * function that claims one in error at startup. It compares the route's text, not its first
+ * segment (`administration/health` is refused too). Sources: the host's ScriptHostTests
+ * (Azure/azure-functions-host, route "admin/foo/bar" → this message); `administration/...`
+ * refused as observed in public project notes (inferred: a plain prefix test).
+ */
+const RESERVED_ROUTE_PREFIX = 'admin';
+const RESERVED_ROUTE_MESSAGE = 'The specified route conflicts with one or more built in routes.';
+
 function describeHttp(
   name: string,
   binding: RpcBindingInfo,
 ): Pick<HttpFunction, 'route' | 'methods' | 'authLevel'> {
   const route = binding.route ?? name;
   if (typeof route !== 'string') throw new IndexProblem('route must be a string');
+  if (route.replace(/^\/+/, '').toLowerCase().startsWith(RESERVED_ROUTE_PREFIX)) {
+    throw new IndexProblem(RESERVED_ROUTE_MESSAGE);
+  }
   // The host's HttpTriggerAttribute defaults to function level; the library always sets it.
   const authLevel = typeof binding.authLevel === 'string' ? binding.authLevel.toLowerCase() : 'function';
   if (!isAuthLevel(authLevel)) throw new IndexProblem(`unknown authLevel "${String(binding.authLevel)}"`);

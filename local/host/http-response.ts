@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 
+import { AppError, toProblemDocument } from '../../src/lib/http/problem';
 import type { RpcHttpCookie, RpcHttpData, RpcTypedData } from './core-types';
 
 /** Headers Node computes itself from the bytes actually sent. */
@@ -46,6 +48,24 @@ export function writeEmpty(
   for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
   response.setHeader('content-length', 0);
   response.end();
+}
+
+/**
+ * A body over the host's limit, answered as the app answers one over its own (problem+json,
+ * `payload_too_large`): in Azure the host passes far larger bodies on and the app refuses them, so
+ * a caller sees the same answer locally. The connection closes, as the unread rest is discarded.
+ */
+export function writePayloadTooLarge(response: ServerResponse, limit: number): void {
+  const problem = toProblemDocument(
+    new AppError('payload_too_large', `The request body exceeds ${limit} bytes.`),
+    randomUUID(),
+  );
+  const body = Buffer.from(JSON.stringify(problem));
+  response.statusCode = problem.status;
+  response.setHeader('content-type', 'application/problem+json');
+  response.setHeader('connection', 'close');
+  response.setHeader('content-length', body.length);
+  response.end(body);
 }
 
 function bodyBytes(http: RpcHttpData): Buffer {

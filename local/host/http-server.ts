@@ -5,7 +5,7 @@ import { toError } from './errors';
 import type { HttpFunction } from './function-index';
 import type { HostLogger } from './host-log';
 import { BodyTooLargeError, readBody, toRpcHttpRequest, traceContextFrom } from './http-request';
-import { writeEmpty, writeFunctionResponse } from './http-response';
+import { writeEmpty, writeFunctionResponse, writePayloadTooLarge } from './http-response';
 import type { Invoke } from './invoke';
 import { FUNCTIONS_KEY_HEADER, type HostKeys, isAuthorized, presentedKey } from './keys';
 import { type RouteTable, splitPath } from './route-table';
@@ -24,7 +24,7 @@ export interface HttpServerDeps {
 /**
  * Serves `/<routePrefix>/<route>` for HTTP functions and `/admin/...`. Status codes follow the
  * Functions host: no route (or a method the route does not allow) 404, bad key 401, a failed
- * invocation 500; those answers have empty bodies.
+ * invocation 500; those answers have empty bodies. A body over the limit is 413 problem+json.
  */
 export function createHostServer(deps: HttpServerDeps): Server {
   const prefixSegments = splitPath(`/${deps.routePrefix}`).map((segment) => segment.toLowerCase());
@@ -54,7 +54,7 @@ export function createHostServer(deps: HttpServerDeps): Server {
     try {
       body = await readBody(request, deps.maxRequestBodyBytes);
     } catch (thrown) {
-      if (thrown instanceof BodyTooLargeError) writeEmpty(response, 413, { connection: 'close' });
+      if (thrown instanceof BodyTooLargeError) writePayloadTooLarge(response, deps.maxRequestBodyBytes);
       else response.destroy();
       return;
     }

@@ -3,8 +3,8 @@ import { graphPermissions } from '../../src/lib/graph/graph-calls';
 /**
  * The Microsoft Graph application permissions (app roles) the Function App's managed identity
  * holds: the union of what the app's Graph calls rely on (src/lib/graph/graph-calls.ts, where each
- * call says why). Widen it there, and only there; infra/main.bicep grants the same names (a test
- * holds the two equal).
+ * call says why; docs/threat-model.md, "Automation identity abuse"). Widen it there, and only
+ * there; infra/main.bicep grants the same names (a test holds the two equal).
  *
  * Never among them: UserAuthenticationMethod.ReadWrite.All, Directory.ReadWrite.All,
  * RoleManagement.ReadWrite.Directory (Tier 0). Without UserAuthenticationMethod.ReadWrite.All the

@@ -1,18 +1,22 @@
-import { app } from '@azure/functions';
+import { app, type TimerHandler } from '@azure/functions';
 
-import { detectLockouts } from '../lib/detection/detect-lockouts';
+import { detectLockouts, type DetectLockoutsDeps } from '../lib/detection/detect-lockouts';
 import { getServices } from '../lib/services';
 
-// Every 5 minutes by default (DETECT_LOCKOUTS_SCHEDULE). Never runOnStartup (requirement 40); a
-// past-due run runs normally and says so in its log line.
-app.timer('detectLockouts', {
-  schedule: '%DETECT_LOCKOUTS_SCHEDULE%',
-  runOnStartup: false,
-  handler: async (timer, context) => {
-    const report = await detectLockouts(getServices().detection);
+export function makeDetectLockoutsHandler(deps: () => DetectLockoutsDeps): TimerHandler {
+  return async (timer, context) => {
+    const report = await detectLockouts(deps());
     const level = report.outcome === 'complete' ? 'log' : 'warn';
     context[level](
       `detectLockouts: outcome=${report.outcome} window=${report.window.start}..${report.window.end} pages=${report.pages} events=${report.events} attempts=${report.attempts} users=${report.users} opened=${report.opened} reopened=${report.reopened} updated=${report.updated} conflicts=${report.conflicts} readMs=${report.readMs} writeMs=${report.writeMs} pastDue=${timer.isPastDue}`,
     );
-  },
+  };
+}
+
+// Every 5 minutes by default (DETECT_LOCKOUTS_SCHEDULE). Never runOnStartup (a restart or scale-out
+// would start an extra scan); a past-due run runs normally and says so in its log line.
+app.timer('detectLockouts', {
+  schedule: '%DETECT_LOCKOUTS_SCHEDULE%',
+  runOnStartup: false,
+  handler: makeDetectLockoutsHandler(() => getServices().detection),
 });

@@ -5,11 +5,12 @@ import type { LockoutStore } from '../lib/detection/repositories';
 import { jsonResponse, withProblemJson } from '../lib/http/handler';
 import { LockoutQuerySchema } from '../lib/http/lockout-query';
 import { parseInput } from '../lib/http/parse';
+import { queryParameters } from '../lib/http/query';
 import { getServices } from '../lib/services';
 
 export function makeListLockoutsHandler(deps: () => { lockouts: LockoutStore }) {
   return withProblemJson(async (request) => {
-    const query = parseInput(LockoutQuerySchema, Object.fromEntries(request.query), 'query');
+    const query = parseInput(LockoutQuerySchema, queryParameters(request), 'query');
     const page = await deps().lockouts.list(query);
     return jsonResponse(200, { ...page, lockouts: page.lockouts.map(toLockoutView) });
   });

@@ -252,3 +252,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
   };
 }
+
+/**
+ * The guard settings a tenant must fill in itself: empty is valid (not every tenant has protected
+ * groups) but rarely meant, so the app says so once at start rather than failing.
+ */
+export function unsetGuardSettingsWarning(guard: Config['guard']): string | undefined {
+  const unset = [
+    ...(guard.breakGlassObjectIds.size === 0
+      ? ['BREAK_GLASS_OBJECT_IDS (no break-glass account is shielded from recovery actions)']
+      : []),
+    ...(guard.protectedGroupIds.size === 0
+      ? ['PROTECTED_GROUP_IDS (only protected directory roles are refused; no group protects its members)']
+      : []),
+  ];
+  if (unset.length === 0) return undefined;
+  return `mfa-recovery: WARNING guard settings are empty: ${unset.join('; ')}. Set them to your tenant's object ids unless that is intended.`;
+}

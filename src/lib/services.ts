@@ -59,7 +59,7 @@ export function getServices(): Services {
     const events = createQueueEventPublisher({ queue: queues.getQueueClient(config.queues.recoveryEvents) });
     const lockouts = createTableLockoutStore({ table: () => table(TABLES.lockouts) });
     const scanState = createTableScanStateStore({ table: () => table(TABLES.scanState) });
-    // One pacer per process for the reports API (requirement 32).
+    // One pacer per process for the reports API (docs/threat-model.md, "Resource exhaustion").
     const pacer = new RequestPacer(config.reports.requestsPerWindow, config.reports.windowMs);
     const notify = async (notice: DetectionNotice) => {
       await events.publish({

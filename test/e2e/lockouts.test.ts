@@ -7,7 +7,7 @@ import { type Stack, startStack } from '../../local/stack';
 import { demoSeedUser } from '../support/demo-tenant';
 import { checkGraphCalls } from '../support/graph-calls-check';
 
-// Issue 5 end to end: failures injected in the simulator, the scan triggered through the host's
+// Lockout detection end to end: failures injected in the simulator, the scan triggered through the host's
 // admin endpoint (as in Azure), flags read and resolved over the API.
 
 let stack: Stack;

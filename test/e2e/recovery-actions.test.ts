@@ -491,7 +491,7 @@ async function queueMessages(): Promise<Record<string, unknown>[]> {
   return peeked.peekedMessageItems.map((item) => JSON.parse(item.messageText) as Record<string, unknown>);
 }
 
-/** T6: a pass value may appear in its one 201 response and nowhere else. */
+/** docs/threat-model.md, "TAP leakage": a pass may appear in its one 201 response and nowhere else. */
 async function expectPassNowhere(pass: string): Promise<void> {
   expect(stack.host.output()).not.toContain(pass);
   const tables = TableServiceClient.fromConnectionString(stack.storageConnectionString, {

@@ -243,9 +243,11 @@ describe('local functions host (child process)', () => {
 
   it('accepts only the master key for admin-level routes', async () => {
     expect(
-      (await fetch(`${host.api}/admin-only`, { headers: { 'x-functions-key': FUNCTION_KEY } })).status,
+      (await fetch(`${host.api}/master-key-only`, { headers: { 'x-functions-key': FUNCTION_KEY } })).status,
     ).toBe(401);
-    const response = await fetch(`${host.api}/admin-only`, { headers: { 'x-functions-key': MASTER_KEY } });
+    const response = await fetch(`${host.api}/master-key-only`, {
+      headers: { 'x-functions-key': MASTER_KEY },
+    });
     expect([response.status, await response.text()]).toEqual([200, 'admin ok']);
   });
 
@@ -277,6 +279,13 @@ describe('local functions host (child process)', () => {
     expect(await ok.json()).toEqual({ length: bytes.length, first: 1, last: 255 });
     const tooLarge = await fetch(`${host.api}/upload`, { method: 'POST', body: Buffer.alloc(65 * 1024) });
     expect(tooLarge.status).toBe(413);
+    expect(tooLarge.headers.get('content-type')).toBe('application/problem+json');
+    expect(await tooLarge.json()).toMatchObject({
+      type: 'urn:mfa-recovery:problem:payload_too_large',
+      status: 413,
+      code: 'payload_too_large',
+      correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown,
+    });
   });
 
   it('answers 500 with no body when the handler throws, and logs the error', async () => {

@@ -5,8 +5,8 @@ export type LockoutCategory = 'lockout' | 'suspected_attack';
 /**
  * "MFA denied; user declined the authentication", "MFA denied; Phone App Reported Fraud", "…fraud
  * code entered": the user refused a prompt they did not start, or reported it. That is an attack
- * signal (MFA fatigue, T12), never a reason to help the user in. Graph's texts are free-form, so
- * this matches substrings, case-insensitively.
+ * signal (MFA fatigue; docs/threat-model.md, "Detection blind spots"), never a reason to help the
+ * user in. Graph's texts are free-form, so this matches substrings, case-insensitively.
  */
 const ATTACK_DETAILS = [/\bdeclined\b/i, /\bdenied the\b/i, /\bfraud\b/i, /\bsuspicious\b/i];
 

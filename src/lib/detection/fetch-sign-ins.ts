@@ -22,7 +22,7 @@ export function signInListPath(query: SignInQuery): string {
 }
 
 export interface StreamOptions {
-  /** The configured Graph origin: a nextLink elsewhere is refused (requirement 33). */
+  /** The configured Graph origin: a nextLink elsewhere is refused (docs/threat-model.md). */
   origin: string;
   /** Epoch ms after which no further page is requested. */
   deadline: number;

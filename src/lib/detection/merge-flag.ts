@@ -15,8 +15,11 @@ export interface MergeOptions {
   eventId: (userId: string, openedFrom: string) => string;
 }
 
+/** `escalated`: an unresolved lockout flag became `suspected_attack`, to be announced like an opening. */
 export type MergeResult =
-  { kind: 'unchanged' } | { kind: 'opened' | 'reopened' | 'updated'; flag: LockoutFlag };
+  | { kind: 'unchanged' }
+  | { kind: 'opened' | 'reopened'; flag: LockoutFlag }
+  | { kind: 'updated'; flag: LockoutFlag; escalated: boolean };
 
 /** At most this many counted-attempt keys per flag (≈ 15 K characters, inside a 32 K property). */
 export const MAX_COUNTED_ATTEMPTS = 500;
@@ -113,5 +116,5 @@ export function mergeFlag(
     countedAttempts: countedTokens(existing.countedAttempts, fresh, options.horizon),
     updatedAt: now,
   };
-  return { kind: 'updated', flag };
+  return { kind: 'updated', flag, escalated: existing.category !== flag.category };
 }

@@ -4,7 +4,8 @@ import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 
 /**
  * A sliding-window limiter: at most `limit` starts in any `windowMs`. One per process for the
- * reports API (Graph allows 5 per 10 s per app and tenant; requirement 32 keeps 4). `limit` 0 = off.
+ * reports API (Graph allows 5 per 10 s per app and tenant; the default keeps 4 for headroom).
+ * `limit` 0 = off.
  */
 export class RequestPacer {
   private readonly starts: number[] = [];

@@ -14,7 +14,7 @@ import type { GroupEligibility, GuardConfig, GuardFacts, PrincipalRoles, RoleRow
 /**
  * Everyone the guard (src/lib/guard) would call protected, read tenant-wide so that the number of
  * Graph requests depends on the configuration and the privileged groups, never on how many users
- * are asked about (pim-and-registration-reports.md §1.5, roles-and-groups.md):
+ * are asked about (the calls are listed in docs/graph-calls.md):
  * 1. per protected role template, its eligibilities, active instances and assignments (users and
  *    groups holding it); the role-assignable groups; per protected group, its transitive members
  *    and PIM for Groups eligibilities;

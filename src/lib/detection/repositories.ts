@@ -62,11 +62,14 @@ export interface LockoutStore {
   list(query: LockoutQuery): Promise<LockoutPage>;
 }
 
-/** One message on `lockout-events` per flag that opened or re-opened. */
+/**
+ * One message on `lockout-events` per flag that opened or re-opened, and one when an unresolved
+ * lockout flag escalates to `suspected_attack` (a user under attack while already flagged).
+ */
 export interface LockoutEvent {
   schemaVersion: 1;
   eventId: string;
-  type: 'lockout.opened' | 'lockout.reopened';
+  type: 'lockout.opened' | 'lockout.reopened' | 'lockout.escalated';
   time: string;
   userId: string;
   userPrincipalName?: string;
@@ -85,7 +88,7 @@ export interface LockoutEventPublisher {
 /**
  * A notice for security operations (recovery-events, severity high): the scan is missing events
  * (`detection.gap`, `detection.unlicensed`), or a user denied / reported an MFA prompt they did not
- * start (`security.mfa_attack_suspected`, requirement 37).
+ * start (`security.mfa_attack_suspected`; docs/threat-model.md, "Detection blind spots").
  */
 export interface DetectionNotice {
   type: 'detection.gap' | 'detection.unlicensed' | 'security.mfa_attack_suspected';

@@ -34,10 +34,20 @@ const CHUNKS_AT_ONCE = 2;
 /** Queue messages in flight at once within a chunk. */
 const SENDS_AT_ONCE = 16;
 
-/** A UUID-shaped id derived from what identifies one opening of one flag. */
-function openingEventId(userId: string, reopenCount: number, firstFailureAt: string): string {
-  const hex = createHash('sha256').update(`${userId}|${reopenCount}|${firstFailureAt}`).digest('hex');
+/** A UUID-shaped id derived from what identifies one event, so overlapping runs agree on it. */
+function derivedEventId(identity: string): string {
+  const hex = createHash('sha256').update(identity).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** One opening of one flag. */
+function openingEventId(userId: string, reopenCount: number, firstFailureAt: string): string {
+  return derivedEventId(`${userId}|${reopenCount}|${firstFailureAt}`);
+}
+
+/** The one escalation an opening can have (a suspected-attack flag never goes back to lockout). */
+function escalationEventId(openEventId: string): string {
+  return derivedEventId(`${openEventId}|suspected_attack`);
 }
 
 /**
@@ -141,14 +151,17 @@ async function writeChunk(deps: FlagWriterDeps, chunk: Change[], context: WriteC
   });
 }
 
+/** Openings and escalations go on `lockout-events`; a suspected attack also goes to security operations. */
 async function announce(deps: FlagWriterDeps, result: Change['result']): Promise<void> {
-  if (result.kind === 'updated') return;
+  if (result.kind === 'updated' && !result.escalated) return;
   const { flag } = result;
+  const escalation = result.kind === 'updated';
+  const eventId = escalation ? escalationEventId(flag.openEventId) : flag.openEventId;
   await deps.lockoutEvents.publish({
     schemaVersion: 1,
-    eventId: flag.openEventId,
-    type: result.kind === 'opened' ? 'lockout.opened' : 'lockout.reopened',
-    time: flag.openedAt,
+    eventId,
+    type: escalation ? 'lockout.escalated' : result.kind === 'opened' ? 'lockout.opened' : 'lockout.reopened',
+    time: escalation ? flag.updatedAt : flag.openedAt,
     userId: flag.userId,
     ...(flag.userPrincipalName ? { userPrincipalName: flag.userPrincipalName } : {}),
     category: flag.category,
@@ -161,11 +174,11 @@ async function announce(deps: FlagWriterDeps, result: Change['result']): Promise
   if (flag.category !== 'suspected_attack') return;
   await deps.notify({
     type: 'security.mfa_attack_suspected',
-    eventId: flag.openEventId,
+    eventId,
     targetId: flag.userId,
     ...(flag.userPrincipalName ? { targetUpn: flag.userPrincipalName } : {}),
     details: {
-      eventId: flag.openEventId,
+      eventId,
       attackAttempts: flag.attackAttempts,
       lastFailureAt: flag.lastFailureAt,
       protected: flag.protected,

@@ -48,8 +48,8 @@ export interface GuardDeps {
 }
 
 /**
- * Resolves the target and decides whether the service may act on it (security.md T2, T3, §7
- * items 7–9). The reads go out as JSON batches (pim-and-registration-reports.md §1.9):
+ * Resolves the target and decides whether the service may act on it (docs/threat-model.md,
+ * "Protected and break-glass targets"). The reads go out as JSON batches (docs/graph-calls.md):
  * - object id given: one batch with the user, its memberships and its four PIM/role look-ups; a
  *   second only for the groups that may give it a role (role-assignable groups it is in, groups it
  *   is PIM-eligible for);
@@ -155,7 +155,7 @@ function headerValue(headers: Record<string, string>, name: string): string | un
   return Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
 }
 
-/** The PIM service puts its own error JSON, as a string, in `message` under `UnknownError` (§1.7). */
+/** The PIM service puts its own error JSON, as a string, in `message` under `UnknownError` (observed). */
 function graphCodeOf(result: BatchStepResult): string | undefined {
   const { code, message } = stepError(result);
   if (code === 'UnknownError' && message !== undefined) {
@@ -305,7 +305,7 @@ class GuardSession {
     stepId: string,
     schema: z.ZodType<T>,
   ): PimRows<T> {
-    // Tenant without P2 / ID Governance: PIM doesn't exist there, so nothing is eligible (§1.8).
+    // Tenant without P2 / ID Governance: PIM doesn't exist there, so nothing is eligible.
     if (result?.status === 400 && stepError(result).code === 'AadPremiumLicenseRequired')
       return { licensed: false };
     return { licensed: true, rows: this.rows(this.body(result, stepId), stepId, schema) };
@@ -342,7 +342,10 @@ class GuardSession {
     );
   }
 
-  /** Follows `@odata.nextLink` only to the configured Graph origin (security.md T10). */
+  /**
+   * Follows `@odata.nextLink` only to the configured Graph origin (docs/threat-model.md, "Injection
+   * and link following").
+   */
   private async allPages(firstBody: unknown, what: string): Promise<unknown[]> {
     const origin = new URL(this.deps.graphConfig.baseUrl).origin;
     const items: unknown[] = [];

@@ -4,7 +4,7 @@ import { AppError } from '../http/problem';
 /**
  * The protected-account decision on plain data (no I/O): what Graph said about the target, in,
  * a verdict and the reasons for the audit log, out. See check-target.ts for how the facts are
- * gathered and shared/security.md T2/T3, §7 items 7–9 for the rules.
+ * gathered and docs/threat-model.md, "Protected and break-glass targets", for the rules.
  */
 
 export interface GuardTarget {
@@ -120,7 +120,7 @@ const rowsOf = <T>(lookup: PimRows<T> | undefined): readonly T[] =>
  * Why the target is protected; empty when it isn't. Protected: a configured role template held
  * actively or eligibly (directly, through a role-assignable group it is in, or through PIM for
  * Groups eligibility), membership of a role-assignable group (Entra lets only Privileged
- * Authentication Administrators reset such members; security.md §7 item 7), or membership, direct,
+ * Authentication Administrators reset such members), or membership, direct,
  * nested or PIM-eligible, of a configured protected group.
  */
 export function protectionReasons(facts: GuardFacts, guard: GuardConfig, now: Date = new Date()): string[] {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { LOCKOUT_CATEGORIES, LOCKOUT_STATUSES } from '../detection/lockout-flag';
 import { PageQueryFields } from './page-query';
+import { singleLineText } from './plain-text';
 
 /** GET /lockouts query string: every parameter optional, unknown ones refused. */
 export const LockoutQuerySchema = z.strictObject({
@@ -13,5 +14,5 @@ export const LockoutQuerySchema = z.strictObject({
 /** PATCH /lockouts/{user} body. */
 export const LockoutUpdateSchema = z.strictObject({
   status: z.enum(['acknowledged', 'resolved']),
-  ticket: z.string().trim().min(1).max(128),
+  ticket: singleLineText({ min: 1, max: 128 }),
 });

@@ -1,16 +1,17 @@
 import { z } from 'zod';
 
 import { REMOVABLE_METHOD_TYPES } from '../graph/method-types';
+import { singleLineText } from '../http/plain-text';
 
 /** What every mutating request carries: the ITSM ticket and how the helpdesk verified the person. */
 export const ActionBaseSchema = z.strictObject({
-  ticket: z.string().trim().min(1).max(128),
-  reason: z.string().trim().max(500).optional(),
+  ticket: singleLineText({ min: 1, max: 128 }),
+  reason: singleLineText({ max: 500 }).optional(),
   verification: z.strictObject({
     method: z
       .string()
       .regex(/^[a-z][a-z0-9_]{1,63}$/, 'must be a verification method name such as video_call'),
-    reference: z.string().trim().min(1).max(256),
+    reference: singleLineText({ min: 1, max: 256 }),
   }),
 });
 

@@ -64,7 +64,7 @@ export interface AuditQuery {
   action?: AuditAction;
   /** Only entries whose attempt started at or after this instant. */
   since?: Date;
-  /** Beyond the brief: lets a reconciler find dangling `started` rows (requirement 22). */
+  /** Lets a reconciler find dangling `started` rows. */
   outcome?: AuditOutcome;
   /** 1–100, default 50. */
   limit?: number;
@@ -77,10 +77,10 @@ export interface AuditPage {
 }
 
 /**
- * One entity per attempt (T15). The row is written as `started` before anything in the tenant
- * changes and moves once to its outcome; there is no other update path. A failure to write the
- * `started` or `refused` row is `audit_unavailable`: the action is refused, so no change goes
- * unrecorded.
+ * One entity per attempt (docs/threat-model.md, "Audit tampering or unavailability"). The row is
+ * written as `started` before anything in the tenant changes and moves once to its outcome; there is
+ * no other update path. A failure to write the `started` or `refused` row is `audit_unavailable`:
+ * the action is refused, so no change goes unrecorded.
  */
 export interface AuditLog {
   start(attempt: AuditAttempt): Promise<AuditEntry>;

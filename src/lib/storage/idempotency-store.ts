@@ -25,7 +25,8 @@ export interface StoredResponse {
   status: number;
   /**
    * Stored as JSON and replayed verbatim to whoever retries with the key. The caller strips every
-   * secret first: a TAP response is stored with `temporaryAccessPass: null` (security.md §4, T6).
+   * secret first: a TAP response is stored with `temporaryAccessPass: null` (docs/threat-model.md,
+   * "TAP leakage").
    * This layer also refuses a body that still carries a pass value, but that is the backstop.
    */
   body: unknown;
@@ -33,9 +34,10 @@ export interface StoredResponse {
 }
 
 /**
- * Idempotency-Key records (security.md §4). Inserting the `processing` row is the lock: Table
- * Storage lets exactly one insert of a key succeed, so of N concurrent identical requests one
- * starts and the rest see `in_progress` (or the replay, once it completes).
+ * Idempotency-Key records (docs/threat-model.md, "Replay and duplicate requests"). Inserting the
+ * `processing` row is the lock: Table Storage lets exactly one insert of a key succeed, so of N
+ * concurrent identical requests one starts and the rest see `in_progress` (or the replay, once it
+ * completes).
  */
 export interface IdempotencyStore {
   /**

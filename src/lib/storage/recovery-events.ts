@@ -8,8 +8,8 @@ import type { AuditAction } from './audit-log';
 import { createJsonQueueSender } from './json-queue';
 
 /**
- * One message on the `recovery-events` queue (design.md, Queues; T7). Consumers (Logic Apps, ITSM
- * connectors) dedupe by `eventId`: Storage queues deliver at least once.
+ * One message on the `recovery-events` queue (docs/threat-model.md, "Unnoticed recovery").
+ * Consumers (Logic Apps, ITSM connectors) dedupe by `eventId`: Storage queues deliver at least once.
  */
 export interface RecoveryEvent {
   schemaVersion: 1;

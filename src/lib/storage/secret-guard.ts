@@ -1,8 +1,8 @@
 /**
- * Belt and braces for T6 (a Temporary Access Pass is never stored): this layer cannot know what a
- * caller-built summary or detail holds, but it can refuse anything that plainly carries a pass value,
- * as a property or as JSON/text inside a string. Callers strip the pass; this catches the bug where
- * one forgets to.
+ * Belt and braces for docs/threat-model.md, "TAP leakage" (a pass is never stored): this layer
+ * cannot know what a caller-built summary or detail holds, but it can refuse anything that plainly
+ * carries a pass value, as a property or as JSON/text inside a string. Callers strip the pass; this
+ * catches the bug where one forgets to.
  */
 export class SecretLeakError extends Error {
   override readonly name = 'SecretLeakError';

@@ -28,7 +28,7 @@ export type NewSuspension = Omit<Suspension, 'etag'>;
 /**
  * Per-user MFA suspensions, one row per user. A restored row is history and may be replaced by a
  * new suspension; an active one may not, because replacing it would lose `previousState` (the
- * state to restore) — requirement 41: a second suspend extends the existing one through `update`.
+ * state to restore): a second suspend extends the existing one through `update`.
  */
 export interface SuspensionStore {
   get(userId: string): Promise<Suspension | undefined>;
@@ -36,7 +36,10 @@ export interface SuspensionStore {
   create(suspension: NewSuspension): Promise<Suspension>;
   /** ETag-guarded replace; a lost race or a vanished row is a StorageConflictError. */
   update(suspension: Suspension): Promise<Suspension>;
-  /** Every active suspension with `endsAt <= now`, most overdue first (T14: all of them, every run). */
+  /**
+   * Every active suspension with `endsAt <= now`, most overdue first: all of them, every run
+   * (docs/threat-model.md, "Per-user MFA left off").
+   */
   listDue(now: Date): Promise<Suspension[]>;
 }
 

@@ -10,7 +10,7 @@ import { useGraphSimulator } from '../../support/graph-fixture';
 import { useAzurite } from '../storage/azurite-fixture';
 import { detectionRig } from './detection-fixture';
 
-// The sign-in scan against the Graph simulator and Azurite (issue 5): backfill, incremental runs,
+// The sign-in scan against the Graph simulator and Azurite: backfill, incremental runs,
 // late events, overlapping runs, throttling, failures, queue messages, classification.
 
 const graph = useGraphSimulator({ resetAfterEach: true });

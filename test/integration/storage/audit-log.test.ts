@@ -174,7 +174,7 @@ describe('audit log: bounds', () => {
   });
 });
 
-describe('audit log: no Temporary Access Pass is ever written (T6)', () => {
+describe('audit log: no Temporary Access Pass is ever written (threat model: TAP leakage)', () => {
   it('refuses a summary carrying a pass and leaves the row started', async () => {
     const { audit } = await setup();
     const started = await audit.start(attempt({ action: 'tap.issue' }));

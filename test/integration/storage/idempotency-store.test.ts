@@ -154,7 +154,7 @@ describe('idempotency store', () => {
     await expect(store.begin(SCOPE, KEY, 'fp-1')).resolves.toEqual({ kind: 'in_progress' });
   });
 
-  it('refuses to store a response that still carries a Temporary Access Pass (T6)', async () => {
+  it('refuses to store a response that still carries a Temporary Access Pass (threat model: TAP leakage)', async () => {
     const { store, table } = await setup();
     const record = await started(store);
     await expect(

@@ -73,7 +73,7 @@ describe('recovery events', () => {
   it.each([
     ['a pass in details', { tap: { temporaryAccessPass: 'Xk7#pQ2!' } }],
     ['a pass inside a string', { graphBody: '{"temporaryAccessPass":"Xk7#pQ2!","isUsable":true}' }],
-  ])('refuses %s and sends nothing (T6)', async (_, details) => {
+  ])('refuses %s and sends nothing (threat model: TAP leakage)', async (_, details) => {
     const { queue, events } = setup();
     await queue.create();
     await expect(events.publish({ ...completed, details })).rejects.toBeInstanceOf(SecretLeakError);

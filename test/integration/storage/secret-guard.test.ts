@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { assertNoSecrets, SecretLeakError } from '../../../src/lib/storage/secret-guard';
 
-describe('secret guard (T6)', () => {
+describe('secret guard (threat model: TAP leakage)', () => {
   it.each([
     ['a pass property', { temporaryAccessPass: 'Xk7#pQ2!' }],
     ['a pass property in any case, deep in an array', { items: [{ tap: { TemporaryAccessPass: 'abc' } }] }],

@@ -5,7 +5,7 @@ import { loadConfig } from '../../../src/lib/config';
 const AZURITE = { STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
 
 describe('detection settings', () => {
-  it('default to issue 5: 500121, 2 h 15 min look-back, 2 min offset, 24 h backfill, 3 / 1', () => {
+  it('default to the README settings: 500121, 2 h 15 min look-back, 2 min offset, 24 h backfill, 3 / 1', () => {
     const config = loadConfig(AZURITE);
     expect(config.detection).toEqual({
       schedule: '0 */5 * * * *',

@@ -7,9 +7,9 @@ import { graphSpec, type GraphVersion } from '../../../local/graph/openapi-spec'
 import { GRAPH_ROUTES } from '../../../local/graph/routes';
 import { DEFAULT_APP_ROLES } from '../../../local/identity';
 
-// The app's Graph permissions (local/identity/app-roles.ts) against shared security.md §2 and the
-// permissions each simulated operation accepts (Microsoft's OpenAPI x-ms-permissions, or the
-// route's declared ones where the subsets have none).
+// The app's Graph permissions (local/identity/app-roles.ts) against docs/threat-model.md,
+// "Automation identity abuse", and the permissions each simulated operation accepts (Microsoft's
+// OpenAPI x-ms-permissions, or the route's declared ones where the subsets have none).
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -38,7 +38,7 @@ describe('DEFAULT_APP_ROLES', () => {
     expect([...block.matchAll(/'([^']+)'/g)].map((match) => match[1])).toEqual([...DEFAULT_APP_ROLES]);
   });
 
-  it('holds none of the Tier 0 permissions security.md §2 forbids, and no duplicates', () => {
+  it('holds none of the Tier 0 permissions the threat model forbids, and no duplicates', () => {
     for (const forbidden of [
       'UserAuthenticationMethod.ReadWrite.All',
       'Directory.ReadWrite.All',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { ConfigError, loadConfig } from '../../../src/lib/config';
+import { ConfigError, loadConfig, unsetGuardSettingsWarning } from '../../../src/lib/config';
 
 const AZURITE = { STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
 
@@ -114,5 +114,33 @@ describe('loadConfig', () => {
 
   it('refuses an unknown credential kind', () => {
     expect(() => loadConfig({ ...AZURITE, GRAPH_CREDENTIAL: 'clientSecret' })).toThrow(/GRAPH_CREDENTIAL/);
+  });
+});
+
+describe('unsetGuardSettingsWarning', () => {
+  const BREAK_GLASS = 'a6b3f3d0-e136-41fc-8705-eb57a4e6e3bd';
+  const GROUP = 'fff023fd-733e-49c0-9745-1038f3507c3f';
+
+  it('names both settings when both are empty', () => {
+    const warning = unsetGuardSettingsWarning(loadConfig(AZURITE).guard);
+    expect(warning).toMatch(/BREAK_GLASS_OBJECT_IDS/);
+    expect(warning).toMatch(/PROTECTED_GROUP_IDS/);
+  });
+
+  it('names only the empty one', () => {
+    const warning = unsetGuardSettingsWarning(
+      loadConfig({ ...AZURITE, BREAK_GLASS_OBJECT_IDS: BREAK_GLASS }).guard,
+    );
+    expect(warning).not.toMatch(/BREAK_GLASS_OBJECT_IDS/);
+    expect(warning).toMatch(/PROTECTED_GROUP_IDS/);
+  });
+
+  it('is silent when both are set', () => {
+    const config = loadConfig({
+      ...AZURITE,
+      BREAK_GLASS_OBJECT_IDS: BREAK_GLASS,
+      PROTECTED_GROUP_IDS: GROUP,
+    });
+    expect(unsetGuardSettingsWarning(config.guard)).toBeUndefined();
   });
 });

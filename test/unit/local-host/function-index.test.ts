@@ -62,6 +62,27 @@ describe('indexing registered functions', () => {
     expect(fn?.unsupportedBindings).toEqual(['queueOut']);
   });
 
+  it('refuses a route that begins with admin, as the Functions host does, whatever its case', () => {
+    const registry = registryWith({
+      adminRoute: { t: http({ route: 'admin/health' }) },
+      prefixOnly: { t: http({ route: '/Administration/users' }) },
+      adminByName: { t: http() },
+      fine: { t: http({ route: 'users/admin' }) },
+    });
+    let caught: unknown;
+    try {
+      indexFunctions(registry, {});
+    } catch (thrown) {
+      caught = thrown;
+    }
+    expect(caught).toBeInstanceOf(FunctionIndexError);
+    expect((caught as FunctionIndexError).problems).toEqual([
+      'adminRoute: The specified route conflicts with one or more built in routes.',
+      'prefixOnly: The specified route conflicts with one or more built in routes.',
+      'adminByName: The specified route conflicts with one or more built in routes.',
+    ]);
+  });
+
   it('treats other triggers as admin-only functions', () => {
     const [fn] = indexFunctions(
       registryWith({ onMessage: { t: { type: 'queueTrigger', direction: 'in' } } }),
