@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { type Stack, startStack } from '../../local/stack';
 import { demoSeedUser } from '../support/demo-tenant';
+import { checkGraphCalls } from '../support/graph-calls-check';
 
 // The stack as `npm start` runs it (local/start.ts passes no app settings of its own), so the
 // README's examples against the demo tenant behave as the README says.
@@ -15,6 +16,8 @@ async function start(appSettings?: Record<string, string>): Promise<Stack> {
   stacks.push(stack);
   return stack;
 }
+
+checkGraphCalls(() => ({ requests: () => stacks.flatMap((stack) => stack.graph.requests()) }));
 
 afterAll(async () => {
   for (const stack of stacks) await stack.stop();

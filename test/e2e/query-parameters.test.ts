@@ -4,11 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Stack, startStack } from '../../local/stack';
 import { demoSeedUser } from '../support/demo-tenant';
+import { checkGraphCalls } from '../support/graph-calls-check';
 
 // The list routes as a caller who sends the function key as `?code=` (the documented alternative to
 // the x-functions-key header), and GET /api/audit filtered by either form of user reference.
 
 let stack: Stack;
+checkGraphCalls(() => stack?.graph);
 
 beforeAll(async () => {
   stack = await startStack({ hostPort: 0, timers: false });
