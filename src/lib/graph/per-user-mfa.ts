@@ -36,6 +36,6 @@ export async function setPerUserMfaState(
       .header('client-request-id', clientRequestId)
       .patch({ perUserMfaState });
   } catch (error) {
-    throw toAppError(error);
+    throw toAppError(error, { write: true });
   }
 }

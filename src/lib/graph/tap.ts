@@ -1,5 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
+import { z } from 'zod';
 
+import { AppError } from '../http/problem';
 import { toAppError } from './errors';
 
 export interface TapPolicy {
@@ -13,17 +15,20 @@ export interface TapPolicy {
   excludeTargets: { id: string; targetType: string }[];
 }
 
-export interface CreatedTap {
-  id: string;
+/** The created pass as Graph answers it (temporaryAccessPassAuthenticationMethod). */
+const CreatedTapSchema = z.looseObject({
+  id: z.string().min(1),
   /** The pass itself: returned by Graph on creation only. Never log, store or queue it. */
-  temporaryAccessPass: string;
-  createdDateTime: string;
-  startDateTime: string;
-  lifetimeInMinutes: number;
-  isUsableOnce: boolean;
-  isUsable: boolean | null;
-  methodUsabilityReason: string | null;
-}
+  temporaryAccessPass: z.string().min(1),
+  createdDateTime: z.string(),
+  startDateTime: z.string().nullable().optional(),
+  lifetimeInMinutes: z.number().int(),
+  isUsableOnce: z.boolean(),
+  isUsable: z.boolean().nullable().optional(),
+  methodUsabilityReason: z.string().nullable().optional(),
+});
+
+export type CreatedTap = z.infer<typeof CreatedTapSchema>;
 
 export async function getTapPolicy(graph: Client, clientRequestId: string): Promise<TapPolicy> {
   try {
@@ -52,12 +57,25 @@ export async function createTap(
   request: { lifetimeInMinutes: number; isUsableOnce: boolean; startDateTime?: string },
   clientRequestId: string,
 ): Promise<CreatedTap> {
+  let created: unknown;
   try {
-    return (await graph
+    created = await graph
       .api(`${userPath}/authentication/temporaryAccessPassMethods`)
       .header('client-request-id', clientRequestId)
-      .post(request)) as CreatedTap;
+      .post(request);
   } catch (error) {
-    throw toAppError(error);
+    throw toAppError(error, { write: true });
   }
+  const parsed = CreatedTapSchema.safeParse(created);
+  if (!parsed.success) {
+    // Graph said 201 but the pass can't be read: it exists and was never delivered.
+    throw new AppError(
+      'graph_rejected_request',
+      'Microsoft Graph created a pass but its answer could not be read.',
+      {
+        effectUnknown: true,
+      },
+    );
+  }
+  return parsed.data;
 }
