@@ -1,7 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 
-import { AppError } from '../http/problem';
+import { createObject } from './create';
 import { toAppError } from './errors';
 
 export type PhoneType = 'mobile' | 'alternateMobile' | 'office';
@@ -27,26 +27,11 @@ export async function createPhoneMethod(
   phone: { phoneNumber: string; phoneType: PhoneType },
   clientRequestId: string,
 ): Promise<PhoneMethod> {
-  let created: unknown;
-  try {
-    created = await graph
-      .api(`${userPath}/authentication/phoneMethods`)
-      .header('client-request-id', clientRequestId)
-      .post(phone);
-  } catch (error) {
-    throw toAppError(error, { write: true });
-  }
-  const parsed = PhoneMethodSchema.safeParse(created);
-  if (!parsed.success) {
-    throw new AppError(
-      'graph_rejected_request',
-      'Microsoft Graph created the phone but its answer could not be read.',
-      {
-        effectUnknown: true,
-      },
-    );
-  }
-  return parsed.data;
+  return await createObject(
+    graph,
+    { path: `${userPath}/authentication/phoneMethods`, body: phone, clientRequestId, what: 'phone' },
+    PhoneMethodSchema,
+  );
 }
 
 /** Only a mobile phone can sign in by SMS; Graph answers 204 on success. */

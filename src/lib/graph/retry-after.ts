@@ -5,7 +5,11 @@
 export function retryAfterSeconds(value: string | null | undefined, now = Date.now()): number | undefined {
   if (value === null || value === undefined || value.trim() === '') return undefined;
   const trimmed = value.trim();
-  const seconds = /^\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : (Date.parse(trimmed) - now) / 1000;
+  const seconds = /^\d+(\.\d+)?$/.test(trimmed)
+    ? Number(trimmed)
+    : /[a-z]/i.test(trimmed)
+      ? (Date.parse(trimmed) - now) / 1000
+      : Number.NaN;
   return Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds)) : undefined;
 }
 

@@ -1,7 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 
-import { AppError } from '../http/problem';
+import { createObject } from './create';
 import { toAppError } from './errors';
 
 export interface TapPolicy {
@@ -57,25 +57,14 @@ export async function createTap(
   request: { lifetimeInMinutes: number; isUsableOnce: boolean; startDateTime?: string },
   clientRequestId: string,
 ): Promise<CreatedTap> {
-  let created: unknown;
-  try {
-    created = await graph
-      .api(`${userPath}/authentication/temporaryAccessPassMethods`)
-      .header('client-request-id', clientRequestId)
-      .post(request);
-  } catch (error) {
-    throw toAppError(error, { write: true });
-  }
-  const parsed = CreatedTapSchema.safeParse(created);
-  if (!parsed.success) {
-    // Graph said 201 but the pass can't be read: it exists and was never delivered.
-    throw new AppError(
-      'graph_rejected_request',
-      'Microsoft Graph created a pass but its answer could not be read.',
-      {
-        effectUnknown: true,
-      },
-    );
-  }
-  return parsed.data;
+  return await createObject(
+    graph,
+    {
+      path: `${userPath}/authentication/temporaryAccessPassMethods`,
+      body: request,
+      clientRequestId,
+      what: 'pass',
+    },
+    CreatedTapSchema,
+  );
 }

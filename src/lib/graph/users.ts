@@ -1,6 +1,8 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { User } from '@microsoft/microsoft-graph-types';
+import { z } from 'zod';
 
+import { AppError } from '../http/problem';
 import type { UserReference } from '../http/user-reference';
 import { toAppError } from './errors';
 import { userPath } from './user-path';
@@ -11,12 +13,11 @@ export type DirectoryUser = Required<
 
 const USER_PROPERTIES = ['id', 'userPrincipalName', 'displayName', 'accountEnabled', 'userType'];
 
+const MethodSchema = z.looseObject({ '@odata.type': z.string(), id: z.string().min(1) });
+const MethodsPageSchema = z.looseObject({ value: z.array(MethodSchema) });
+
 /** A registered authentication method as Graph returns it: `@odata.type` plus that type's properties. */
-export interface GraphAuthenticationMethod {
-  '@odata.type': string;
-  id: string;
-  [property: string]: unknown;
-}
+export type GraphAuthenticationMethod = z.infer<typeof MethodSchema>;
 
 const userNotFound = (user: UserReference) => ({
   notFound: {
@@ -53,14 +54,22 @@ export async function listAuthenticationMethods(
   user: UserReference,
   clientRequestId: string,
 ): Promise<GraphAuthenticationMethod[]> {
+  let page: unknown;
   try {
-    const page = (await graph
+    page = await graph
       .api(`${userPath(user)}/authentication/methods`)
       .version('beta')
       .header('client-request-id', clientRequestId)
-      .get()) as { value: GraphAuthenticationMethod[] };
-    return page.value;
+      .get();
   } catch (error) {
     throw toAppError(error, userNotFound(user));
   }
+  const parsed = MethodsPageSchema.safeParse(page);
+  if (!parsed.success) {
+    throw new AppError(
+      'graph_rejected_request',
+      'Microsoft Graph answered the methods list in a shape the app cannot read.',
+    );
+  }
+  return parsed.data.value;
 }
