@@ -1,8 +1,8 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 
-import { createObject } from './create';
 import { toAppError } from './errors';
+import { createObject } from './graph-object';
 
 export type PhoneType = 'mobile' | 'alternateMobile' | 'office';
 

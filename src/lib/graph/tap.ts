@@ -1,8 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 
-import { createObject } from './create';
-import { toAppError } from './errors';
+import { createObject, readObject } from './graph-object';
 
 export interface TapPolicy {
   state: 'enabled' | 'disabled';
@@ -30,24 +29,38 @@ const CreatedTapSchema = z.looseObject({
 
 export type CreatedTap = z.infer<typeof CreatedTapSchema>;
 
+const TargetSchema = z.looseObject({ id: z.string(), targetType: z.string() });
+
+/** The TAP method configuration; anything Graph leaves out takes Graph's documented default. */
+const TapPolicySchema = z.looseObject({
+  state: z.string().nullable().optional(),
+  defaultLifetimeInMinutes: z.number().int().nullable().optional(),
+  minimumLifetimeInMinutes: z.number().int().nullable().optional(),
+  maximumLifetimeInMinutes: z.number().int().nullable().optional(),
+  isUsableOnce: z.boolean().nullable().optional(),
+  includeTargets: z.array(TargetSchema).nullable().optional(),
+  excludeTargets: z.array(TargetSchema).nullable().optional(),
+});
+
 export async function getTapPolicy(graph: Client, clientRequestId: string): Promise<TapPolicy> {
-  try {
-    const policy = (await graph
-      .api('/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass')
-      .header('client-request-id', clientRequestId)
-      .get()) as Partial<TapPolicy>;
-    return {
-      state: policy.state === 'enabled' ? 'enabled' : 'disabled',
-      defaultLifetimeInMinutes: policy.defaultLifetimeInMinutes ?? 60,
-      minimumLifetimeInMinutes: policy.minimumLifetimeInMinutes ?? 60,
-      maximumLifetimeInMinutes: policy.maximumLifetimeInMinutes ?? 480,
-      isUsableOnce: policy.isUsableOnce ?? false,
-      includeTargets: policy.includeTargets ?? [],
-      excludeTargets: policy.excludeTargets ?? [],
-    };
-  } catch (error) {
-    throw toAppError(error);
-  }
+  const policy = await readObject(
+    graph,
+    {
+      path: '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass',
+      clientRequestId,
+      what: 'TAP policy',
+    },
+    TapPolicySchema,
+  );
+  return {
+    state: policy.state === 'enabled' ? 'enabled' : 'disabled',
+    defaultLifetimeInMinutes: policy.defaultLifetimeInMinutes ?? 60,
+    minimumLifetimeInMinutes: policy.minimumLifetimeInMinutes ?? 60,
+    maximumLifetimeInMinutes: policy.maximumLifetimeInMinutes ?? 480,
+    isUsableOnce: policy.isUsableOnce ?? false,
+    includeTargets: (policy.includeTargets ?? []).map(({ id, targetType }) => ({ id, targetType })),
+    excludeTargets: (policy.excludeTargets ?? []).map(({ id, targetType }) => ({ id, targetType })),
+  };
 }
 
 /** Creates a TAP; Graph replaces a pass the user already has. */

@@ -1,15 +1,25 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { User } from '@microsoft/microsoft-graph-types';
 import { z } from 'zod';
 
-import { AppError } from '../http/problem';
 import type { UserReference } from '../http/user-reference';
-import { toAppError } from './errors';
+import { readObject } from './graph-object';
 import { userPath } from './user-path';
 
-export type DirectoryUser = Required<
-  Pick<User, 'id' | 'userPrincipalName' | 'displayName' | 'accountEnabled' | 'userType'>
->;
+const DirectoryUserSchema = z.looseObject({
+  id: z.string().min(1),
+  userPrincipalName: z.string(),
+  displayName: z.string().nullable().optional(),
+  accountEnabled: z.boolean().nullable().optional(),
+  userType: z.string().nullable().optional(),
+});
+
+export interface DirectoryUser {
+  id: string;
+  userPrincipalName: string;
+  displayName: string | null;
+  accountEnabled: boolean | null;
+  userType: string | null;
+}
 
 const USER_PROPERTIES = ['id', 'userPrincipalName', 'displayName', 'accountEnabled', 'userType'];
 
@@ -31,18 +41,20 @@ export async function getUser(
   user: UserReference,
   clientRequestId: string,
 ): Promise<DirectoryUser> {
-  try {
-    const found = (await graph
-      .api(userPath(user))
-      .header('client-request-id', clientRequestId)
-      .select(USER_PROPERTIES)
-      .get()) as DirectoryUser;
-    // Only the selected properties: no OData annotations leak into this API's responses.
-    const { id, userPrincipalName, displayName, accountEnabled, userType } = found;
-    return { id, userPrincipalName, displayName, accountEnabled, userType };
-  } catch (error) {
-    throw toAppError(error, userNotFound(user));
-  }
+  // Only the selected properties: no OData annotations leak into this API's responses.
+  const { id, userPrincipalName, displayName, accountEnabled, userType } = await readObject(
+    graph,
+    { path: `${userPath(user)}?$select=${USER_PROPERTIES.join(',')}`, clientRequestId, what: 'user' },
+    DirectoryUserSchema,
+    userNotFound(user),
+  );
+  return {
+    id,
+    userPrincipalName,
+    displayName: displayName ?? null,
+    accountEnabled: accountEnabled ?? null,
+    userType: userType ?? null,
+  };
 }
 
 /**
@@ -54,22 +66,16 @@ export async function listAuthenticationMethods(
   user: UserReference,
   clientRequestId: string,
 ): Promise<GraphAuthenticationMethod[]> {
-  let page: unknown;
-  try {
-    page = await graph
-      .api(`${userPath(user)}/authentication/methods`)
-      .version('beta')
-      .header('client-request-id', clientRequestId)
-      .get();
-  } catch (error) {
-    throw toAppError(error, userNotFound(user));
-  }
-  const parsed = MethodsPageSchema.safeParse(page);
-  if (!parsed.success) {
-    throw new AppError(
-      'graph_rejected_request',
-      'Microsoft Graph answered the methods list in a shape the app cannot read.',
-    );
-  }
-  return parsed.data.value;
+  const page = await readObject(
+    graph,
+    {
+      path: `${userPath(user)}/authentication/methods`,
+      version: 'beta',
+      clientRequestId,
+      what: 'methods list',
+    },
+    MethodsPageSchema,
+    userNotFound(user),
+  );
+  return page.value;
 }
