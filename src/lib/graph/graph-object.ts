@@ -12,57 +12,51 @@ export interface ObjectRequest {
   what: string;
 }
 
-function unreadable(request: ObjectRequest, options: { effectUnknown?: boolean } = {}): AppError {
-  return new AppError(
+/**
+ * One Graph request whose answer is read with `schema`: what the app reads from Graph is checked
+ * at this edge. An answer the schema refuses is `graph_rejected_request`; after a POST the object
+ * exists all the same, so its effect is unknown.
+ */
+async function exchange<T>(
+  graph: Client,
+  request: ObjectRequest & { body?: Record<string, unknown> },
+  schema: z.ZodType<T>,
+  context: GraphErrorContext,
+): Promise<T> {
+  let answer: unknown;
+  try {
+    const call = graph
+      .api(request.path)
+      .version(request.version ?? 'v1.0')
+      .header('client-request-id', request.clientRequestId);
+    answer = request.body === undefined ? await call.get() : await call.post(request.body);
+  } catch (error) {
+    throw toAppError(error, context);
+  }
+  const parsed = schema.safeParse(answer);
+  if (parsed.success) return parsed.data;
+  throw new AppError(
     'graph_rejected_request',
     `Microsoft Graph answered with a ${request.what} the app cannot read.`,
-    options.effectUnknown ? { effectUnknown: true } : {},
+    context.write ? { effectUnknown: true } : {},
   );
 }
 
-/** GETs one Graph object and reads it with `schema`: what the app reads from Graph is checked at this edge. */
+/** GETs one Graph object. */
 export async function readObject<T>(
   graph: Client,
   request: ObjectRequest,
   schema: z.ZodType<T>,
   context: GraphErrorContext = {},
 ): Promise<T> {
-  let answer: unknown;
-  try {
-    answer = await graph
-      .api(request.path)
-      .version(request.version ?? 'v1.0')
-      .header('client-request-id', request.clientRequestId)
-      .get();
-  } catch (error) {
-    throw toAppError(error, context);
-  }
-  const parsed = schema.safeParse(answer);
-  if (!parsed.success) throw unreadable(request);
-  return parsed.data;
+  return await exchange(graph, request, schema, context);
 }
 
-/**
- * POSTs a new object to a Graph collection and reads Graph's answer with `schema`. A failure is
- * mapped as a write (a gateway timeout leaves the effect unknown); a 2xx whose body can't be read
- * means the object exists but the app can't say what it is, so that is unknown too.
- */
+/** POSTs a new object to a Graph collection; a gateway timeout leaves its effect unknown (errors.ts). */
 export async function createObject<T>(
   graph: Client,
   request: ObjectRequest & { body: Record<string, unknown> },
   schema: z.ZodType<T>,
 ): Promise<T> {
-  let created: unknown;
-  try {
-    created = await graph
-      .api(request.path)
-      .version(request.version ?? 'v1.0')
-      .header('client-request-id', request.clientRequestId)
-      .post(request.body);
-  } catch (error) {
-    throw toAppError(error, { write: true });
-  }
-  const parsed = schema.safeParse(created);
-  if (!parsed.success) throw unreadable(request, { effectUnknown: true });
-  return parsed.data;
+  return await exchange(graph, request, schema, { write: true });
 }
