@@ -148,7 +148,7 @@ describe('runAction idempotency by resolved object id', () => {
     ]);
     expect(performed).toBe(1);
     const refused = answers.find((answer) => answer.status === 'rejected');
-    expect((refused)?.reason).toMatchObject({
+    expect(refused?.reason).toMatchObject({
       code: 'idempotency_in_progress',
     });
   });
