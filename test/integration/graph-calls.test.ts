@@ -142,7 +142,7 @@ const EXERCISES: Record<string, (graph: Client) => Promise<unknown>> = {
         revokeSessions: false,
         dryRun: false,
       },
-      { graph, clientRequestId: CLIENT_REQUEST_ID, deadline: Date.now() + 10_000, listMethods },
+      { graph, clientRequestId: CLIENT_REQUEST_ID, listMethods },
     );
   },
 };

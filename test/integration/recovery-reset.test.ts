@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { actionDeadline, withDeadline } from '../../src/lib/deadline';
 import type { RemovableMethodType } from '../../src/lib/graph/method-types';
 import { userPath } from '../../src/lib/graph/user-path';
 import { listAuthenticationMethods } from '../../src/lib/graph/users';
@@ -28,20 +29,20 @@ async function reset(
   const graph = appGraphClient(fixture);
   const byId = { kind: 'id', id } as const;
   const listMethods = () => listAuthenticationMethods(graph, byId, 'test');
-  return await resetMfa(
-    {
-      userPath: userPath(byId),
-      methods: await listMethods(),
-      revokeSessions: options.revokeSessions ?? false,
-      ...(options.methodTypes ? { methodTypes: options.methodTypes } : {}),
-      dryRun: false,
-    },
-    {
-      graph,
-      clientRequestId: '6f1a0c4e-2b7d-4a8e-9c3f-1d2e3f4a5b6c',
-      deadline: Date.now() + (options.deadlineMs ?? 10_000),
-      listMethods,
-    },
+  const methods = await listMethods();
+  return await withDeadline(
+    actionDeadline(options.deadlineMs ?? 10_000),
+    async () =>
+      await resetMfa(
+        {
+          userPath: userPath(byId),
+          methods,
+          revokeSessions: options.revokeSessions ?? false,
+          ...(options.methodTypes ? { methodTypes: options.methodTypes } : {}),
+          dryRun: false,
+        },
+        { graph, clientRequestId: '6f1a0c4e-2b7d-4a8e-9c3f-1d2e3f4a5b6c', listMethods },
+      ),
   );
 }
 
@@ -172,7 +173,7 @@ describe('resetMfa against the simulator', () => {
     expect(fido2.map((request) => request.status)).toEqual([429, 204]);
   });
 
-  it('answers time_budget_exceeded when throttling outlasts the budget, keeping what it removed', async () => {
+  it("reports partial with Graph's Retry-After when throttling outlasts the budget, keeping what it removed", async () => {
     const adele = seededUser('Adele');
     fixture.simulator.injectFault({
       method: 'DELETE',
@@ -181,8 +182,11 @@ describe('resetMfa against the simulator', () => {
       retryAfter: 60,
       count: 5,
     });
-    const error: unknown = await reset(adele.id, { deadlineMs: 500 }).catch((thrown: unknown) => thrown);
-    expect(error).toMatchObject({ code: 'time_budget_exceeded' });
+    const report = await reset(adele.id, { deadlineMs: 500 });
+    expect(report.outcome).toBe('partial');
+    expect(report.failed).toEqual([
+      expect.objectContaining({ type: 'fido2', status: 429, retryAfterSeconds: 60 }),
+    ]);
     const left =
       fixture.simulator.state().users.find((user) => user.id === adele.id)?.authenticationMethods ?? [];
     expect(left.map((method) => method.type).sort()).toEqual(['fido2', 'password']);

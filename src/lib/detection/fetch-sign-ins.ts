@@ -1,6 +1,8 @@
-import { type Client, type PageCollection, PageIterator } from '@microsoft/microsoft-graph-client';
+import { randomUUID } from 'node:crypto';
 
-import { AppError } from '../http/problem';
+import type { Client } from '@microsoft/microsoft-graph-client';
+
+import { readPages } from '../graph/paged-reader';
 import { type SignIn, SignInSchema } from './sign-in';
 
 /** Graph's maximum (and default) page size for auditLogs/signIns. */
@@ -22,7 +24,7 @@ export function signInListPath(query: SignInQuery): string {
 }
 
 export interface StreamOptions {
-  /** The configured Graph origin: a nextLink elsewhere is refused (docs/threat-model.md). */
+  /** The configured Graph origin: a nextLink elsewhere is refused. */
   origin: string;
   /** Epoch ms after which no further page is requested. */
   deadline: number;
@@ -39,24 +41,9 @@ export interface StreamResult {
 }
 
 /**
- * A client whose `api()` refuses absolute URLs on another origin: the PageIterator calls
- * `client.api(nextLink)` for every page after the first.
- */
-function originGuarded(client: Client, origin: string, onPage: () => void): Client {
-  const guarded = Object.create(client) as Client;
-  guarded.api = (path: string) => {
-    if (/^https?:\/\//i.test(path) && new URL(path).origin !== origin) {
-      throw new AppError('graph_rejected_request', `Graph returned a nextLink outside ${origin}; refused.`);
-    }
-    onPage();
-    return client.api(path);
-  };
-  return guarded;
-}
-
-/**
- * Streams every failed sign-in of the window through `onSignIn`, one page in memory at a time,
- * with the SDK's PageIterator. Graph errors are thrown as the SDK reports them.
+ * Streams every failed sign-in of the window through `onSignIn`, one page in memory at a time;
+ * later pages are read by the paged reader, only from the configured Graph origin. Graph errors are
+ * thrown as the SDK reports them.
  */
 export async function streamSignIns(
   client: Client,
@@ -64,35 +51,18 @@ export async function streamSignIns(
   options: StreamOptions,
 ): Promise<StreamResult> {
   const now = options.now ?? (() => Date.now());
+  const first: unknown = await client.api(signInListPath(query)).get();
+  const reader = { graph: client, graphOrigin: options.origin, clientRequestId: randomUUID() };
   let pages = 0;
-  const guarded = originGuarded(client, options.origin, () => (pages += 1));
-  const first = (await guarded.api(signInListPath(query)).get()) as PageCollection;
-  let remainingOnPage = first.value.length;
-  const iterator = new PageIterator(guarded, first, (item: unknown) => {
-    const parsed = SignInSchema.safeParse(item);
-    if (parsed.success) options.onSignIn(parsed.data);
-    else options.onMalformed?.();
-    remainingOnPage -= 1;
-    // Checked at the last item of a page only, i.e. just before the iterator would fetch the next.
-    if (remainingOnPage <= 0 && now() >= options.deadline) {
-      return false;
+  for await (const page of readPages(reader, first, { what: 'The sign-in list' })) {
+    pages += 1;
+    for (const item of page.items) {
+      const parsed = SignInSchema.safeParse(item);
+      if (parsed.success) options.onSignIn(parsed.data);
+      else options.onMalformed?.();
     }
-    return true;
-  });
-  // The callback cannot see page boundaries directly; it learns each page's length from the api() hook.
-  const api = guarded.api.bind(guarded);
-  guarded.api = (path: string) => {
-    const request = api(path);
-    const get = request.get.bind(request);
-    request.get = async () => {
-      const page = (await get()) as PageCollection;
-      remainingOnPage = page.value.length;
-      return page;
-    };
-    return request;
-  };
-  if (first.value.length === 0 && first['@odata.nextLink'] === undefined) return { pages, complete: true };
-  await iterator.iterate();
-  // Stopped at the last item of the last page, the iterator still counts itself complete.
-  return { pages, complete: iterator.isComplete() };
+    // Checked between pages only, i.e. just before the next one would be requested.
+    if (page.hasNext && now() >= options.deadline) return { pages, complete: false };
+  }
+  return { pages, complete: true };
 }

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 
-import type { BatchStep, BatchStepResult } from '../graph/batch';
-import { listItems, type ListReader, runSteps as run } from '../graph/list-steps';
+import { type BatchStep, type BatchStepResult, sendSteps } from '../graph/batch';
+import { listItems } from '../graph/list-steps';
+import type { PageReader } from '../graph/paged-reader';
 import {
   GroupEligibilityRowSchema,
   ObjectIdSchema,
@@ -26,7 +27,7 @@ import type { GroupEligibility, GuardConfig, GuardFacts, PrincipalRoles, RoleRow
  * facts so that decision.ts decides. Anything unreadable throws: the caller fails closed.
  */
 
-export interface PopulationDeps extends ListReader {
+export interface PopulationDeps extends PageReader {
   guard: GuardConfig;
 }
 
@@ -161,4 +162,9 @@ async function rows<T>(
   schema: z.ZodType<T>,
 ): Promise<T[]> {
   return await listItems(deps, results.get(stepId), schema, { what: stepId, pim: PIM_STEP.test(stepId) });
+}
+
+/** The steps as JSON batches; throttled steps are re-sent within sendSteps' limits. */
+async function run(deps: PopulationDeps, steps: BatchStep[]): Promise<Map<string, BatchStepResult>> {
+  return await sendSteps(deps.graph, steps, { clientRequestId: deps.clientRequestId });
 }

@@ -4,9 +4,8 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 
 import type { Config } from '../config';
 import { type GuardConfig, isBreakGlass, protectionReasons } from '../guard/decision';
+import { isGuid } from '../guid';
 import { readProtectedPopulation } from './protected-population';
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Which of these users a flag must mark `protected` (lower-case ids). */
 export type ProtectedUsers = (userIds: readonly string[]) => Promise<ReadonlySet<string>>;
@@ -27,7 +26,7 @@ export function createProtectedUsers(
   return async (userIds) => {
     const requested = [...new Set(userIds.map((id) => id.toLowerCase()))];
     // Not an object id: nothing to look up, so nothing to vouch for.
-    const found = new Set(requested.filter((id) => isBreakGlass(id, guard) || !GUID.test(id)));
+    const found = new Set(requested.filter((id) => isBreakGlass(id, guard) || !isGuid(id)));
     const toDecide = requested.filter((id) => !found.has(id));
     if (toDecide.length === 0) return found;
     let population: Awaited<ReturnType<typeof readProtectedPopulation>>;

@@ -1,8 +1,13 @@
-import { type Client, GraphError, ResponseType } from '@microsoft/microsoft-graph-client';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { type Client, ResponseType } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 
+import { currentDeadline } from '../deadline';
 import { type GraphErrorDetails, parseErrorBody } from './error-body';
 import { toAppError } from './errors';
+import { headerValue, retryAfterSeconds } from './retry-after';
+import { checked, graphError, type RoundTrip } from './round-trip';
 
 /** Graph's JSON batching limit per request. */
 export const MAX_BATCH_STEPS = 20;
@@ -27,67 +32,76 @@ export interface BatchStepResult {
 export interface BatchOptions {
   version?: 'v1.0' | 'beta';
   clientRequestId: string;
-  /** Epoch ms after which throttled steps are no longer retried. */
-  deadline: number;
   /** Collects Graph's request-id of every batch sent, for the audit entry. */
   requestIds?: string[];
-  /** Sleeps for a throttled step's Retry-After; injectable for tests. */
-  sleep?: (ms: number) => Promise<void>;
+  /** Re-send rounds for throttled steps, and the longest Retry-After worth waiting for. */
+  retry?: { maxRetries: number; maxWaitSeconds: number };
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function retryAfterMs(headers: Record<string, string>): number {
-  const entry = Object.entries(headers).find(([name]) => name.toLowerCase() === 'retry-after');
-  const seconds = Number(entry?.[1]);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1000;
-}
+const DEFAULT_RETRY = { maxRetries: 3, maxWaitSeconds: 30 };
 
 /**
- * Sends up to 20 steps as one JSON `$batch` and returns every step's own status (a batch answers
- * 200 even when each step failed). Steps Graph throttled (429 inside the batch) are re-sent after
- * their Retry-After while the deadline allows: the SDK's retry handler only sees the outer 200.
+ * A step worth sending again after Retry-After: any step Graph throttled (429 means not done), and
+ * a read that met a 503/504 (a write may have been carried out, so it is not repeated here).
  */
-export async function sendBatch(
+const resendable = (step: BatchStep, status: number) =>
+  status === 429 || (step.method === 'GET' && (status === 503 || status === 504));
+
+/**
+ * Sends any number of steps as JSON `$batch` requests, 20 a batch and the batches side by side,
+ * and returns every step's own status (a batch answers 200 even when each step failed). Steps that
+ * depend on another must share its batch. Throttled steps are re-sent after their Retry-After (the
+ * SDK's retry handler only sees the outer 200) while the retry limits and the running action's
+ * deadline allow; after that their 429 is the answer. A refused batch throws as toAppError maps it.
+ */
+export async function sendSteps(
   graph: Client,
-  steps: BatchStep[],
+  steps: readonly BatchStep[],
   options: BatchOptions,
 ): Promise<Map<string, BatchStepResult>> {
-  if (steps.length === 0) return new Map();
-  if (steps.length > MAX_BATCH_STEPS)
-    throw new RangeError(`A Graph batch holds at most ${MAX_BATCH_STEPS} steps.`);
-  const sleep = options.sleep ?? defaultSleep;
+  const retry = options.retry ?? DEFAULT_RETRY;
   const results = new Map<string, BatchStepResult>();
-  let pending = steps;
-  while (pending.length > 0) {
-    let answered: Map<string, BatchStepResult>;
-    try {
-      const roundTrip = await postBatch(graph, pending, options.clientRequestId, options.version);
-      if (roundTrip.requestId) options.requestIds?.push(roundTrip.requestId);
-      answered = roundTrip.value;
-    } catch (error) {
-      throw toAppError(error instanceof GraphRoundTripError ? roundTripError(error) : error);
-    }
-    const throttled: BatchStep[] = [];
-    let waitMs = 0;
-    for (const step of pending) {
-      const result = answered.get(step.id) ?? { id: step.id, status: 500, headers: {}, body: undefined };
-      results.set(step.id, result);
-      if (result.status === 429) {
-        throttled.push(step);
-        waitMs = Math.max(waitMs, retryAfterMs(result.headers));
-      }
-    }
-    if (throttled.length === 0 || Date.now() + waitMs >= options.deadline) break;
-    await sleep(waitMs);
+  let pending = [...steps];
+  for (let round = 0; pending.length > 0; round += 1) {
+    const chunks: BatchStep[][] = [];
+    for (let i = 0; i < pending.length; i += MAX_BATCH_STEPS)
+      chunks.push(pending.slice(i, i + MAX_BATCH_STEPS));
+    const answers = await Promise.all(
+      chunks.map(async (chunk) => {
+        try {
+          const roundTrip = await postBatch(graph, chunk, options.clientRequestId, options.version);
+          if (roundTrip.requestId) options.requestIds?.push(roundTrip.requestId);
+          return roundTrip.value;
+        } catch (error) {
+          throw toAppError(error);
+        }
+      }),
+    );
+    for (const answer of answers) for (const [id, result] of answer) results.set(id, result);
+    const again = pending.filter((step) => resendable(step, results.get(step.id)?.status ?? 0));
+    if (again.length === 0 || round >= retry.maxRetries) break;
+    const waitSeconds = Math.max(
+      ...again.map(
+        (step) => retryAfterSeconds(headerValue(results.get(step.id)?.headers, 'retry-after')) ?? 1,
+      ),
+    );
+    const deadline = currentDeadline();
+    if (waitSeconds > retry.maxWaitSeconds) break;
+    if (deadline && Date.now() + waitSeconds * 1000 >= deadline.tenantAt) break;
+    await sleep(waitSeconds * 1000);
     // A re-sent step's dependency already ran in the earlier round.
-    pending = throttled.map((step) =>
-      step.dependsOn && !throttled.some((t) => t.id === step.dependsOn?.[0])
+    pending = again.map((step) =>
+      step.dependsOn && !again.some((other) => other.id === step.dependsOn?.[0])
         ? { ...step, dependsOn: undefined }
         : step,
     );
   }
   return results;
+}
+
+/** Whole seconds a throttled step asked for (at least 1), for the caller's Retry-After. */
+export function stepRetryAfter(result: BatchStepResult): number | undefined {
+  return retryAfterSeconds(headerValue(result.headers, 'retry-after'));
 }
 
 const BatchResponseSchema = z.looseObject({
@@ -101,57 +115,15 @@ const BatchResponseSchema = z.looseObject({
   ),
 });
 
-/** A top-level Graph answer that isn't usable: a non-2xx status, or a body of the wrong shape. */
-export class GraphRoundTripError extends Error {
-  override readonly name = 'GraphRoundTripError';
-
-  constructor(
-    message: string,
-    readonly details: { status: number; requestId?: string; code?: string; retryAfter?: string },
-  ) {
-    super(message);
-  }
-}
-
-export interface RoundTrip<T> {
-  /** Graph's request-id for this top-level request. */
-  requestId: string | undefined;
-  value: T;
-}
-
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-export async function checked(response: Response, what: string): Promise<RoundTrip<unknown>> {
-  const requestId = response.headers.get('request-id') ?? undefined;
-  const body = await readJson(response);
-  if (!response.ok) {
-    const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
-    throw new GraphRoundTripError(`${what} answered ${response.status}`, {
-      status: response.status,
-      ...(requestId ? { requestId } : {}),
-      ...(typeof code === 'string' ? { code } : {}),
-      ...(response.headers.get('retry-after')
-        ? { retryAfter: response.headers.get('retry-after') ?? '' }
-        : {}),
-    });
-  }
-  return { requestId, value: body };
-}
-
 /**
  * One JSON `$batch`, keeping the response's request-id for the audit entry. The SDK's retry handler
  * covers the outer request; each step's status is the caller's to check. A response that doesn't
- * answer every step exactly once is refused. Written here rather than with the SDK's
- * BatchRequestContent, which needs fetch `Request` objects with absolute URLs (cut back to a path
- * that still holds the version) and allows only three dependency shapes.
+ * answer every step exactly once is refused. Every write step carries a body (`{}` when it has
+ * none) and its Content-Type: Graph refuses the whole batch otherwise ("Write request id : … does
+ * not contain Content-Type header or body", https://learn.microsoft.com/en-us/graph/json-batching).
+ * Written here rather than with the SDK's BatchRequestContent, which needs fetch `Request` objects
+ * with absolute URLs (cut back to a path that still holds the version) and allows only three
+ * dependency shapes.
  */
 export async function postBatch(
   graph: Client,
@@ -193,10 +165,7 @@ export async function postBatch(
     results.set(item.id, { id: item.id, status: item.status, headers: item.headers ?? {}, body: item.body });
   }
   if (!parsed.success || results.size !== steps.length || steps.some((step) => !results.has(step.id))) {
-    throw new GraphRoundTripError('The JSON batch did not answer every step once', {
-      status: response.status,
-      ...(requestId ? { requestId } : {}),
-    });
+    throw graphError(response.status, 'The JSON batch did not answer every step once', response.headers);
   }
   return { requestId, value: results };
 }
@@ -204,15 +173,4 @@ export async function postBatch(
 /** Graph's error code, message and request-id from a failed step's body, when it has them. */
 export function stepError(result: BatchStepResult): GraphErrorDetails {
   return parseErrorBody(result.body);
-}
-
-/** A refused batch as the GraphError the rest of the code maps, status and request-id kept. */
-function roundTripError(error: GraphRoundTripError): GraphError {
-  const graphError = new GraphError(error.details.status, error.message);
-  graphError.code = error.details.code ?? null;
-  graphError.requestId = error.details.requestId ?? null;
-  graphError.headers = new Headers(
-    error.details.retryAfter ? { 'retry-after': error.details.retryAfter } : {},
-  );
-  return graphError;
 }

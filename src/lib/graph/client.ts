@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/identity';
 import {
   AuthenticationHandler,
   Client,
+  type FetchOptions,
   HTTPMessageHandler,
   type Middleware,
   RedirectHandler,
@@ -12,28 +13,34 @@ import {
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 
 import type { Config } from '../config';
+import { currentDeadline } from '../deadline';
+import { DeadlineHandler } from './deadline-handler';
+import { retryAfterSeconds } from './retry-after';
 
 /** The token audience is Graph's even when the base URL points at the local simulator. */
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 /**
  * Graph's Retry-After can run to minutes; waiting that long inside an HTTP request would outlast
- * the caller. Retry only short waits and let longer ones surface as `graph_throttled` with the
- * Retry-After passed on.
+ * the caller. Retry only short waits that end before the running action's deadline, and let longer
+ * ones surface as `graph_throttled` with the Retry-After passed on. A POST that timed out at the
+ * gateway (504) may have been carried out, so it is never sent again: a second TAP would replace
+ * the first.
  */
 export function retryWithinWait(maxWaitSeconds: number) {
   return (
     _delay: number,
-    _attempt: number,
-    _request: unknown,
-    _options: unknown,
+    attempt: number,
+    request: Request | string,
+    options: FetchOptions | undefined,
     response: Response,
   ): boolean => {
-    const retryAfter = response.headers.get('retry-after');
-    if (retryAfter === null) return true;
-    const seconds = Number.isNaN(Number(retryAfter))
-      ? (new Date(retryAfter).getTime() - Date.now()) / 1000
-      : Number(retryAfter);
+    const method = (options?.method ?? (request instanceof Request ? request.method : 'GET')).toUpperCase();
+    if (response.status === 504 && method === 'POST') return false;
+    // Without Retry-After the SDK backs off exponentially from 1 s.
+    const seconds = retryAfterSeconds(response.headers.get('retry-after')) ?? 2 ** attempt;
+    const deadline = currentDeadline();
+    if (deadline && Date.now() + seconds * 1000 >= deadline.tenantAt) return false;
     return seconds <= maxWaitSeconds;
   };
 }
@@ -61,6 +68,7 @@ export function createGraphClient(
       new RedirectHandler(),
       new TelemetryHandler(),
       ...extraMiddleware,
+      new DeadlineHandler(),
       new HTTPMessageHandler(),
     ],
     baseUrl: config.baseUrl,

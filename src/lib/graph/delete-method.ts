@@ -14,7 +14,7 @@ export async function deleteMethod(
   try {
     await graph.api(url).version(version).header('client-request-id', clientRequestId).delete();
   } catch (error) {
-    const appError = toAppError(error);
+    const appError = toAppError(error, { write: true });
     if (appError.options.graphCode && appError.status === 502 && /notfound/i.test(appError.options.graphCode))
       return;
     throw appError;

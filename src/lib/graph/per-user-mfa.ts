@@ -1,8 +1,12 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
+import { z } from 'zod';
 
 import { toAppError } from './errors';
+import { readObject } from './graph-object';
 
 export type PerUserMfaState = 'disabled' | 'enabled' | 'enforced';
+
+const RequirementsSchema = z.looseObject({ perUserMfaState: z.string().nullable().optional() });
 
 /** Per-user MFA lives only in beta (`authentication/requirements`); MSOnline's Set-MsolUser is retired. */
 export async function getPerUserMfaState(
@@ -10,17 +14,18 @@ export async function getPerUserMfaState(
   userPath: string,
   clientRequestId: string,
 ): Promise<PerUserMfaState> {
-  try {
-    const requirements = (await graph
-      .api(`${userPath}/authentication/requirements`)
-      .version('beta')
-      .header('client-request-id', clientRequestId)
-      .get()) as { perUserMfaState?: string };
-    const state = requirements.perUserMfaState;
-    return state === 'enabled' || state === 'enforced' ? state : 'disabled';
-  } catch (error) {
-    throw toAppError(error);
-  }
+  const requirements = await readObject(
+    graph,
+    {
+      path: `${userPath}/authentication/requirements`,
+      version: 'beta',
+      clientRequestId,
+      what: 'per-user MFA state',
+    },
+    RequirementsSchema,
+  );
+  const state = requirements.perUserMfaState;
+  return state === 'enabled' || state === 'enforced' ? state : 'disabled';
 }
 
 export async function setPerUserMfaState(
@@ -36,6 +41,6 @@ export async function setPerUserMfaState(
       .header('client-request-id', clientRequestId)
       .patch({ perUserMfaState });
   } catch (error) {
-    throw toAppError(error);
+    throw toAppError(error, { write: true });
   }
 }

@@ -1,14 +1,24 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
+import { z } from 'zod';
 
 import { toAppError } from './errors';
+import { createObject } from './graph-object';
 
 export type PhoneType = 'mobile' | 'alternateMobile' | 'office';
 
-export interface PhoneMethod {
-  id: string;
-  phoneNumber: string;
-  phoneType: PhoneType;
-  smsSignInState: string;
+const PhoneMethodSchema = z.looseObject({
+  id: z.string().min(1),
+  phoneNumber: z.string(),
+  phoneType: z.enum(['mobile', 'alternateMobile', 'office']),
+  smsSignInState: z.string().nullable().optional(),
+});
+
+export type PhoneMethod = z.infer<typeof PhoneMethodSchema>;
+
+/** A phone method from the methods list, when `method` is one. */
+export function asPhoneMethod(method: unknown): PhoneMethod | undefined {
+  const parsed = PhoneMethodSchema.safeParse(method);
+  return parsed.success ? parsed.data : undefined;
 }
 
 export async function createPhoneMethod(
@@ -17,14 +27,11 @@ export async function createPhoneMethod(
   phone: { phoneNumber: string; phoneType: PhoneType },
   clientRequestId: string,
 ): Promise<PhoneMethod> {
-  try {
-    return (await graph
-      .api(`${userPath}/authentication/phoneMethods`)
-      .header('client-request-id', clientRequestId)
-      .post(phone)) as PhoneMethod;
-  } catch (error) {
-    throw toAppError(error);
-  }
+  return await createObject(
+    graph,
+    { path: `${userPath}/authentication/phoneMethods`, body: phone, clientRequestId, what: 'phone' },
+    PhoneMethodSchema,
+  );
 }
 
 /** Only a mobile phone can sign in by SMS; Graph answers 204 on success. */
@@ -40,6 +47,6 @@ export async function enableSmsSignIn(
       .header('client-request-id', clientRequestId)
       .post(undefined);
   } catch (error) {
-    throw toAppError(error);
+    throw toAppError(error, { write: true });
   }
 }

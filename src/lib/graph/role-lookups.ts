@@ -1,16 +1,13 @@
-import { type Client, ResponseType } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 
-import { checked, type RoundTrip } from './batch';
+import { GUID } from '../guid';
 
 /**
  * The Graph reads behind the protected-account check (shared/graph/pim-and-registration-reports.md
  * §1.9): a user's transitive memberships, and per principal (the user, or a group that may give it
  * a role) its role eligibilities, active role instances, role assignments and PIM for Groups
- * eligibilities, as JSON batch steps; their answers' shapes; and the round trip itself.
+ * eligibilities, as JSON batch steps; and their answers' shapes.
  */
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `$filter={property} eq '…'`, encoded (spaces and quotes too, §1.9) from a GUID only. */
 function idFilter(property: 'principalId' | 'roleDefinitionId' | 'groupId', id: string): string {
@@ -89,22 +86,3 @@ export const DirectoryObjectSchema = z.looseObject({
   isAssignableToRole: z.boolean().nullable().optional(),
   roleTemplateId: optionalText,
 });
-
-export const PageSchema = z.looseObject({
-  value: z.array(z.unknown()),
-  '@odata.nextLink': z.string().nullable().optional(),
-});
-
-/** One GET of an absolute URL Graph gave (`@odata.nextLink`); the caller has checked its origin. */
-export async function getPage(
-  graph: Client,
-  url: string,
-  clientRequestId: string,
-): Promise<RoundTrip<unknown>> {
-  const response = (await graph
-    .api(url)
-    .header('client-request-id', clientRequestId)
-    .responseType(ResponseType.RAW)
-    .get()) as Response;
-  return await checked(response, 'A page of results');
-}

@@ -14,6 +14,6 @@ export async function revokeSignInSessions(
       .header('client-request-id', clientRequestId)
       .post(undefined);
   } catch (error) {
-    throw toAppError(error);
+    throw toAppError(error, { write: true });
   }
 }

@@ -1,6 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
+import { z } from 'zod';
 
-import { toAppError } from './errors';
+import { createObject, readObject } from './graph-object';
 
 export interface TapPolicy {
   state: 'enabled' | 'disabled';
@@ -13,36 +14,53 @@ export interface TapPolicy {
   excludeTargets: { id: string; targetType: string }[];
 }
 
-export interface CreatedTap {
-  id: string;
+/** The created pass as Graph answers it (temporaryAccessPassAuthenticationMethod). */
+const CreatedTapSchema = z.looseObject({
+  id: z.string().min(1),
   /** The pass itself: returned by Graph on creation only. Never log, store or queue it. */
-  temporaryAccessPass: string;
-  createdDateTime: string;
-  startDateTime: string;
-  lifetimeInMinutes: number;
-  isUsableOnce: boolean;
-  isUsable: boolean | null;
-  methodUsabilityReason: string | null;
-}
+  temporaryAccessPass: z.string().min(1),
+  createdDateTime: z.string(),
+  startDateTime: z.string().nullable().optional(),
+  lifetimeInMinutes: z.number().int(),
+  isUsableOnce: z.boolean(),
+  isUsable: z.boolean().nullable().optional(),
+  methodUsabilityReason: z.string().nullable().optional(),
+});
+
+export type CreatedTap = z.infer<typeof CreatedTapSchema>;
+
+const TargetSchema = z.looseObject({ id: z.string(), targetType: z.string() });
+
+/** The TAP method configuration; anything Graph leaves out takes Graph's documented default. */
+const TapPolicySchema = z.looseObject({
+  state: z.string().nullable().optional(),
+  defaultLifetimeInMinutes: z.number().int().nullable().optional(),
+  minimumLifetimeInMinutes: z.number().int().nullable().optional(),
+  maximumLifetimeInMinutes: z.number().int().nullable().optional(),
+  isUsableOnce: z.boolean().nullable().optional(),
+  includeTargets: z.array(TargetSchema).nullable().optional(),
+  excludeTargets: z.array(TargetSchema).nullable().optional(),
+});
 
 export async function getTapPolicy(graph: Client, clientRequestId: string): Promise<TapPolicy> {
-  try {
-    const policy = (await graph
-      .api('/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass')
-      .header('client-request-id', clientRequestId)
-      .get()) as Partial<TapPolicy>;
-    return {
-      state: policy.state === 'enabled' ? 'enabled' : 'disabled',
-      defaultLifetimeInMinutes: policy.defaultLifetimeInMinutes ?? 60,
-      minimumLifetimeInMinutes: policy.minimumLifetimeInMinutes ?? 60,
-      maximumLifetimeInMinutes: policy.maximumLifetimeInMinutes ?? 480,
-      isUsableOnce: policy.isUsableOnce ?? false,
-      includeTargets: policy.includeTargets ?? [],
-      excludeTargets: policy.excludeTargets ?? [],
-    };
-  } catch (error) {
-    throw toAppError(error);
-  }
+  const policy = await readObject(
+    graph,
+    {
+      path: '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass',
+      clientRequestId,
+      what: 'TAP policy',
+    },
+    TapPolicySchema,
+  );
+  return {
+    state: policy.state === 'enabled' ? 'enabled' : 'disabled',
+    defaultLifetimeInMinutes: policy.defaultLifetimeInMinutes ?? 60,
+    minimumLifetimeInMinutes: policy.minimumLifetimeInMinutes ?? 60,
+    maximumLifetimeInMinutes: policy.maximumLifetimeInMinutes ?? 480,
+    isUsableOnce: policy.isUsableOnce ?? false,
+    includeTargets: (policy.includeTargets ?? []).map(({ id, targetType }) => ({ id, targetType })),
+    excludeTargets: (policy.excludeTargets ?? []).map(({ id, targetType }) => ({ id, targetType })),
+  };
 }
 
 /** Creates a TAP; Graph replaces a pass the user already has. */
@@ -52,12 +70,14 @@ export async function createTap(
   request: { lifetimeInMinutes: number; isUsableOnce: boolean; startDateTime?: string },
   clientRequestId: string,
 ): Promise<CreatedTap> {
-  try {
-    return (await graph
-      .api(`${userPath}/authentication/temporaryAccessPassMethods`)
-      .header('client-request-id', clientRequestId)
-      .post(request)) as CreatedTap;
-  } catch (error) {
-    throw toAppError(error);
-  }
+  return await createObject(
+    graph,
+    {
+      path: `${userPath}/authentication/temporaryAccessPassMethods`,
+      body: request,
+      clientRequestId,
+      what: 'pass',
+    },
+    CreatedTapSchema,
+  );
 }

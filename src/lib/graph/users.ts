@@ -1,22 +1,33 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { User } from '@microsoft/microsoft-graph-types';
+import { z } from 'zod';
 
 import type { UserReference } from '../http/user-reference';
-import { toAppError } from './errors';
+import { readObject } from './graph-object';
 import { userPath } from './user-path';
 
-export type DirectoryUser = Required<
-  Pick<User, 'id' | 'userPrincipalName' | 'displayName' | 'accountEnabled' | 'userType'>
->;
+const DirectoryUserSchema = z.looseObject({
+  id: z.string().min(1),
+  userPrincipalName: z.string(),
+  displayName: z.string().nullable().optional(),
+  accountEnabled: z.boolean().nullable().optional(),
+  userType: z.string().nullable().optional(),
+});
+
+export interface DirectoryUser {
+  id: string;
+  userPrincipalName: string;
+  displayName: string | null;
+  accountEnabled: boolean | null;
+  userType: string | null;
+}
 
 const USER_PROPERTIES = ['id', 'userPrincipalName', 'displayName', 'accountEnabled', 'userType'];
 
+const MethodSchema = z.looseObject({ '@odata.type': z.string(), id: z.string().min(1) });
+const MethodsPageSchema = z.looseObject({ value: z.array(MethodSchema) });
+
 /** A registered authentication method as Graph returns it: `@odata.type` plus that type's properties. */
-export interface GraphAuthenticationMethod {
-  '@odata.type': string;
-  id: string;
-  [property: string]: unknown;
-}
+export type GraphAuthenticationMethod = z.infer<typeof MethodSchema>;
 
 const userNotFound = (user: UserReference) => ({
   notFound: {
@@ -30,18 +41,20 @@ export async function getUser(
   user: UserReference,
   clientRequestId: string,
 ): Promise<DirectoryUser> {
-  try {
-    const found = (await graph
-      .api(userPath(user))
-      .header('client-request-id', clientRequestId)
-      .select(USER_PROPERTIES)
-      .get()) as DirectoryUser;
-    // Only the selected properties: no OData annotations leak into this API's responses.
-    const { id, userPrincipalName, displayName, accountEnabled, userType } = found;
-    return { id, userPrincipalName, displayName, accountEnabled, userType };
-  } catch (error) {
-    throw toAppError(error, userNotFound(user));
-  }
+  // Only the selected properties: no OData annotations leak into this API's responses.
+  const { id, userPrincipalName, displayName, accountEnabled, userType } = await readObject(
+    graph,
+    { path: `${userPath(user)}?$select=${USER_PROPERTIES.join(',')}`, clientRequestId, what: 'user' },
+    DirectoryUserSchema,
+    userNotFound(user),
+  );
+  return {
+    id,
+    userPrincipalName,
+    displayName: displayName ?? null,
+    accountEnabled: accountEnabled ?? null,
+    userType: userType ?? null,
+  };
 }
 
 /**
@@ -53,14 +66,16 @@ export async function listAuthenticationMethods(
   user: UserReference,
   clientRequestId: string,
 ): Promise<GraphAuthenticationMethod[]> {
-  try {
-    const page = (await graph
-      .api(`${userPath(user)}/authentication/methods`)
-      .version('beta')
-      .header('client-request-id', clientRequestId)
-      .get()) as { value: GraphAuthenticationMethod[] };
-    return page.value;
-  } catch (error) {
-    throw toAppError(error, userNotFound(user));
-  }
+  const page = await readObject(
+    graph,
+    {
+      path: `${userPath(user)}/authentication/methods`,
+      version: 'beta',
+      clientRequestId,
+      what: 'methods list',
+    },
+    MethodsPageSchema,
+    userNotFound(user),
+  );
+  return page.value;
 }

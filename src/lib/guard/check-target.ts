@@ -1,28 +1,18 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 
 import type { Config } from '../config';
-import {
-  type BatchStep,
-  type BatchStepResult,
-  GraphRoundTripError,
-  MAX_BATCH_STEPS,
-  postBatch,
-  type RoundTrip,
-  stepError,
-} from '../graph/batch';
+import { type BatchStep, type BatchStepResult, sendSteps, stepError, stepRetryAfter } from '../graph/batch';
 import { toAppError } from '../graph/errors';
+import { PageSchema, readAllItems, UnusablePageError } from '../graph/paged-reader';
 import {
   DirectoryObjectSchema,
-  getPage,
   GroupEligibilityRowSchema,
-  PageSchema,
   ROLE_LOOKUP_URLS,
   RoleRowSchema,
 } from '../graph/role-lookups';
 import { userPath } from '../graph/user-path';
+import { GUID } from '../guid';
 import { AppError } from '../http/problem';
 import type { UserReference } from '../http/user-reference';
 import {
@@ -122,8 +112,6 @@ function principalSteps(prefix: string, principalId: string, withGroupEligibilit
   return steps;
 }
 
-/** Statuses worth one more try after Retry-After, as the SDK's retry handler treats them. */
-const RETRYABLE = new Set([429, 503, 504]);
 /** More pages than this is not a membership list the guard can trust to be complete in time. */
 const MAX_PAGES = 50;
 
@@ -139,21 +127,11 @@ const describe = (stepId: string) =>
   STEP_NAMES[stepId] ?? STEP_NAMES[stepId.split('-').pop() ?? ''] ?? stepId;
 
 const UserSchema = z.looseObject({
-  id: z.string().regex(/^[0-9a-f-]{36}$/i),
+  id: z.string().regex(GUID),
   userPrincipalName: z.string(),
   displayName: z.string().nullable().optional(),
   userType: z.string().nullable().optional(),
 });
-
-function retryAfterSeconds(value: string | undefined): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const seconds = Number.isNaN(Number(value)) ? (Date.parse(value) - Date.now()) / 1000 : Number(value);
-  return Number.isFinite(seconds) ? Math.max(0, Math.ceil(seconds)) : undefined;
-}
-
-function headerValue(headers: Record<string, string>, name: string): string | undefined {
-  return Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
-}
 
 /** The PIM service puts its own error JSON, as a string, in `message` under `UnknownError` (observed). */
 function graphCodeOf(result: BatchStepResult): string | undefined {
@@ -169,51 +147,26 @@ function graphCodeOf(result: BatchStepResult): string | undefined {
   return code;
 }
 
-/** One check's round trips, retry budget and the request-ids for the audit entry. */
+/** One check's round trips and the request-ids for the audit entry. */
 class GuardSession {
   readonly requestIds: string[] = [];
-  private retriesLeft: number;
-  private waitLeftMs: number;
 
   constructor(
     private readonly deps: GuardDeps,
     private readonly clientRequestId: string,
-  ) {
-    this.retriesLeft = deps.graphConfig.maxRetries;
-    this.waitLeftMs = deps.graphConfig.maxRetryWaitSeconds * 1000;
-  }
+  ) {}
 
-  /** Sends the steps (20 a batch, batches in parallel); re-sends throttled ones while the budget lasts. */
+  /** Sends the steps as JSON batches; throttled ones are re-sent within the Graph retry settings and the action's deadline. */
   async run(steps: BatchStep[]): Promise<Map<string, BatchStepResult>> {
-    const results = new Map<string, BatchStepResult>();
-    let pending = steps;
-    while (pending.length > 0) {
-      const chunks: BatchStep[][] = [];
-      for (let i = 0; i < pending.length; i += MAX_BATCH_STEPS)
-        chunks.push(pending.slice(i, i + MAX_BATCH_STEPS));
-      const answers = await Promise.all(
-        chunks.map(
-          async (chunk) =>
-            await this.roundTrip(async () => await postBatch(this.deps.graph, chunk, this.clientRequestId)),
-        ),
-      );
-      for (const answer of answers) for (const [id, result] of answer) results.set(id, result);
-      const retry = pending.filter((step) => RETRYABLE.has(results.get(step.id)?.status ?? 0));
-      if (retry.length === 0) break;
-      const waitMs =
-        1000 *
-        Math.max(
-          ...retry.map(
-            (step) => retryAfterSeconds(headerValue(results.get(step.id)?.headers ?? {}, 'retry-after')) ?? 1,
-          ),
-        );
-      if (this.retriesLeft <= 0 || waitMs > this.waitLeftMs) break;
-      this.retriesLeft -= 1;
-      this.waitLeftMs -= waitMs;
-      if (waitMs > 0) await sleep(waitMs);
-      pending = retry;
-    }
-    return results;
+    const { maxRetries, maxRetryWaitSeconds } = this.deps.graphConfig;
+    return await this.failClosed(
+      async () =>
+        await sendSteps(this.deps.graph, steps, {
+          clientRequestId: this.clientRequestId,
+          requestIds: this.requestIds,
+          retry: { maxRetries, maxWaitSeconds: maxRetryWaitSeconds },
+        }),
+    );
   }
 
   /** The resolved user; Graph's 404 is `user_not_found`, anything else unresolvable fails closed. */
@@ -330,7 +283,7 @@ class GuardSession {
     if (result.status >= 200 && result.status < 300) return result.body;
     const { requestId } = stepError(result);
     const code = graphCodeOf(result);
-    const retryAfter = retryAfterSeconds(headerValue(result.headers, 'retry-after'));
+    const retryAfter = stepRetryAfter(result);
     throw new AppError(
       'guard_unavailable',
       `The protected-account check could not be completed: ${describe(stepId)} answered ${result.status}${code ? ` ${code}` : ''}.`,
@@ -342,57 +295,31 @@ class GuardSession {
     );
   }
 
-  /**
-   * Follows `@odata.nextLink` only to the configured Graph origin (docs/threat-model.md, "Injection
-   * and link following").
-   */
+  /** Every page, later ones read only from the configured Graph origin. */
   private async allPages(firstBody: unknown, what: string): Promise<unknown[]> {
-    const origin = new URL(this.deps.graphConfig.baseUrl).origin;
-    const items: unknown[] = [];
-    let body = firstBody;
-    for (let pages = 1; ; pages += 1) {
-      const page = PageSchema.safeParse(body);
-      if (!page.success) throw this.unavailable(`${what} gave an unexpected answer.`);
-      items.push(...page.data.value);
-      const next = page.data['@odata.nextLink'];
-      if (!next) return items;
-      let url: URL;
-      try {
-        url = new URL(next);
-      } catch {
-        throw this.unavailable(`${what} gave a malformed next-page link.`);
-      }
-      if (url.origin !== origin || url.username !== '' || url.password !== '') {
-        throw this.unavailable(`${what} gave a next-page link outside the configured Graph origin.`);
-      }
-      if (pages >= MAX_PAGES) throw this.unavailable(`${what} has more than ${MAX_PAGES} pages.`);
-      body = await this.roundTrip(async () => await getPage(this.deps.graph, url.href, this.clientRequestId));
-    }
+    const reader = {
+      graph: this.deps.graph,
+      graphOrigin: new URL(this.deps.graphConfig.baseUrl).origin,
+      clientRequestId: this.clientRequestId,
+      requestIds: this.requestIds,
+    };
+    return await this.failClosed(
+      async () => await readAllItems(reader, firstBody, { what, maxPages: MAX_PAGES }),
+    );
   }
 
-  /** Runs one top-level request, keeping its request-id; any failure is `guard_unavailable`. */
-  private async roundTrip<T>(send: () => Promise<RoundTrip<T>>): Promise<T> {
+  /**
+   * Any failure of the look-ups is `guard_unavailable`, Graph's request-id and code kept, except
+   * the action's deadline passing, which the caller is told as such.
+   */
+  private async failClosed<T>(read: () => Promise<T>): Promise<T> {
     try {
-      const { requestId, value } = await send();
-      if (requestId) this.requestIds.push(requestId);
-      return value;
+      return await read();
     } catch (error) {
-      if (error instanceof GraphRoundTripError) {
-        if (error.details.requestId) this.requestIds.push(error.details.requestId);
-        const retryAfter = retryAfterSeconds(error.details.retryAfter);
-        throw new AppError(
-          'guard_unavailable',
-          `The protected-account check could not be completed: ${error.message}${error.details.code ? ` (${error.details.code})` : ''}.`,
-          {
-            cause: error,
-            ...(error.details.requestId ? { graphRequestId: error.details.requestId } : {}),
-            ...(error.details.code ? { graphCode: error.details.code } : {}),
-            ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
-          },
-        );
-      }
-      // Network, identity (no token) and SDK failures, classified as elsewhere, then fail closed.
+      if (error instanceof UnusablePageError) throw this.unavailable(error.message);
       const appError = toAppError(error);
+      if (appError.code === 'time_budget_exceeded') throw appError;
+      if (appError.options.graphRequestId) this.requestIds.push(appError.options.graphRequestId);
       throw new AppError(
         'guard_unavailable',
         `The protected-account check could not be completed: ${appError.detail}`,

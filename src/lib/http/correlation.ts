@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
+import { GUID } from '../guid';
+
 export const CORRELATION_HEADER = 'x-correlation-id';
 
 const SAFE_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The caller's id when it is safe to echo into headers and logs; a new one otherwise. */
 export function correlationIdFrom(headerValue: string | null): string {

@@ -44,6 +44,8 @@ export interface AppErrorOptions {
   graphRequestId?: string;
   graphCode?: string;
   retryAfterSeconds?: number;
+  /** A write was sent but its answer never came (timeout): Graph may or may not have carried it out. */
+  effectUnknown?: boolean;
   cause?: unknown;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { GUID } from '../guid';
 
 // Entra allows A-Z a-z 0-9 ' . - _ ! # ^ ~ in a UPN's local part; `$` appears in Microsoft's own
 // examples and `#EXT#` marks a guest. Nothing else (no '/', spaces, '%', quotes other than ') passes,

@@ -64,7 +64,8 @@ export async function readActionRequest<Schema extends z.ZodType<ActionBase>>(
   }
   const input = await parseJsonBody(request, options.schema);
   const caller = callerOf(request, options.trustEasyAuth ?? false);
-  const target = user.kind === 'id' ? user.id : user.upn.toLowerCase();
+  // The user as named (UPN or id) stays out of both: runAction scopes the key by the resolved id.
+  const params = Object.fromEntries(Object.entries(request.params).filter(([name]) => name !== 'user'));
   return {
     action: options.action,
     user,
@@ -73,10 +74,8 @@ export async function readActionRequest<Schema extends z.ZodType<ActionBase>>(
     correlationId: options.correlationId,
     idempotency: {
       key,
-      scope: `${caller}|${request.method}|${options.route}|${target}`,
-      fingerprint: createHash('sha256')
-        .update(canonicalJson({ params: request.params, input }))
-        .digest('hex'),
+      scope: `${caller}|${request.method}|${options.route}`,
+      fingerprint: createHash('sha256').update(canonicalJson({ params, input })).digest('hex'),
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 
-import { createPhoneMethod, enableSmsSignIn } from '../graph/phone';
+import { asPhoneMethod, createPhoneMethod, enableSmsSignIn, type PhoneMethod } from '../graph/phone';
 import { type GraphAuthenticationMethod, listAuthenticationMethods } from '../graph/users';
 import { AppError } from '../http/problem';
 import { maskPhoneNumber } from '../lookup/mask';
@@ -23,9 +23,22 @@ export function graphPhoneNumberOrThrow(phoneNumber: string): string {
   return graphNumber;
 }
 
+interface SmsSignIn {
+  requested: boolean;
+  enabled: boolean;
+  state: string;
+  code?: string;
+  graphRequestId?: string;
+}
+
+/** Graph answers a number as `+1 4255550100`; the digits (and extension) say whether it is the same phone. */
+const digitsOf = (phoneNumber: string) => phoneNumber.replace(/[^0-9x]/gi, '').toLowerCase();
+
 /**
  * POST /users/{user}/methods/phone. The phone is added first; SMS sign-in, when asked for, is a
- * separate step whose refusal (number not unique, policy) leaves the phone in place and is reported.
+ * separate step whose failure leaves the phone in place and makes the answer `partial`, with the
+ * method id. A retry finds that phone (same type, same number) and finishes the job on it instead
+ * of answering `method_exists`; a phone of that type with another number is `method_exists`.
  */
 export async function addBackupPhone(
   deps: ActionDeps,
@@ -36,45 +49,50 @@ export async function addBackupPhone(
     deps,
     request,
     async (context, methods) => {
-      const existing = methods.find(
-        (method) =>
-          method['@odata.type'] === '#microsoft.graph.phoneAuthenticationMethod' &&
-          method.phoneType === request.input.phoneType,
-      );
-      if (existing) {
+      const existing = methods
+        .filter((method) => method['@odata.type'] === '#microsoft.graph.phoneAuthenticationMethod')
+        .map(asPhoneMethod)
+        .find((method) => method?.phoneType === request.input.phoneType);
+      if (existing && digitsOf(existing.phoneNumber) !== digitsOf(phoneNumber)) {
         throw new AppError(
           'method_exists',
           `The user already has a ${request.input.phoneType} phone; delete it first to replace it.`,
         );
       }
-      const phone = await createPhoneMethod(
-        context.graph,
-        context.userPath,
-        { phoneNumber, phoneType: request.input.phoneType },
-        context.clientRequestId,
-      );
-      let smsSignIn: { requested: boolean; enabled: boolean; state: string; code?: string } = {
+      const phone =
+        existing ??
+        (await createPhoneMethod(
+          context.graph,
+          context.userPath,
+          { phoneNumber, phoneType: request.input.phoneType },
+          context.clientRequestId,
+        ));
+      let smsSignIn: SmsSignIn = {
         requested: request.input.smsSignIn,
         enabled: phone.smsSignInState === 'ready',
-        state: phone.smsSignInState,
+        state: phone.smsSignInState ?? 'unknown',
       };
       if (request.input.smsSignIn && phone.smsSignInState !== 'ready') {
-        smsSignIn = await enableSms(context, phone.id, smsSignIn);
+        smsSignIn = await enableSms(context, phone, smsSignIn);
       }
+      const partial = smsSignIn.requested && !smsSignIn.enabled;
       return {
-        status: 201,
+        status: existing ? 200 : 201,
         body: {
           user: { id: context.target.id, userPrincipalName: context.target.userPrincipalName },
+          outcome: partial ? 'partial' : 'complete',
           method: {
             id: phone.id,
             phoneType: phone.phoneType,
             phoneNumber: maskPhoneNumber(phone.phoneNumber),
+            created: !existing,
           },
           smsSignIn,
         },
         audit: {
-          outcome: smsSignIn.requested && !smsSignIn.enabled ? 'partial' : 'succeeded',
-          summary: { methodId: phone.id, phoneType: phone.phoneType, smsSignIn },
+          outcome: partial ? 'partial' : 'succeeded',
+          ...(smsSignIn.graphRequestId ? { graphRequestIds: [smsSignIn.graphRequestId] } : {}),
+          summary: { methodId: phone.id, phoneType: phone.phoneType, created: !existing, smsSignIn },
         },
       };
     },
@@ -82,20 +100,18 @@ export async function addBackupPhone(
   );
 }
 
-async function enableSms(
-  context: ActionContext,
-  methodId: string,
-  current: { requested: boolean; enabled: boolean; state: string },
-): Promise<{ requested: boolean; enabled: boolean; state: string; code?: string }> {
+/** Any refusal or failure of enableSmsSignIn is reported with the phone, never thrown past it. */
+async function enableSms(context: ActionContext, phone: PhoneMethod, current: SmsSignIn): Promise<SmsSignIn> {
   try {
-    await enableSmsSignIn(context.graph, context.userPath, methodId, context.clientRequestId);
+    await enableSmsSignIn(context.graph, context.userPath, phone.id, context.clientRequestId);
     return { ...current, enabled: true, state: 'ready' };
   } catch (error) {
-    if (!(error instanceof AppError) || error.status >= 503) throw error;
+    if (!(error instanceof AppError)) throw error;
     return {
       ...current,
       enabled: false,
-      ...(error.options.graphCode ? { code: error.options.graphCode } : {}),
+      code: error.options.graphCode ?? error.code,
+      ...(error.options.graphRequestId ? { graphRequestId: error.options.graphRequestId } : {}),
     };
   }
 }

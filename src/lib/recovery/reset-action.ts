@@ -30,7 +30,6 @@ export async function resetUserMfa(
         {
           graph: context.graph,
           clientRequestId: context.clientRequestId,
-          deadline: context.deadline,
           listMethods,
         },
       );
@@ -38,9 +37,17 @@ export async function resetUserMfa(
         user: { id: context.target.id, userPrincipalName: context.target.userPrincipalName },
         ...report,
       };
+      // Steps Graph throttled past the deadline: the retry that finishes the reset waits as asked.
+      const waits = [
+        ...report.failed,
+        ...(report.sessionsRevocationFailure ? [report.sessionsRevocationFailure] : []),
+      ]
+        .map((failure) => failure.retryAfterSeconds)
+        .filter((seconds) => seconds !== undefined);
       return {
         status: 200,
         body,
+        ...(waits.length > 0 ? { headers: { 'retry-after': String(Math.max(...waits)) } } : {}),
         resolvesLockout: report.outcome === 'complete',
         audit: {
           outcome: report.outcome === 'partial' ? 'partial' : 'succeeded',
@@ -53,6 +60,10 @@ export async function resetUserMfa(
             ),
             remaining: report.remaining.length,
             sessionsRevoked: report.sessionsRevoked,
+            ...(report.sessionsRevocationFailure
+              ? { sessionsRevocationFailure: report.sessionsRevocationFailure }
+              : {}),
+            confirmed: report.confirmed,
             dryRun: request.input.dryRun,
           },
         },

@@ -1,15 +1,16 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 
 import type { Config } from '../config';
+import { actionDeadline, withDeadline } from '../deadline';
 import { type FlagAccess, resolveAfterRecovery } from '../detection/lockout-api';
 import { userPath } from '../graph/user-path';
 import { graphClientRequestId } from '../http/correlation';
 import { AppError } from '../http/problem';
 import type { UserReference } from '../http/user-reference';
-import type { AuditAction, AuditAttempt, AuditLog } from '../storage/audit-log';
+import type { AuditAction, AuditAttempt, AuditEntry, AuditLog, AuditResult } from '../storage/audit-log';
 import type { IdempotencyRecord, IdempotencyStore } from '../storage/idempotency-store';
 import type { EventPublisher } from '../storage/recovery-events';
-import type { CheckTarget, GuardTarget } from './action-guard';
+import type { CheckTarget, GuardTarget, GuardVerdict } from './action-guard';
 import type { ActionBase } from './action-schemas';
 
 export interface ActionDeps {
@@ -19,7 +20,6 @@ export interface ActionDeps {
   audit: AuditLog;
   events: EventPublisher;
   idempotency: IdempotencyStore;
-  /** The lockout flags a successful recovery resolves. */
   /** To resolve the target's open lockout flag after a recovery. */
   lockouts: FlagAccess;
   log: { warn(message: string): void };
@@ -31,6 +31,10 @@ export interface ActionRequest {
   input: ActionBase;
   caller: string;
   correlationId: string;
+  /**
+   * `scope` names the caller, method and route; runAction adds the target's object id once the
+   * guard has resolved it, so naming the user by UPN or by id is the same request.
+   */
   idempotency: { key: string; scope: string; fingerprint: string };
 }
 
@@ -40,8 +44,6 @@ export interface ActionContext {
   /** The target's Graph path by object id. */
   userPath: string;
   clientRequestId: string;
-  /** Epoch ms: the action's time budget ends here. */
-  deadline: number;
 }
 
 export interface ActionOutcome {
@@ -49,7 +51,8 @@ export interface ActionOutcome {
   body: unknown;
   headers?: Record<string, string>;
   audit: {
-    outcome: 'succeeded' | 'partial' | 'failed';
+    /** `unknown`: a write was sent and its answer never came (see docs/outcomes.md). */
+    outcome: 'succeeded' | 'partial' | 'failed' | 'unknown';
     summary?: Record<string, unknown>;
     graphRequestIds?: string[];
   };
@@ -57,6 +60,11 @@ export interface ActionOutcome {
   resolvesLockout?: boolean;
   /** What a retry with the same Idempotency-Key gets back, when it differs from `body` (a TAP without its pass). */
   replayBody?: unknown;
+  /**
+   * Keep this answer for replay although the action did not succeed: a TAP whose creation timed
+   * out must never be sent again under the same key (a second pass would replace the first).
+   */
+  storeForReplay?: boolean;
 }
 
 /** A read started together with the guard, by the user as the caller named them. */
@@ -83,9 +91,12 @@ export interface ActionResponse {
 }
 
 /**
- * Every mutating action goes through here: idempotency, verification, the protected-account guard,
- * an audit row written before the tenant changes and completed after, and one event. Only a fully
- * successful result is kept for replay; anything else is released so a retry runs (and finishes) it.
+ * Every mutating action goes through here, within one deadline (ACTION_TIME_BUDGET_SECONDS) that
+ * bounds every Graph, Table and Queue call it makes: verification, the protected-account guard
+ * (which resolves the target), idempotency by the resolved object id, an audit row written before
+ * the tenant changes and completed after, and one event. Only a fully successful result (or a TAP
+ * whose effect is unknown) is kept for replay; anything else is released so a retry runs (and
+ * finishes) it. docs/outcomes.md describes each outcome.
  */
 export async function runAction<Prefetched = undefined>(
   deps: ActionDeps,
@@ -93,52 +104,45 @@ export async function runAction<Prefetched = undefined>(
   perform: (context: ActionContext, prefetched: Prefetched) => Promise<ActionOutcome>,
   prefetch?: Prefetch<Prefetched>,
 ): Promise<ActionResponse> {
-  // The key's record lives in the audit's Table Storage: if it can't be written, nothing changes.
+  const deadline = actionDeadline(deps.config.actions.timeBudgetMs);
+  return await withDeadline(deadline, async () => await guardedAction(deps, request, perform, prefetch));
+}
+
+/**
+ * The key's record is taken once the target is resolved: Table Storage lets exactly one insert of
+ * a (scope, key) succeed, so concurrent requests naming the user by UPN and by id, with one key,
+ * still run one action. The record lives beside the audit: if it can't be written, nothing changes.
+ */
+async function beginOnce(
+  deps: ActionDeps,
+  request: ActionRequest,
+  targetId: string,
+): Promise<{ replay: ActionResponse } | { record: IdempotencyRecord }> {
+  const { key, scope, fingerprint } = request.idempotency;
   const begun = await deps.idempotency
-    .begin(request.idempotency.scope, request.idempotency.key, request.idempotency.fingerprint)
+    .begin(`${scope}|${targetId}`, key, fingerprint)
     .catch((error: unknown) => {
       throw new AppError('audit_unavailable', 'The audit store (Table Storage) is unavailable.', {
         cause: error,
       });
     });
-  if (begun.kind === 'replay') {
-    return {
-      status: begun.status,
-      body: begun.body,
-      headers: { ...begun.headers, 'idempotent-replayed': 'true' },
-    };
-  }
-  if (begun.kind === 'in_progress') {
-    throw new AppError('idempotency_in_progress', 'A request with this Idempotency-Key is still running.', {
-      retryAfterSeconds: 1,
-    });
-  }
-  if (begun.kind === 'mismatch') {
-    throw new AppError('idempotency_key_reused', 'This Idempotency-Key was sent with a different request.');
-  }
-  const record = begun.record;
-  try {
-    const outcome = await guardedAction(deps, request, perform, prefetch);
-    if (outcome.audit.outcome === 'succeeded') {
-      // The action is done: a record that can't be completed only costs the replay, so log it.
-      await deps.idempotency
-        .complete(record, {
-          status: outcome.status,
-          body: outcome.replayBody ?? outcome.body,
-          headers: outcome.headers ?? {},
-        })
-        .catch((error: unknown) =>
-          deps.log.warn(
-            `could not complete Idempotency-Key record: ${error instanceof Error ? error.name : 'unknown'}`,
-          ),
-        );
-    } else {
-      await release(deps, record);
-    }
-    return { status: outcome.status, body: outcome.body, headers: outcome.headers ?? {} };
-  } catch (error) {
-    await release(deps, record);
-    throw error;
+  switch (begun.kind) {
+    case 'replay':
+      return {
+        replay: {
+          status: begun.status,
+          body: begun.body,
+          headers: { ...begun.headers, 'idempotent-replayed': 'true' },
+        },
+      };
+    case 'in_progress':
+      throw new AppError('idempotency_in_progress', 'A request with this Idempotency-Key is still running.', {
+        retryAfterSeconds: 1,
+      });
+    case 'mismatch':
+      throw new AppError('idempotency_key_reused', 'This Idempotency-Key was sent with a different request.');
+    case 'started':
+      return { record: begun.record };
   }
 }
 
@@ -155,8 +159,7 @@ async function guardedAction<Prefetched>(
   request: ActionRequest,
   perform: (context: ActionContext, prefetched: Prefetched) => Promise<ActionOutcome>,
   prefetch: Prefetch<Prefetched> | undefined,
-): Promise<ActionOutcome> {
-  const started = Date.now();
+): Promise<ActionResponse> {
   const clientRequestId = graphClientRequestId(request.correlationId);
   const attempt: AuditAttempt = {
     action: request.action,
@@ -221,13 +224,53 @@ async function guardedAction<Prefetched>(
     return await refuse(deps, targeted, new AppError(verdict.code, detail), verdict.reasons);
   }
 
+  const begun = await beginOnce(deps, request, verdict.target.id);
+  if ('replay' in begun) return begun.replay;
+  try {
+    const outcome = await performAudited(
+      deps,
+      request,
+      { targeted, verdict, clientRequestId },
+      perform,
+      prefetched,
+    );
+    if (outcome.audit.outcome === 'succeeded' || outcome.storeForReplay) {
+      // The action is done: a record that can't be completed only costs the replay, so log it.
+      await deps.idempotency
+        .complete(begun.record, {
+          status: outcome.status,
+          body: outcome.replayBody ?? outcome.body,
+          headers: outcome.headers ?? {},
+        })
+        .catch((error: unknown) =>
+          deps.log.warn(
+            `could not complete Idempotency-Key record: ${error instanceof Error ? error.name : 'unknown'}`,
+          ),
+        );
+    } else {
+      await release(deps, begun.record);
+    }
+    return { status: outcome.status, body: outcome.body, headers: outcome.headers ?? {} };
+  } catch (error) {
+    await release(deps, begun.record);
+    throw error;
+  }
+}
+
+async function performAudited<Prefetched>(
+  deps: ActionDeps,
+  request: ActionRequest,
+  allowed: { targeted: AuditAttempt; verdict: GuardVerdict; clientRequestId: string },
+  perform: (context: ActionContext, prefetched: Prefetched) => Promise<ActionOutcome>,
+  prefetched: Promise<Settled<Prefetched>> | undefined,
+): Promise<ActionOutcome> {
+  const { targeted, verdict, clientRequestId } = allowed;
   const entry = await deps.audit.start(targeted);
   const context: ActionContext = {
     graph: deps.graph,
     target: verdict.target,
     userPath: userPath({ kind: 'id', id: verdict.target.id }),
     clientRequestId,
-    deadline: started + deps.config.actions.timeBudgetMs,
   };
   let outcome: ActionOutcome;
   try {
@@ -237,30 +280,22 @@ async function guardedAction<Prefetched>(
       error instanceof AppError
         ? error
         : new AppError('internal_error', 'The action failed unexpectedly.', { cause: error });
-    await deps.audit
-      .complete(entry, {
-        outcome: 'failed',
-        code: appError.code,
-        detail: appError.detail,
-        graphRequestIds: appError.options.graphRequestId ? [appError.options.graphRequestId] : [],
-      })
-      .catch((auditError: unknown) =>
-        deps.log.warn(
-          `audit completion failed: ${auditError instanceof Error ? auditError.name : 'unknown'}`,
-        ),
-      );
-    await publishCompleted(deps, request, verdict.target, 'failed', { code: appError.code });
+    // A write that timed out in flight may have happened: that is unknown, not failed.
+    const result = appError.options.effectUnknown ? 'unknown' : 'failed';
+    await completeAudit(deps, entry, {
+      outcome: result,
+      code: appError.code,
+      detail: appError.detail,
+      graphRequestIds: appError.options.graphRequestId ? [appError.options.graphRequestId] : [],
+    });
+    await publishCompleted(deps, request, verdict.target, result, { code: appError.code });
     throw error;
   }
-  await deps.audit
-    .complete(entry, {
-      outcome: outcome.audit.outcome,
-      graphRequestIds: [...verdict.graphRequestIds, ...(outcome.audit.graphRequestIds ?? [])],
-      ...(outcome.audit.summary ? { summary: outcome.audit.summary } : {}),
-    })
-    .catch((auditError: unknown) =>
-      deps.log.warn(`audit completion failed: ${auditError instanceof Error ? auditError.name : 'unknown'}`),
-    );
+  await completeAudit(deps, entry, {
+    outcome: outcome.audit.outcome,
+    graphRequestIds: [...verdict.graphRequestIds, ...(outcome.audit.graphRequestIds ?? [])],
+    ...(outcome.audit.summary ? { summary: outcome.audit.summary } : {}),
+  });
   await publishCompleted(deps, request, verdict.target, outcome.audit.outcome, outcome.audit.summary);
   if (outcome.resolvesLockout) {
     await resolveAfterRecovery(deps.lockouts, verdict.target.id, request.input.ticket).catch(
@@ -271,6 +306,23 @@ async function guardedAction<Prefetched>(
     );
   }
   return outcome;
+}
+
+/**
+ * Completes the audit row within the answer deadline. If Table Storage doesn't answer, the caller
+ * still gets the action's answer (a TAP is never withheld for the audit's sake): the row stays
+ * `started` and what it would have said is logged, for an operator to reconcile.
+ */
+async function completeAudit(deps: ActionDeps, entry: AuditEntry, result: AuditResult): Promise<void> {
+  await deps.audit
+    .complete(entry, result)
+    .catch((auditError: unknown) =>
+      deps.log.warn(
+        `audit completion failed (${auditError instanceof Error ? auditError.name : 'unknown'}): entry ${entry.id} left started; ` +
+          `outcome=${result.outcome} code=${result.code ?? '-'} graphRequestIds=${(result.graphRequestIds ?? []).join(',')} ` +
+          `summary=${JSON.stringify(result.summary ?? {})}`,
+      ),
+    );
 }
 
 async function refuse(

@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 
 import { createTap, type TapPolicy } from '../graph/tap';
+import { AppError, toProblemDocument } from '../http/problem';
+import type { GuardTarget } from './action-guard';
 import type { IssueTapSchema } from './action-schemas';
-import type { ActionDeps, ActionRequest, ActionResponse } from './run-action';
+import type { ActionDeps, ActionOutcome, ActionRequest, ActionResponse } from './run-action';
 import { runAction } from './run-action';
 import type { TapPolicyReader } from './tap-policy-cache';
 import { resolveTapRequest, tapTargetWarning } from './tap-request';
@@ -23,7 +25,15 @@ export async function issueTap(
     async (context, policy) => {
       const resolved = resolveTapRequest(policy, request.input);
       const warning = tapTargetWarning(policy, context.target.id, context.target.groupIds);
-      const tap = await createTap(context.graph, context.userPath, resolved, context.clientRequestId);
+      let tap;
+      try {
+        tap = await createTap(context.graph, context.userPath, resolved, context.clientRequestId);
+      } catch (error) {
+        if (error instanceof AppError && error.options.effectUnknown) {
+          return undeliveredPass(error, context.target, request.correlationId);
+        }
+        throw error;
+      }
       const start = new Date(tap.startDateTime ?? tap.createdDateTime);
       const metadata = {
         user: { id: context.target.id, userPrincipalName: context.target.userPrincipalName },
@@ -56,4 +66,37 @@ export async function issueTap(
     },
     (graph, _user, clientRequestId) => deps.tapPolicy(graph, clientRequestId),
   );
+}
+
+/**
+ * The pass request was sent and its answer never came (deadline, gateway timeout) or could not be
+ * read: a pass may exist that nobody received. The caller is told so (503, outcome unknown, no
+ * pass disclosed), and the answer is kept for replay, so the same Idempotency-Key never creates a
+ * second pass; a new request (new key) issues one, replacing any the lost request created.
+ */
+function undeliveredPass(cause: AppError, target: GuardTarget, correlationId: string): ActionOutcome {
+  const problem = new AppError(
+    'time_budget_exceeded',
+    'The pass request reached Microsoft Graph but no pass came back in time: one may exist that was never delivered. ' +
+      'Issue a new pass with a new Idempotency-Key; it replaces any pass this request created.',
+    { ...(cause.options.graphRequestId ? { graphRequestId: cause.options.graphRequestId } : {}) },
+  );
+  const body = {
+    ...toProblemDocument(problem, correlationId),
+    outcome: 'unknown',
+    passDisclosed: false,
+    temporaryAccessPass: null,
+    user: { id: target.id, userPrincipalName: target.userPrincipalName },
+  };
+  return {
+    status: problem.status,
+    body,
+    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', 'retry-after': '1' },
+    storeForReplay: true,
+    audit: {
+      outcome: 'unknown',
+      ...(cause.options.graphRequestId ? { graphRequestIds: [cause.options.graphRequestId] } : {}),
+      summary: { code: cause.code, passDisclosed: false },
+    },
+  };
 }

@@ -22,6 +22,7 @@ import {
 } from './audit-keys';
 import { clip } from './clip';
 import { assertNoSecrets } from './secret-guard';
+import { STORAGE_TIMEOUT_MS, storageOptions } from './storage-deadline';
 import { requireEtag, StorageConflictError, storageStatus } from './storage-errors';
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -106,8 +107,8 @@ const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 100;
 
 export function createTableAuditLog(options: TableAuditLogOptions): AuditLog {
-  const { table, now = () => new Date(), timeoutMs = 10_000 } = options;
-  const deadline = () => ({ abortSignal: AbortSignal.timeout(timeoutMs) });
+  const { table, now = () => new Date(), timeoutMs = STORAGE_TIMEOUT_MS } = options;
+  const deadline = () => storageOptions(timeoutMs);
 
   /** Storage failures become audit_unavailable; guard and conflict errors pass through as they are. */
   async function storage<T>(what: string, operation: () => Promise<T>): Promise<T> {

@@ -4,6 +4,7 @@ import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 
 import { assertNoSecrets } from './secret-guard';
+import { STORAGE_TIMEOUT_MS, storageOptions } from './storage-deadline';
 import { requireEtag, StorageConflictError, storageStatus } from './storage-errors';
 
 export interface IdempotencyRecord {
@@ -103,9 +104,9 @@ export function createTableIdempotencyStore(options: TableIdempotencyStoreOption
     now = () => new Date(),
     retentionMs = 24 * 60 * 60 * 1000,
     takeoverAfterMs = 230 * 1000,
-    timeoutMs = 10_000,
+    timeoutMs = STORAGE_TIMEOUT_MS,
   } = options;
-  const deadline = () => ({ abortSignal: AbortSignal.timeout(timeoutMs) });
+  const deadline = () => storageOptions(timeoutMs);
 
   const processingRow = (scope: string, key: string, fingerprint: string) => ({
     ...keysFor(scope, key),

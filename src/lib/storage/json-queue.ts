@@ -1,6 +1,7 @@
 import type { QueueClient } from '@azure/storage-queue';
 
 import { assertNoSecrets } from './secret-guard';
+import { storageOptions } from './storage-deadline';
 
 /** Queue messages may be up to 64 KiB; the SDK sends the text inside an XML body. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -27,7 +28,7 @@ export function createJsonQueueSender(queue: QueueClient): (value: { type: strin
   let created: Promise<unknown> | undefined;
   const ensureQueue = () => {
     if (!created) {
-      created = queue.createIfNotExists();
+      created = queue.createIfNotExists(storageOptions());
       created.catch(() => (created = undefined));
     }
     return created;
@@ -42,6 +43,6 @@ export function createJsonQueueSender(queue: QueueClient): (value: { type: strin
       );
     }
     await ensureQueue();
-    await queue.sendMessage(text);
+    await queue.sendMessage(text, storageOptions());
   };
 }

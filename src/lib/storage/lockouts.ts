@@ -11,6 +11,7 @@ import {
 import type { FlagWrite, LockoutPage, LockoutQuery, LockoutStore } from '../detection/repositories';
 import { AppError } from '../http/problem';
 import { encodeCursor, queryFingerprint } from './audit-keys';
+import { storageOptions } from './storage-deadline';
 import { requireEtag, storageStatus } from './storage-errors';
 
 /** One partition, RowKey = object id: flags are bounded by users ever flagged. */
@@ -106,7 +107,7 @@ const isConflict = (status: number | undefined) => status === 409 || status === 
 
 async function readOne(client: TableClient, userId: string): Promise<StoredLockoutFlag | undefined> {
   try {
-    return fromRow(await client.getEntity(PARTITION, userId.toLowerCase()));
+    return fromRow(await client.getEntity(PARTITION, userId.toLowerCase(), storageOptions()));
   } catch (error) {
     if (storageStatus(error) === 404) return undefined;
     throw error;
@@ -121,8 +122,8 @@ async function writeOne(
   try {
     const response =
       etag === undefined
-        ? await client.createEntity(entity)
-        : await client.updateEntity(entity, 'Replace', { etag: requireEtag(etag) });
+        ? await client.createEntity(entity, storageOptions())
+        : await client.updateEntity(entity, 'Replace', { etag: requireEtag(etag), ...storageOptions() });
     return stored(flag, requireEtag(response.etag));
   } catch (error) {
     if (isConflict(storageStatus(error))) return undefined;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import type { ScanState, ScanStateStore, StoredScanState } from '../detection/repositories';
 import { clip } from './clip';
+import { storageOptions } from './storage-deadline';
 import { requireEtag, storageStatus } from './storage-errors';
 
 const PARTITION = 'detection';
@@ -24,7 +25,7 @@ export function createTableScanStateStore(options: { table: () => Promise<TableC
     async read(): Promise<StoredScanState> {
       const client = await options.table();
       try {
-        const row = RowSchema.parse(await client.getEntity(PARTITION, ROW));
+        const row = RowSchema.parse(await client.getEntity(PARTITION, ROW, storageOptions()));
         const state: StoredScanState = { condition: row.condition, etag: row.etag };
         for (const key of ['watermark', 'lastRunAt', 'lastOutcome', 'conditionSince', 'lastError'] as const) {
           if (row[key] !== undefined) Object.assign(state, { [key]: row[key] });
@@ -46,8 +47,8 @@ export function createTableScanStateStore(options: { table: () => Promise<TableC
         if (value !== undefined) entity[key] = key === 'lastError' ? clip(String(value), 1000) : value;
       }
       try {
-        if (etag === undefined) await client.createEntity(entity);
-        else await client.updateEntity(entity, 'Replace', { etag: requireEtag(etag) });
+        if (etag === undefined) await client.createEntity(entity, storageOptions());
+        else await client.updateEntity(entity, 'Replace', { etag: requireEtag(etag), ...storageOptions() });
         return true;
       } catch (error) {
         const status = storageStatus(error);

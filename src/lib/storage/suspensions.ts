@@ -2,6 +2,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 
 import { clip } from './clip';
+import { storageOptions } from './storage-deadline';
 import { requireEtag, StorageConflictError, storageStatus } from './storage-errors';
 
 export type PerUserMfaState = 'disabled' | 'enabled' | 'enforced';
@@ -118,7 +119,7 @@ export function createTableSuspensionStore(options: { table: () => Promise<Table
   async function get(userId: string): Promise<Suspension | undefined> {
     const client = await table();
     try {
-      return fromRow(await client.getEntity(PARTITION, userId.toLowerCase()));
+      return fromRow(await client.getEntity(PARTITION, userId.toLowerCase(), storageOptions()));
     } catch (error) {
       if (storageStatus(error) === 404) return undefined;
       throw error;
@@ -128,7 +129,10 @@ export function createTableSuspensionStore(options: { table: () => Promise<Table
   async function replace(entity: ReturnType<typeof toEntity>, etag: string, userId: string) {
     const client = await table();
     try {
-      const response = await client.updateEntity(entity, 'Replace', { etag: requireEtag(etag) });
+      const response = await client.updateEntity(entity, 'Replace', {
+        etag: requireEtag(etag),
+        ...storageOptions(),
+      });
       return fromRow({ ...entity, etag: requireEtag(response.etag) });
     } catch (error) {
       const status = storageStatus(error);
@@ -144,7 +148,7 @@ export function createTableSuspensionStore(options: { table: () => Promise<Table
       const entity = toEntity(suspension);
       const client = await table();
       try {
-        const response = await client.createEntity(entity);
+        const response = await client.createEntity(entity, storageOptions());
         return fromRow({ ...entity, etag: requireEtag(response.etag) });
       } catch (error) {
         if (storageStatus(error) !== 409) throw error;

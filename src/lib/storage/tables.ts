@@ -1,5 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 
+import { storageOptions } from './storage-deadline';
+
 /** The tables this service owns. Names: letters and digits, 3–63 characters, starting with a letter. */
 export const TABLES = {
   audit: 'Audit',
@@ -26,7 +28,8 @@ export function createTableSource(makeClient: (name: string) => TableClient): Ta
     if (!table) {
       const client = makeClient(name);
       // createTable already treats 409 TableAlreadyExists as success (another instance won the race).
-      table = client.createTable().then(() => client);
+      // Bounded like every storage call: a creation cut short is forgotten and tried again.
+      table = client.createTable(storageOptions()).then(() => client);
       ready.set(name, table);
       table.catch(() => ready.delete(name));
     }

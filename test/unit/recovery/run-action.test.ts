@@ -151,7 +151,8 @@ describe('runAction', () => {
     const perform = vi.fn(succeeded);
     expect((await refusal(runAction(deps, request(), perform))).code).toBe('protected_account');
     expect(perform).not.toHaveBeenCalled();
-    expect(steps).toEqual(['audit.refused:protected_account', 'idempotency.release']);
+    // Refused before the key is taken: the guard resolves the target the key is scoped by.
+    expect(steps).toEqual(['audit.refused:protected_account']);
     expect(events[0]).toMatchObject({ type: 'recovery.action.refused', severity: 'high' });
   });
 
