@@ -102,6 +102,7 @@ const EnvironmentSchema = z
     ),
     GRAPH_MAX_RETRIES: positiveInt(3),
     GRAPH_MAX_RETRY_WAIT_SECONDS: positiveInt(10),
+    GRAPH_REQUEST_TIMEOUT_SECONDS: positiveInt(30),
     STORAGE_CONNECTION_STRING: optionalText,
     STORAGE_TABLE_ENDPOINT: optionalText.pipe(httpsUrl.optional()),
     STORAGE_QUEUE_ENDPOINT: optionalText.pipe(httpsUrl.optional()),
@@ -159,6 +160,8 @@ export interface Config {
     customHosts: Set<string>;
     maxRetries: number;
     maxRetryWaitSeconds: number;
+    /** Bounds each Graph attempt and token request; an action's own deadline cuts it shorter. */
+    requestTimeoutMs: number;
   };
   identity: { credential: 'managedIdentity' | 'default'; clientId: string | undefined };
   storage: { connectionString: string } | { tableEndpoint: string; queueEndpoint: string };
@@ -214,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       customHosts: GRAPH_HOSTS.has(graphHost) ? new Set() : new Set([graphHost]),
       maxRetries: settings.GRAPH_MAX_RETRIES,
       maxRetryWaitSeconds: settings.GRAPH_MAX_RETRY_WAIT_SECONDS,
+      requestTimeoutMs: settings.GRAPH_REQUEST_TIMEOUT_SECONDS * 1000,
     },
     identity: { credential: settings.GRAPH_CREDENTIAL, clientId: settings.AZURE_CLIENT_ID },
     storage: settings.STORAGE_CONNECTION_STRING

@@ -14,6 +14,7 @@ import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-grap
 
 import type { Config } from '../config';
 import { currentDeadline } from '../deadline';
+import { boundedCredential } from './bounded-credential';
 import { DeadlineHandler } from './deadline-handler';
 import { retryAfterSeconds } from './retry-after';
 
@@ -54,7 +55,10 @@ export function createGraphClient(
   credential: TokenCredential,
   extraMiddleware: Middleware[] = [],
 ): Client {
-  const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_SCOPE] });
+  const authProvider = new TokenCredentialAuthenticationProvider(
+    boundedCredential(credential, config.requestTimeoutMs),
+    { scopes: [GRAPH_SCOPE] },
+  );
   const retryOptions = new RetryHandlerOptions(
     1,
     config.maxRetries,
@@ -68,7 +72,7 @@ export function createGraphClient(
       new RedirectHandler(),
       new TelemetryHandler(),
       ...extraMiddleware,
-      new DeadlineHandler(),
+      new DeadlineHandler(config.requestTimeoutMs),
       new HTTPMessageHandler(),
     ],
     baseUrl: config.baseUrl,

@@ -17,6 +17,7 @@ export interface SentRequest {
  */
 export function stubGraph(
   answer: (request: SentRequest, signal: AbortSignal | undefined) => Promise<Response>,
+  options: { settings?: Record<string, string>; credential?: TokenCredential } = {},
 ) {
   const sent: SentRequest[] = [];
   vi.stubGlobal('fetch', async (input: Request | string | URL, init?: RequestInit) => {
@@ -29,10 +30,10 @@ export function stubGraph(
     sent.push(request);
     return await answer(request, init?.signal ?? undefined);
   });
-  const credential: TokenCredential = {
+  const credential: TokenCredential = options.credential ?? {
     getToken: () => Promise.resolve({ token: 'token', expiresOnTimestamp: Date.now() + 3_600_000 }),
   };
-  const config = loadConfig({ STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' });
+  const config = loadConfig({ STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', ...options.settings });
   return {
     graph: createGraphClient(config.graph, credential),
     sent,

@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       customHosts: new Set(),
       maxRetries: 3,
       maxRetryWaitSeconds: 10,
+      requestTimeoutMs: 30_000,
     });
     expect(config.identity).toEqual({ credential: 'managedIdentity', clientId: undefined });
     expect(config.storage).toEqual({ connectionString: 'UseDevelopmentStorage=true' });
