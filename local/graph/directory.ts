@@ -13,7 +13,7 @@ import type {
  * What the directory derives from the seed for group, role and PIM reads: transitive memberships,
  * active role assignments and eligibilities. Group-held rows carry the group's id as principalId
  * (rbacapplication-list-transitiveroleassignments docs); no per-member rows are synthesized
- * (pim-and-registration-reports.md §1.5).
+ * (inferred: the docs show none).
  */
 
 type Directory = Readonly<TenantData>;

@@ -3,7 +3,7 @@ import type { GraphErrorSpec } from './messages';
 
 /**
  * Graph error bodies and the errors the simulator raises. Codes and messages follow Microsoft's
- * docs or responses observed in public issues (shared/graph/batch-errors-throttling.md); the ones
+ * docs or responses observed in public issues (https://learn.microsoft.com/en-us/graph/errors); the ones
  * marked "inferred" are guesses where no source was found. Clients must not branch on messages.
  */
 
@@ -104,7 +104,8 @@ export const GraphErrors = {
 
   /**
    * The authentication-methods service's 400. The observed bodies (default-method delete, TAP
-   * lifetime; authentication-methods.md, tap.md) use `badRequest` and repeat the message in
+   * lifetime: [obs] microsoftgraph/microsoft-graph-docs#14470, #12187) use `badRequest` and repeat
+   * the message in
    * `innerError`; other messages passed here are inferred unless their call site says otherwise.
    */
   authenticationBadRequest: (message: string) =>

@@ -1,4 +1,7 @@
-/** Ids that are the same in every tenant (shared/graph/authentication-methods.md §2–3). */
+/**
+ * Ids that are the same in every tenant: phones (resources/phoneauthenticationmethod), email
+ * (emailauthenticationmethod-delete), password (Microsoft's doc examples).
+ */
 export const PHONE_METHOD_IDS = {
   mobile: '3179e48a-750b-4051-897c-87b9720928f7',
   alternateMobile: 'b6332ec1-7057-4abe-9331-3d72feddfe41',
@@ -16,7 +19,10 @@ export const GRAPH_AUDIENCES: readonly string[] = [
   GRAPH_APP_ID,
 ];
 
-/** Built-in role template ids (shared/graph/roles-and-groups.md). */
+/**
+ * Built-in role template ids
+ * (https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/permissions-reference).
+ */
 export const ROLE_TEMPLATE_IDS = {
   globalAdministrator: '62e90394-69f5-4237-9190-012177145e10',
   privilegedRoleAdministrator: 'e8611ab8-c189-46e8-94e1-60213ab1f814',
@@ -27,7 +33,7 @@ export const ROLE_TEMPLATE_IDS = {
   globalReader: 'f2ef992c-3afb-46b9-b7cf-a126ee74c451',
 } as const;
 
-/** Built-in role names by template id (permissions-reference, via shared/graph/roles-and-groups.md). */
+/** Built-in role names by template id (permissions-reference, as above). */
 export const BUILT_IN_ROLE_NAMES: Readonly<Record<string, string>> = {
   '62e90394-69f5-4237-9190-012177145e10': 'Global Administrator',
   'e8611ab8-c189-46e8-94e1-60213ab1f814': 'Privileged Role Administrator',

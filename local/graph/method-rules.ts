@@ -5,7 +5,7 @@ import type { Tenant } from './tenant';
 /**
  * Entra's rules for a user's authentication methods that more than one route applies: which
  * method is the default, who a method policy targets, and what SMS sign-in state a mobile phone
- * gets. Sources: shared/graph/authentication-methods.md and per-user-mfa.md; "inferred" where no
+ * gets. Sources: the Microsoft pages named at each rule; "inferred" where no
  * source states the rule.
  */
 
@@ -15,7 +15,7 @@ type DefaultMethod = NonNullable<
 
 /**
  * Whether a method provides the given default method (`userPreferredMethodForSecondaryAuthentication`).
- * Mapping per per-user-mfa.md (inferred there): sms/voiceMobile → the mobile phone,
+ * Mapping inferred from the enum's names (signInPreferences, beta): sms/voiceMobile → the mobile phone,
  * voiceAlternateMobile → the alternate mobile, voiceOffice → the office phone, push → Microsoft
  * Authenticator, oath → a software or hardware OATH token.
  */
@@ -70,7 +70,7 @@ export function defaultMethodOf(user: UserSeed): DefaultMethod | undefined {
 
 /**
  * Whether deleting `method` would remove the user's default method while other methods that
- * could take its place remain (the observed 400, authentication-methods.md §3). A method is the
+ * could take its place remain (the 400 of [obs] microsoftgraph/microsoft-graph-docs#14470). A method is the
  * default only when no other registered method provides the same default (two Authenticator
  * registrations both provide `push`; inferred).
  */

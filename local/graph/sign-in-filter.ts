@@ -3,7 +3,8 @@ import type { GraphVersion } from './openapi-spec';
 import type { SignInSeed } from './seed-schema';
 
 /**
- * `$filter` for GET /auditLogs/signIns (shared/graph/sign-in-logs.md, "$filter support"):
+ * `$filter` for GET /auditLogs/signIns, per the beta resource page
+ * (https://learn.microsoft.com/en-us/graph/api/resources/signin?view=graph-rest-beta):
  * - `createdDateTime` with `eq`, `ge`, `le` [doc], and `gt`, `lt` (inferred: Microsoft's AzureAD
  *   PowerShell examples and scripts in the wild send them and get results; one forum answer says
  *   they are refused, unconfirmed); the value an unquoted DateTimeOffset literal (a quoted one is

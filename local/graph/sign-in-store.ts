@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { SignInSeed, TenantData, UserSeed } from './seed-schema';
 
 /**
- * The tenant's sign-in log (shared/graph/sign-in-logs.md): events in Graph's `signIn` shape (beta,
+ * The tenant's sign-in log (resources/signin, beta): events in Graph's `signIn` shape (beta,
  * the superset; routes project them per version), each optionally with the simulator-only
  * `visibleAfter`. Kept sorted newest first (createdDateTime, then insertion order) so a list
  * request binary-searches its time range and pages by position: no per-request sort, which the
@@ -123,7 +123,7 @@ export class SignInStore {
   }
 }
 
-/** Failure reasons and details per code, as the sign-in log shows them (sign-in-logs.md). */
+/** Failure reasons and details per code, as the sign-in log shows them (reference-error-codes, [obs]). */
 export const SIGN_IN_ERRORS: Record<number, { failureReason: string | null; details: string[] }> = {
   0: { failureReason: null, details: [] },
   // [obs] failureReason; the details are the observed 500121 texts (Sentinel "Explicit MFA Deny", public logs).

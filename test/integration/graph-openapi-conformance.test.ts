@@ -62,7 +62,8 @@ const OUTSIDE_OPENAPI_SUBSET: readonly string[] = [
   // In v1.0 too (qrcodepinauthenticationmethod-get/-delete), though only the beta subset has the path.
   'v1.0 GET /users/{user-id}/authentication/qrCodePinMethod',
   'v1.0 DELETE /users/{user-id}/authentication/qrCodePinMethod',
-  // PIM lists (pim-and-registration-reports.md §1.1); shapes checked in graph-simulator-roles.test.ts.
+  // PIM lists (rbacapplication-list-…, privilegedaccessgroup-list-eligibilityscheduleinstances); shapes
+  // checked in graph-simulator-roles.test.ts.
   'GET /roleManagement/directory/roleAssignmentScheduleInstances',
   'GET /roleManagement/directory/roleEligibilityScheduleInstances',
   'GET /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances',

@@ -5,7 +5,7 @@ import { demoSeed } from '../support/demo-tenant';
 import { useGraphSimulator } from '../support/graph-fixture';
 import { errorOf, graphCall, liveMethods, liveUser, methodOf, users } from '../support/recovery-seed';
 
-// Per-type method deletion (shared/graph/authentication-methods.md §2–3): 204, the default-method
+// Per-type method deletion (e.g. phoneauthenticationmethod-delete): 204, the default-method
 // rule, the mobile/alternate-mobile rule, Windows Hello keys that need MFA, refused paths.
 
 const fixture = useGraphSimulator({ resetAfterEach: true });
@@ -168,7 +168,7 @@ describe('GET /users/{user}/authentication/<type>Methods[/{id}]', () => {
     expect(email.body).toMatchObject({ emailAddress: methodOf(adele, 'email').emailAddress });
   });
 
-  it("returns each type's own properties under the schema's names (authentication-methods.md §2)", async () => {
+  it("returns each type's own properties under the schema's names (Microsoft's OpenAPI subsets)", async () => {
     const one = async (collection: string, id: string, version: 'v1.0' | 'beta' = 'v1.0') =>
       (await get(diego.id, `${collection}/${id}`, { version })).body as Record<string, unknown>;
     const fido2 = await one('fido2Methods', methodOf(diego, 'fido2').id);
@@ -286,7 +286,7 @@ describe('GET /users/{user}/authentication/<type>Methods[/{id}]', () => {
   });
 });
 
-describe('writes Graph has and lacks (authentication-methods.md §2)', () => {
+describe("writes Graph has and lacks (Microsoft's OpenAPI subsets)", () => {
   const call = (method: string, rest: string, version: 'v1.0' | 'beta' = 'v1.0') =>
     graphCall(fixture, method, `/users/${adele.id}/authentication/${rest}`, {
       version,

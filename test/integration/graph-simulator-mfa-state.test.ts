@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { useGraphSimulator } from '../support/graph-fixture';
 import { errorOf, graphCall, liveUser, seedUser, users } from '../support/recovery-seed';
 
-// Per-user MFA and the default method (beta; shared/graph/per-user-mfa.md) and revokeSignInSessions
-// (shared/graph/users-and-sessions.md).
+// Per-user MFA and the default method (beta; authentication-get, authentication-update) and
+// revokeSignInSessions (user-revokesigninsessions).
 
 const fixture = useGraphSimulator({ resetAfterEach: true });
 const { adele, diego, megan, patti, grady, johanna, guest } = users;

@@ -4,8 +4,9 @@ import { PHONE_METHOD_IDS } from '../../local/graph';
 import { useGraphSimulator } from '../support/graph-fixture';
 import { errorOf, graphCall, liveMethods, methodOf, users } from '../support/recovery-seed';
 
-// Phone methods and SMS sign-in (shared/graph/authentication-methods.md §3): fixed ids, one phone
-// per type, the number format, alternate mobile needs a mobile, SMS sign-in registration by policy.
+// Phone methods and SMS sign-in (resources/phoneauthenticationmethod,
+// phoneauthenticationmethod-enablesmssignin): fixed ids, one phone per type, the number format,
+// alternate mobile needs a mobile, SMS sign-in registration by policy.
 // The demo SMS policy enables the "All Staff" group (nested groups count) and excludes Megan.
 
 const fixture = useGraphSimulator({ resetAfterEach: true });

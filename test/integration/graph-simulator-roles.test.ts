@@ -11,9 +11,9 @@ import {
   useGraphSimulator,
 } from '../support/graph-fixture';
 
-// Group, role and PIM reads of the simulator (shared/graph/roles-and-groups.md,
-// pim-and-registration-reports.md Part 1). The PIM lists aren't in Microsoft's OpenAPI subsets, so
-// their shapes are checked here against §1.2/§1.4.
+// Group, role and PIM reads of the simulator (user-list-transitivememberof, rbacapplication-list-…,
+// privilegedaccessgroup-list-…). The PIM lists aren't in Microsoft's OpenAPI subsets, so their
+// shapes are checked here against their resource pages and examples.
 
 const fixture = useGraphSimulator({ resetAfterEach: true });
 
@@ -528,7 +528,7 @@ describe('GET /roleManagement/directory/roleAssignments', () => {
   });
 });
 
-// §1.2/§1.4 shapes: exactly these properties (strict), PascalCase memberType/assignmentType.
+// The resource pages' shapes: exactly these properties (strict), PascalCase memberType/assignmentType.
 const NullableDate = z.iso.datetime({ offset: true }).nullable();
 const EligibilityInstance = z.strictObject({
   id: z.string().regex(/-\d+-e$/),
@@ -762,7 +762,7 @@ describe('PIM instance lists', () => {
       ],
     ],
     [PIM_GROUPS, ['PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup']],
-  ])('%s also takes each broader permission §1.7 lists', async (path, permissions) => {
+  ])('%s also takes each broader permission Microsoft lists', async (path, permissions) => {
     const miriam = demoSeedUser('pimGroupEligibleMember').id;
     for (const permission of permissions) {
       const reply = await get(`${path}?${filter(`principalId eq '${miriam}'`)}`, { roles: [permission] });
@@ -778,7 +778,7 @@ describe('PIM instance lists', () => {
     }
   });
 
-  it('answers the §1.9 round-one batch, raw or encoded urls, each step on its own without P2', async () => {
+  it('answers the round-one role-check batch, raw or encoded urls, each step on its own without P2', async () => {
     const lynne = demoSeedUser('eligibleRoleGroupMember').id;
     const steps = (encode: boolean) => {
       const q = (text: string) => (encode ? encodeURIComponent(text) : text);

@@ -5,9 +5,10 @@ import { demoSeed } from '../support/demo-tenant';
 import { useGraphSimulator } from '../support/graph-fixture';
 import { errorOf, graphCall, liveMethods, methodOf, users } from '../support/recovery-seed';
 
-// Temporary Access Pass (shared/graph/tap.md): create rules against the tenant policy, one pass
-// per user, the pass shown once, usability, the policy resource. Demo policy: enabled, lifetime
-// 60–480 (default 60), length 8, multi-use allowed, all users but "Emergency Access Accounts".
+// Temporary Access Pass (authentication-post-temporaryaccesspassmethods, Entra TAP page): create
+// rules against the tenant policy, one pass per user, the pass shown once, usability, the policy
+// resource. Demo policy: enabled, lifetime 60–480 (default 60), length 8, multi-use allowed, all
+// users but "Emergency Access Accounts".
 
 const fixture = useGraphSimulator({ resetAfterEach: true });
 const { adele, diego, dollar, breakGlass, grady, guest } = users;

@@ -17,7 +17,7 @@ export const METHOD_ODATA_TYPES: Record<AuthenticationMethodType, string> = {
   qrCodePin: '#microsoft.graph.qrCodePinAuthenticationMethod',
 };
 
-/** Types only the beta API lists (authentication-methods.md §2). */
+/** Types only the beta API lists (Microsoft's OpenAPI subsets; authentication-list-methods, beta). */
 const BETA_ONLY: ReadonlySet<AuthenticationMethodType> = new Set([
   'hardwareOath',
   'passwordlessMicrosoftAuthenticator',
@@ -33,12 +33,13 @@ export interface ProjectionOptions {
   now?: Date;
   /**
    * Whether the TAP policy's include/exclude targets cover the method's user: a TAP can be
-   * created for anyone, but only targeted users can sign in with it (tap.md).
+   * created for anyone, but only targeted users can sign in with it
+   * (https://learn.microsoft.com/en-us/entra/identity/authentication/howto-authentication-temporary-access-pass).
    */
   inTapPolicyTargets?: boolean;
 }
 
-/** `methodUsabilityReason` values (a string in Graph, not an enum; tap.md). */
+/** `methodUsabilityReason` values (a string in Microsoft's OpenAPI subset, not an enum). */
 function temporaryAccessPassUsability(
   tap: Extract<AuthenticationMethodSeed, { type: 'temporaryAccessPass' }>,
   policy: TapPolicy,
@@ -99,7 +100,7 @@ function ownProperties(
         startDateTime: method.startDateTime,
         lifetimeInMinutes: method.lifetimeInMinutes,
         isUsableOnce: method.isUsableOnce,
-        // The beta type declares neither isUsable nor methodUsabilityReason (tap.md).
+        // The beta type declares neither isUsable nor methodUsabilityReason (Microsoft's OpenAPI subset).
         ...(version === 'v1.0'
           ? temporaryAccessPassUsability(method, policy, options.now, options.inTapPolicyTargets)
           : {}),

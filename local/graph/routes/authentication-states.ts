@@ -8,7 +8,7 @@ import { authenticationContextUrl } from './method-support';
 import { lookUpUser } from './user-key';
 
 /**
- * Beta-only authentication states (per-user-mfa.md; authentication-get / authentication-update,
+ * Beta-only authentication states (authentication-get / authentication-update,
  * beta): per-user MFA (`requirements`) and the default MFA method (`signInPreferences`). GET → 200,
  * PATCH → 204. Bodies for refused PATCHes are not documented: `badRequest`, wording inferred.
  */
@@ -87,7 +87,7 @@ function signInPreferencesOf(user: UserSeed) {
  * Application permissions for signInPreferences, which the OpenAPI subset and permissions.json
  * leave out: the docs' Application rows list UserAuthenticationMethod.Read / .ReadWrite (GET) and
  * UserAuthenticationMethod.ReadWrite / .ReadWrite.All (PATCH); `.Read`/`.ReadWrite` are delegated
- * scopes an app token never carries, so an app needs the `.All` ones (per-user-mfa.md, inferred).
+ * scopes an app token never carries, so an app needs the `.All` ones (inferred).
  */
 const SIGN_IN_PREFERENCES_READ = [
   'UserAuthenticationMethod.Read',

@@ -9,7 +9,7 @@ import { GRAPH_VERSIONS } from '../openapi-spec';
 import { ERROR_JSON } from '../response';
 import type { RouteContext, RouteDefinition } from '../router';
 
-/** JSON batching rules: https://learn.microsoft.com/en-us/graph/json-batching (batch-errors-throttling.md). */
+/** JSON batching rules: https://learn.microsoft.com/en-us/graph/json-batching. */
 export const MAX_BATCH_STEPS = 20;
 
 const BatchStepSchema = z.object({

@@ -14,7 +14,7 @@ import { lookUpUser } from './user-key';
  * https://learn.microsoft.com/en-us/graph/api/phoneauthenticationmethod-delete). There is no
  * delete for app callers through `/authentication/methods/{id}` and none for `passwordMethods`
  * (Deletable=false): the router answers both 405, as for any documented path without that
- * method (inferred status, authentication-methods.md §2).
+ * method (inferred status; [obs] microsoftgraph/msgraph-sdk-powershell#937).
  */
 
 /** Password methods are Deletable=false; the router answers 405 for them. */

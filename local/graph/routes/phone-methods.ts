@@ -10,7 +10,7 @@ import { authenticationContextUrl, lookUpMethod, projectForRequest } from './met
 import { lookUpUser } from './user-key';
 
 /**
- * Phone methods (authentication-methods.md §3; https://learn.microsoft.com/en-us/graph/api/resources/phoneauthenticationmethod):
+ * Phone methods (https://learn.microsoft.com/en-us/graph/api/resources/phoneauthenticationmethod):
  * list, add, get, update the number, delete (method-deletion.ts), and SMS sign-in on/off. Phones
  * have fixed ids per type; one phone per type; an alternate mobile needs a mobile. Graph documents
  * these rules but not its error bodies: every 400 below is `badRequest` with inferred wording.

@@ -6,7 +6,7 @@ import { param } from './method-support';
 
 /**
  * GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{id}
- * (temporaryaccesspassauthenticationmethodconfiguration-get; tap.md). The simulator holds the TAP
+ * (temporaryaccesspassauthenticationmethodconfiguration-get). The simulator holds the TAP
  * configuration; the other documented ids answer 501 (not simulated), anything else 404.
  */
 

@@ -71,9 +71,10 @@ function principalOf(
 }
 
 /**
- * A built-in role's unifiedRoleDefinition: its id is the template id (roles-and-groups.md). The
- * name and description come from the activated role in the seed or the built-in names; the
- * simulator doesn't model the role's actions, so `rolePermissions` is empty (Graph lists them).
+ * A built-in role's unifiedRoleDefinition: its id is the template id (examples in
+ * rbacapplication-list-roleassignments). The name and description come from the activated role in
+ * the seed or the built-in names; the simulator doesn't model the role's actions, so
+ * `rolePermissions` is empty (Graph lists them).
  */
 function roleDefinitionOf(directory: Readonly<TenantData>, id: string): Row {
   const activated = directory.directoryRoles.find(

@@ -1,6 +1,9 @@
 import type { ActiveRoleRow, EligibleRoleRow } from '../directory';
 
-/** The properties the two PIM schedule instance resources share (§1.2/§1.4). */
+/**
+ * The properties the two PIM schedule instance resources share
+ * (resources/unifiedroleeligibilityscheduleinstance, resources/unifiedroleassignmentscheduleinstance).
+ */
 function scheduleInstance(row: ActiveRoleRow | EligibleRoleRow): Record<string, unknown> {
   return {
     id: row.id,

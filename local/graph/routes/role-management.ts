@@ -10,8 +10,8 @@ import { expandRow, expandShape, type Expansion, parseExpand } from './role-expa
 import { assignmentInstance, eligibilityInstance } from './role-instances';
 
 /**
- * Directory role assignments and PIM (shared/graph/pim-and-registration-reports.md Part 1,
- * roles-and-groups.md):
+ * Directory role assignments and PIM ([doc] each route's rbacapplication-list-… or
+ * privilegedaccessgroup-list-… page; role-assignable groups: Entra groups-concept):
  * - GET /roleManagement/directory/roleAssignments: active assignments (unified RBAC; no P2 needed);
  * - GET /roleManagement/directory/roleAssignmentScheduleInstances: active, permanent and activated;
  * - GET /roleManagement/directory/roleEligibilityScheduleInstances: PIM eligibilities;
@@ -230,7 +230,10 @@ const GROUP_ELIGIBILITY_INSTANCES: ListSpec = {
     })),
 };
 
-/** Application permissions per operation (pim-and-registration-reports.md §1.7). */
+/**
+ * Application permissions per operation (the list pages; microsoftgraph/microsoft-graph-devx-content
+ * permissions.json).
+ */
 const ELIGIBILITY_PERMISSIONS = [
   'RoleEligibilitySchedule.Read.Directory',
   'RoleManagement.Read.Directory',
@@ -325,7 +328,7 @@ export const listGroupEligibilityScheduleInstances = pimList(
   true,
 );
 
-/** Routes served although Microsoft's OpenAPI subsets don't describe them (their shapes: §1.2/§1.4). */
+/** Routes served although Microsoft's OpenAPI subsets don't describe them (shapes: their resource pages). */
 export const PIM_ROUTE_TEMPLATES = [
   listRoleAssignmentScheduleInstances.template,
   listRoleEligibilityScheduleInstances.template,

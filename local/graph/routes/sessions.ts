@@ -7,7 +7,8 @@ import { lookUpUser } from './user-key';
 /**
  * POST /users/{user}/revokeSignInSessions (https://learn.microsoft.com/en-us/graph/api/user-revokesigninsessions):
  * resets `signInSessionsValidFromDateTime` to now. Known issue: Graph answers 200 with an
- * always-true Boolean instead of the intended 204 (users-and-sessions.md).
+ * always-true Boolean instead of the intended 204
+ * (https://learn.microsoft.com/en-us/graph/known-issues#revoke-sign-in-sessions-returns-wrong-http-code).
  */
 export const revokeSignInSessions: RouteDefinition = {
   method: 'POST',

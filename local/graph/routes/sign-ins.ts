@@ -18,7 +18,7 @@ import { parseSignInFilter } from '../sign-in-filter';
 import { SIGN_IN_RETENTION_DAYS, type StoredSignIn } from '../sign-in-store';
 
 /**
- * GET /auditLogs/signIns and GET /auditLogs/signIns/{id} (shared/graph/sign-in-logs.md; docs
+ * GET /auditLogs/signIns and GET /auditLogs/signIns/{id} (docs
  * signin-list, signin-get): newest first (or `$orderby=createdDateTime asc`), pages of 1,000 (the
  * default and the maximum), `@odata.nextLink` repeating the query with a `$skiptoken`, `$filter`
  * as in sign-in-filter.ts, `$select`. Only events within the retention (30 days with P1/P2) whose
@@ -74,7 +74,8 @@ const SignInErrors = {
   notFound: (id: string) => error(404, 'ResourceNotFound', `Resource '${id}' does not exist.`),
   /**
    * A tenant without Entra ID P1/P2: the message is in the docs' "Common errors" ([doc] entra
-   * howto-analyze-activity-logs-with-microsoft-graph), code and status [obs] (sign-in-logs.md).
+   * howto-analyze-activity-logs-with-microsoft-graph), code and status [obs]
+   * microsoftgraph/msgraph-sdk-dotnet#1006, invictus-ir/Microsoft-Extractor-Suite#202.
    */
   licenceRequired: () =>
     error(

@@ -10,7 +10,7 @@ import { authenticationContextUrl, lookUpMethod, projectForRequest } from './met
 import { lookUpUser } from './user-key';
 
 /**
- * Temporary Access Pass (tap.md; https://learn.microsoft.com/en-us/graph/api/authentication-post-temporaryaccesspassmethods):
+ * Temporary Access Pass (https://learn.microsoft.com/en-us/graph/api/authentication-post-temporaryaccesspassmethods):
  * create, list (at most one), get; delete is in method-deletion.ts. The pass itself is in the
  * create response only: the tenant state never holds it, so neither `/_sim/state` nor any log can
  * show it (the request log keeps no bodies).

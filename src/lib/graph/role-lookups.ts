@@ -3,13 +3,17 @@ import { z } from 'zod';
 import { GUID } from '../guid';
 
 /**
- * The Graph reads behind the protected-account check (shared/graph/pim-and-registration-reports.md
- * §1.9): a user's transitive memberships, and per principal (the user, or a group that may give it
- * a role) its role eligibilities, active role instances, role assignments and PIM for Groups
- * eligibilities, as JSON batch steps; and their answers' shapes.
+ * The Graph reads behind the protected-account check (docs/threat-model.md, "Protected and
+ * break-glass targets"; docs/graph-calls.md lists the calls): a user's transitive memberships, and
+ * per principal (the user, or a group that may give it a role) its role eligibilities, active role
+ * instances, role assignments and PIM for Groups eligibilities, as JSON batch steps; and their
+ * answers' shapes.
  */
 
-/** `$filter={property} eq '…'`, encoded (spaces and quotes too, §1.9) from a GUID only. */
+/**
+ * `$filter={property} eq '…'`, encoded (spaces and quotes too; inferred safe in batch step urls)
+ * from a GUID only.
+ */
 function idFilter(property: 'principalId' | 'roleDefinitionId' | 'groupId', id: string): string {
   if (!GUID.test(id)) throw new TypeError(`a ${property} filter takes an object id`);
   return `$filter=${encodeURIComponent(`${property} eq '${id.toLowerCase()}'`).replaceAll("'", '%27')}`;
@@ -37,7 +41,8 @@ export const ROLE_LOOKUP_URLS = {
  * The tenant-wide reads behind the lockout scan's protected population (protected-population.ts):
  * every holder of one role template, every PIM for Groups eligibility for one group, the
  * role-assignable groups, a group's members. No cast, `$count` or `$search`; `$filter` only where
- * the docs allow it without `ConsistencyLevel`: `eq` on roleDefinitionId (§1.3) and groupId (§1.5),
+ * the docs allow it without `ConsistencyLevel`: `eq` on roleDefinitionId and groupId (the lists'
+ * pages in docs/graph-calls.md),
  * and on the group's isAssignableToRole (group resource: `eq`, `ne`, `not`; Microsoft's "list role
  * assignments for a user" article sends `/groups?$filter=isAssignableToRole eq true` as is). 999
  * is the directory's largest page (group-list).
