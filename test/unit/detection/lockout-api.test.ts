@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import {
-  type FlagAccess,
   findLockout,
+  type FlagAccess,
   resolveAfterRecovery,
   toLockoutView,
   updateLockout,
