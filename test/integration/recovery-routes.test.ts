@@ -236,6 +236,25 @@ describe('DELETE /users/{user}/methods/{methodId} (in process)', () => {
     );
   });
 
+  it('takes a method Graph no longer has (404) as removed, and reports Graph refusing the delete (403)', async () => {
+    graph.simulator.injectFault({ method: 'DELETE', path: '/fido2Methods/', status: 404, count: 1 });
+    const gone = await invoke(remove, {
+      method: 'DELETE',
+      params: { user: adele.id, methodId: idOf('fido2') },
+      body: VERIFIED,
+    });
+    expect(gone.status).toBe(200);
+    expect(gone.body.removed).toEqual({ id: idOf('fido2'), type: 'fido2' });
+    graph.simulator.injectFault({ method: 'DELETE', path: '/emailMethods/', status: 403, count: 1 });
+    const refused = await invoke(remove, {
+      method: 'DELETE',
+      params: { user: adele.id, methodId: idOf('email') },
+      body: VERIFIED,
+    });
+    expect([refused.status, refused.body.code]).toEqual([502, 'graph_permission_denied']);
+    expect(liveMethods(graph, adele).map((method) => method.id)).toContain(idOf('email'));
+  });
+
   it('refuses the password (409) and an id the user does not have (404)', async () => {
     const password = await invoke(remove, {
       method: 'DELETE',
@@ -315,6 +334,17 @@ describe('POST /users/{user}/methods/phone (in process)', () => {
     expect(phones).toContainEqual(
       expect.objectContaining({ id: method.id, phoneType: 'mobile', smsSignInState: 'ready' }),
     );
+  });
+
+  it('adds an alternate mobile without SMS sign-in when none is asked for', async () => {
+    const answer = await invoke(addPhone, {
+      method: 'POST',
+      params: { user: adele.id },
+      body: { ...VERIFIED, phoneNumber: '+14255550124', phoneType: 'alternateMobile' },
+    });
+    expect(answer.status).toBe(201);
+    expect(answer.body.smsSignIn).toMatchObject({ requested: false, enabled: false });
+    expect(graphWrites().map((request) => request.method)).toEqual(['POST']);
   });
 
   it('refuses a second mobile phone with method_exists and a non-E.164 number with 400', async () => {
