@@ -10,6 +10,8 @@ export default tseslint.config(
       'node_modules/**',
       '.local/**',
       'coverage/**',
+      'reports/**',
+      '.stryker-tmp/**',
       '**/*.mjs',
       '**/*.js',
       '*.config.mts',

@@ -346,13 +346,11 @@ describe('audit log: store unavailable', () => {
     return createTableAuditLog({ table: () => Promise.resolve(table) });
   }
 
-  it('fails start with audit_unavailable, quickly', async () => {
+  it('fails start with audit_unavailable', async () => {
     const audit = await deadAudit();
-    const started = performance.now();
     const error = await audit.start(attempt()).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: 'audit_unavailable', status: 503 });
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('fails refused with audit_unavailable', async () => {
@@ -367,7 +365,9 @@ describe('audit log: store unavailable', () => {
     await expect(audit.start(attempt())).rejects.toMatchObject({ code: 'audit_unavailable' });
   });
 
-  it('gives up on a store that accepts connections but never answers, within its deadline', async () => {
+  // The server never answers: without the deadline the promise would never settle (the test would
+  // time out), so settling with audit_unavailable is the proof; how long it takes is not asserted.
+  it('gives up on a store that accepts connections but never answers, at its deadline', async () => {
     const { createServer } = await import('node:net');
     const sockets = new Set<import('node:net').Socket>();
     const server = createServer((socket) => sockets.add(socket)); // never answers
@@ -385,9 +385,7 @@ describe('audit log: store unavailable', () => {
         'Audit',
       );
       const audit = createTableAuditLog({ table: () => Promise.resolve(table), timeoutMs: 300 });
-      const started = performance.now();
       await expect(audit.start(attempt())).rejects.toMatchObject({ code: 'audit_unavailable' });
-      expect(performance.now() - started).toBeLessThan(2000);
       expect(sockets.size).toBeGreaterThan(0); // it did reach the silent server
     } finally {
       for (const socket of sockets) socket.destroy();

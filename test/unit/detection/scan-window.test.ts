@@ -47,8 +47,13 @@ describe('RequestPacer', () => {
     expect(third).toBe(true);
   });
 
-  it('is off with a limit of 0', async () => {
+  it('is off with a limit of 0: a hundred requests start at once, on a clock that never moves', async () => {
     const pacer = new RequestPacer(0, 10_000, () => 0);
-    for (let i = 0; i < 100; i += 1) await pacer.acquire();
+    let started = 0;
+    const all = Array.from({ length: 100 }, () => pacer.acquire().then(() => (started += 1)));
+    // One turn of the event loop: a pacer that held any of them would be sleeping its window out.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toBe(100);
+    await Promise.all(all);
   });
 });

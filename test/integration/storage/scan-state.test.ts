@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+
+import { createTableScanStateStore } from '../../../src/lib/storage/scan-state';
+import { createTableClient } from '../../../src/lib/storage/table-service';
+import { deadStorage, NO_CREDENTIAL, useAzurite } from './azurite-fixture';
+
+const fixture = useAzurite();
+
+async function setup() {
+  const table = await fixture.freshTable();
+  return createTableScanStateStore({ table: () => Promise.resolve(table) });
+}
+
+describe('scan state store', () => {
+  it('reads "ok" with no watermark and no ETag before the first run', async () => {
+    const store = await setup();
+    await expect(store.read()).resolves.toEqual({ condition: 'ok' });
+  });
+
+  it('creates the row once, then replaces it only with the ETag it read', async () => {
+    const store = await setup();
+    const first = {
+      condition: 'ok' as const,
+      watermark: '2026-06-01T11:58:00.000Z',
+      lastOutcome: 'complete' as const,
+    };
+    await expect(store.write(first, undefined)).resolves.toBe(true);
+    // A second first run (another instance) loses: the row exists.
+    await expect(store.write({ ...first, watermark: '2026-06-01T12:03:00.000Z' }, undefined)).resolves.toBe(
+      false,
+    );
+    const read = await store.read();
+    expect(read).toMatchObject(first);
+    const next = { ...first, watermark: '2026-06-01T12:03:00.000Z', lastRunAt: '2026-06-01T12:05:00.000Z' };
+    await expect(store.write(next, read.etag)).resolves.toBe(true);
+    // The ETag read before that write is stale now: an overlapping run cannot move the watermark.
+    await expect(store.write({ ...first, watermark: '2026-06-01T13:00:00.000Z' }, read.etag)).resolves.toBe(
+      false,
+    );
+    await expect(store.read()).resolves.toMatchObject(next);
+  });
+
+  it('keeps at most 1000 characters of the last error, and leaves out what is unset', async () => {
+    const store = await setup();
+    await store.write({ condition: 'gap', lastOutcome: 'failed', lastError: 'e'.repeat(5000) }, undefined);
+    const read = await store.read();
+    expect(read.lastError).toHaveLength(1000);
+    expect(read).not.toHaveProperty('watermark');
+    expect(read).toMatchObject({ condition: 'gap', lastOutcome: 'failed' });
+  });
+
+  it('passes a store failure on from read and write', async () => {
+    const dead = createTableClient(await deadStorage(), NO_CREDENTIAL, 'ScanState', {
+      retryOptions: { maxRetries: 0 },
+    });
+    const store = createTableScanStateStore({ table: () => Promise.resolve(dead) });
+    await expect(store.read()).rejects.toThrow();
+    await expect(store.write({ condition: 'ok' }, undefined)).rejects.toThrow();
+  });
+});
