@@ -451,7 +451,8 @@ describe('per-user MFA suspension (in process)', () => {
   });
 
   it('the restore timer puts back every ended suspension, keeps a failed one for the next run, and alerts when late', async () => {
-    const services = getServices();
+    const warnings: string[] = [];
+    const services = { ...getServices(), log: { warn: (message: string) => warnings.push(message) } };
     const suspended = await invoke(suspend, {
       method: 'POST',
       params: { user: patti.id },
@@ -469,6 +470,7 @@ describe('per-user MFA suspension (in process)', () => {
     graph.simulator.injectFault({ method: 'PATCH', path: '/requirements', status: 403, count: 1 });
     const failedRun = await restoreDueSuspensions({ ...services, now: () => new Date(endsAt + 1000) });
     expect(failedRun).toEqual({ due: 1, restored: 0, failed: 1, overdue: 0 });
+    expect(warnings).toEqual([expect.stringContaining(patti.id)]);
     expect(liveUser(graph, patti).perUserMfaState).toBe('disabled');
 
     // Fifteen minutes late: the timer did not run, which security operations must hear about.
