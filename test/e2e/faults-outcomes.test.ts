@@ -10,6 +10,7 @@ import { type Stack, startStack } from '../../local/stack';
 import { demoSeedUser } from '../support/demo-tenant';
 import { checkGraphCalls } from '../support/graph-calls-check';
 import { type PausableProxy, startPausableProxy } from '../support/pausable-proxy';
+import { callStack } from '../support/stack-call';
 
 /**
  * Each fault of issue 9 injected on the running stack (functions host, Graph simulator over HTTPS,
@@ -55,34 +56,8 @@ const VERIFIED = {
   verification: { method: 'video_call', reference: 'Teams call, badge shown' },
 };
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown>;
-}
-
-async function call(
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
-  const response = await fetch(`${stack.baseUrl}${path}`, {
-    method,
-    headers: {
-      'x-functions-key': stack.functionKey,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-  };
-}
+const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  callStack(stack, method, path, body, headers);
 
 /** A mutating call with its own Idempotency-Key and correlation id, so its records can be found. */
 function action(path: string, body: unknown, key = randomUUID(), correlationId = randomUUID()) {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../../local/stack';
 import { demoSeed, demoSeedUser } from '../support/demo-tenant';
 import { checkGraphCalls } from '../support/graph-calls-check';
+import { callStack } from '../support/stack-call';
 
 let stack: Stack;
 checkGraphCalls(() => stack?.graph);
@@ -35,34 +36,12 @@ const VERIFIED = {
   verification: { method: 'video_call', reference: 'Teams call, badge shown' },
 };
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown>;
-}
-
-async function call(
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
-  const response = await fetch(`${stack.baseUrl}${path}`, {
-    method,
-    headers: {
-      'x-functions-key': stack.functionKey,
-      ...(body === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': randomUUID() }),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+/** A mutating call carries a fresh Idempotency-Key unless the test sends its own. */
+const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  callStack(stack, method, path, body, {
+    ...(body === undefined ? {} : { 'idempotency-key': randomUUID() }),
+    ...headers,
   });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-  };
-}
 
 const userPath = (upn: string) => `/users/${encodeURIComponent(upn)}`;
 const graphWrites = () =>
