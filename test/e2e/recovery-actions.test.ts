@@ -55,35 +55,23 @@ async function remainingMethodTypes(upn: string): Promise<string[]> {
 }
 
 describe('POST /api/users/{user}/mfa/reset', () => {
-  it('a default reset removes every method but the password and revokes sessions', async () => {
-    const user = demoSeedUser('ordinaryUser');
-    const removable = user.authenticationMethods.filter((method) => method.type !== 'password');
-    const answer = await call('POST', `${userPath(user.userPrincipalName)}/mfa/reset`, VERIFIED);
-    expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({
-      outcome: 'complete',
-      sessionsRevoked: true,
-      failed: [],
-      remaining: [],
-    });
-    expect(refIds(answer.body.removed)).toEqual(removable.map((method) => method.id).sort());
-    expect(await remainingMethodTypes(user.userPrincipalName)).toEqual(['password']);
-  });
-
-  it('a default reset of the every-type user removes every method but the password', async () => {
-    const user = demoSeedUser('everyMethodUser');
-    const removable = user.authenticationMethods.filter((method) => method.type !== 'password');
-    const answer = await call('POST', `${userPath(user.userPrincipalName)}/mfa/reset`, VERIFIED);
-    expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({
-      outcome: 'complete',
-      sessionsRevoked: true,
-      failed: [],
-      remaining: [],
-    });
-    expect(refIds(answer.body.removed)).toEqual(removable.map((method) => method.id).sort());
-    expect(await remainingMethodTypes(user.userPrincipalName)).toEqual(['password']);
-  });
+  it.each(['ordinaryUser', 'everyMethodUser'] as const)(
+    'a default reset of %s removes every method but the password and revokes sessions',
+    async (role) => {
+      const user = demoSeedUser(role);
+      const removable = user.authenticationMethods.filter((method) => method.type !== 'password');
+      const answer = await call('POST', `${userPath(user.userPrincipalName)}/mfa/reset`, VERIFIED);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({
+        outcome: 'complete',
+        sessionsRevoked: true,
+        failed: [],
+        remaining: [],
+      });
+      expect(refIds(answer.body.removed)).toEqual(removable.map((method) => method.id).sort());
+      expect(await remainingMethodTypes(user.userPrincipalName)).toEqual(['password']);
+    },
+  );
 
   it('plans without changing anything in dry-run mode', async () => {
     const user = demoSeedUser('ordinaryUser');
