@@ -8,7 +8,13 @@ import { type ActionServices, getActionServices } from '../lib/services';
 const ROUTE = 'users/{user}/methods/phone';
 
 export const makeAddPhoneHandler = (services: ActionServices) =>
-  actionHandler(services, { action: 'phone.add', route: ROUTE, schema: AddPhoneSchema, run: addBackupPhone });
+  actionHandler(services, {
+    action: 'phone.add',
+    role: 'Recovery.AddMethod',
+    route: ROUTE,
+    schema: AddPhoneSchema,
+    run: addBackupPhone,
+  });
 
 app.http('addPhone', {
   methods: ['POST'],

@@ -11,6 +11,7 @@ const ROUTE = 'users/{user}/methods/{methodId}';
 export const makeDeleteMethodHandler = (services: ActionServices) =>
   actionHandler(services, {
     action: 'method.delete',
+    role: 'Recovery.Reset',
     route: ROUTE,
     schema: ActionBaseSchema,
     run: (deps, action, request) =>

@@ -8,7 +8,13 @@ import { type ActionServices, getActionServices } from '../lib/services';
 const ROUTE = 'users/{user}/tap';
 
 export const makeIssueTapHandler = (services: ActionServices) =>
-  actionHandler(services, { action: 'tap.issue', route: ROUTE, schema: IssueTapSchema, run: issueTap });
+  actionHandler(services, {
+    action: 'tap.issue',
+    role: 'Recovery.IssueTap',
+    route: ROUTE,
+    schema: IssueTapSchema,
+    run: issueTap,
+  });
 
 app.http('issueTap', {
   methods: ['POST'],

@@ -8,7 +8,13 @@ import { type ActionServices, getActionServices } from '../lib/services';
 const ROUTE = 'users/{user}/mfa/reset';
 
 export const makeResetMfaHandler = (services: ActionServices) =>
-  actionHandler(services, { action: 'mfa.reset', route: ROUTE, schema: ResetMfaSchema, run: resetUserMfa });
+  actionHandler(services, {
+    action: 'mfa.reset',
+    role: 'Recovery.Reset',
+    route: ROUTE,
+    schema: ResetMfaSchema,
+    run: resetUserMfa,
+  });
 
 app.http('resetMfa', {
   methods: ['POST'],

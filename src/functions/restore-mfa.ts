@@ -10,6 +10,7 @@ const ROUTE = 'users/{user}/mfa/suspend';
 export const makeRestoreMfaHandler = (services: ActionServices) =>
   actionHandler(services, {
     action: 'mfa.restore',
+    role: 'Recovery.SuspendMfa',
     route: ROUTE,
     schema: ActionBaseSchema,
     run: restoreUserMfaNow,

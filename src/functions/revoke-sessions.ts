@@ -10,6 +10,7 @@ const ROUTE = 'users/{user}/sessions/revoke';
 export const makeRevokeSessionsHandler = (services: ActionServices) =>
   actionHandler(services, {
     action: 'sessions.revoke',
+    role: 'Recovery.Reset',
     route: ROUTE,
     schema: ActionBaseSchema,
     run: revokeUserSessions,

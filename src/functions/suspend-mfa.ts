@@ -10,6 +10,7 @@ const ROUTE = 'users/{user}/mfa/suspend';
 export const makeSuspendMfaHandler = (services: ActionServices) =>
   actionHandler(services, {
     action: 'mfa.suspend',
+    role: 'Recovery.SuspendMfa',
     route: ROUTE,
     schema: SuspendMfaSchema,
     run: suspendUserMfa,

@@ -12,6 +12,8 @@ export const PROBLEMS = {
   lockout_not_found: { status: 404, title: 'No lockout flag for this user' },
   lockout_transition_invalid: { status: 409, title: 'The lockout flag cannot move to that status' },
   lockout_changed: { status: 409, title: 'The lockout flag changed meanwhile; read it and try again' },
+  unauthenticated: { status: 401, title: 'A valid caller credential is required' },
+  forbidden: { status: 403, title: 'The caller lacks the app role this call needs' },
   protected_account: { status: 403, title: 'The account is protected from this service' },
   break_glass_account: { status: 403, title: 'Break-glass accounts are never acted on' },
   verification_not_allowed: { status: 403, title: 'The verification method is not allowed' },

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { HttpRequest } from '@azure/functions';
 import type { z } from 'zod';
 
+import type { Caller } from '../auth/caller';
 import { parseJsonBody } from '../http/json-body';
 import { parseInput } from '../http/parse';
 import { AppError } from '../http/problem';
@@ -26,15 +27,6 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
- * Function keys do not tell the app which caller used them; Easy Auth (App Service authentication)
- * does, through headers only App Service can set, so they are trusted only when configured.
- */
-function callerOf(request: HttpRequest, trustEasyAuth: boolean): string {
-  const principal = trustEasyAuth ? request.headers.get('x-ms-client-principal-name') : null;
-  return principal ? `principal:${principal}` : 'function-key';
-}
-
-/**
  * Reads what every mutating route receives: `{user}`, the Idempotency-Key header and the JSON body,
  * all validated before anything else happens (a refusal here is not stored or audited).
  */
@@ -45,7 +37,7 @@ export async function readActionRequest<Schema extends z.ZodType<ActionBase>>(
     route: string;
     schema: Schema;
     correlationId: string;
-    trustEasyAuth?: boolean;
+    caller: Caller;
   },
 ): Promise<ActionRequest & { input: z.output<Schema> }> {
   const user = parseInput(UserReferenceSchema, request.params.user, 'user');
@@ -63,7 +55,7 @@ export async function readActionRequest<Schema extends z.ZodType<ActionBase>>(
     });
   }
   const input = await parseJsonBody(request, options.schema);
-  const caller = callerOf(request, options.trustEasyAuth ?? false);
+  const { caller } = options;
   // The user as named (UPN or id) stays out of both: runAction scopes the key by the resolved id.
   const params = Object.fromEntries(Object.entries(request.params).filter(([name]) => name !== 'user'));
   return {
@@ -74,7 +66,7 @@ export async function readActionRequest<Schema extends z.ZodType<ActionBase>>(
     correlationId: options.correlationId,
     idempotency: {
       key,
-      scope: `${caller}|${request.method}|${options.route}`,
+      scope: `${caller.id}|${request.method}|${options.route}`,
       fingerprint: createHash('sha256').update(canonicalJson({ params, input })).digest('hex'),
     },
   };

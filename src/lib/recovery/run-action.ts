@@ -1,5 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 
+import { type Caller, callerDetails } from '../auth/caller';
 import type { Config } from '../config';
 import { actionDeadline, withDeadline } from '../deadline';
 import { type FlagAccess, resolveAfterRecovery } from '../detection/lockout-api';
@@ -29,7 +30,7 @@ export interface ActionRequest {
   action: AuditAction;
   user: UserReference;
   input: ActionBase;
-  caller: string;
+  caller: Caller;
   correlationId: string;
   /**
    * `scope` names the caller, method and route; runAction adds the target's object id once the
@@ -163,7 +164,7 @@ async function guardedAction<Prefetched>(
   const clientRequestId = graphClientRequestId(request.correlationId);
   const attempt: AuditAttempt = {
     action: request.action,
-    caller: request.caller,
+    caller: request.caller.id,
     ticket: request.input.ticket,
     ...(request.input.reason ? { reason: request.input.reason } : {}),
     verification: request.input.verification,
@@ -216,7 +217,7 @@ async function guardedAction<Prefetched>(
         targetUpn: verdict.target.userPrincipalName,
         ticket: request.input.ticket,
         correlationId: request.correlationId,
-        details: { code: verdict.code, caller: request.caller },
+        details: { code: verdict.code, caller: callerDetails(request.caller) },
       })
       .catch((error: unknown) =>
         deps.log.warn(`could not publish refusal event: ${error instanceof Error ? error.name : 'unknown'}`),

@@ -7,6 +7,7 @@ import { AppError } from '../../../src/lib/http/problem';
 import { type ActionDeps, type ActionRequest, runAction } from '../../../src/lib/recovery/run-action';
 import type { AuditEntry, AuditResult } from '../../../src/lib/storage/audit-log';
 import type { IdempotencyStore } from '../../../src/lib/storage/idempotency-store';
+import { testCaller } from '../../support/callers';
 
 const TARGET = {
   id: '66b022fa-5f4b-45ff-86f2-1ae4037c6f3d',
@@ -100,7 +101,7 @@ const request = (user: ActionRequest['user']): ActionRequest => ({
   action: 'tap.issue',
   user,
   input: { ticket: 'INC1', verification: { method: 'video_call', reference: 'ref' } },
-  caller: 'function-key',
+  caller: testCaller(),
   correlationId: 'c1',
   idempotency: { key: 'key-0123456789abcdef', scope: 'function-key|POST|users/{user}/tap', fingerprint: 'f' },
 });

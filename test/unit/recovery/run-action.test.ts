@@ -9,6 +9,7 @@ import { type ActionDeps, type ActionRequest, runAction } from '../../../src/lib
 import type { AuditAttempt, AuditEntry, AuditLog, AuditResult } from '../../../src/lib/storage/audit-log';
 import type { IdempotencyBegin, IdempotencyStore } from '../../../src/lib/storage/idempotency-store';
 import type { NewRecoveryEvent } from '../../../src/lib/storage/recovery-events';
+import { testCaller } from '../../support/callers';
 
 const TARGET = {
   id: '66b022fa-5f4b-45ff-86f2-1ae4037c6f3d',
@@ -102,7 +103,7 @@ const request = (method = 'video_call'): ActionRequest => ({
   action: 'mfa.reset',
   user: { kind: 'upn', upn: TARGET.userPrincipalName },
   input: { ticket: 'INC1', verification: { method, reference: 'ref' } },
-  caller: 'function-key',
+  caller: testCaller(),
   correlationId: 'c1',
   idempotency: { key: 'k', scope: 's', fingerprint: 'f' },
 });
