@@ -165,6 +165,8 @@ async function guardedAction<Prefetched>(
   const attempt: AuditAttempt = {
     action: request.action,
     caller: request.caller.id,
+    ...(request.caller.name ? { callerName: request.caller.name } : {}),
+    ...(request.caller.appId ? { callerAppId: request.caller.appId } : {}),
     ticket: request.input.ticket,
     ...(request.input.reason ? { reason: request.input.reason } : {}),
     verification: request.input.verification,
@@ -357,7 +359,7 @@ async function publishCompleted(
       targetUpn: target.userPrincipalName,
       ticket: request.input.ticket,
       correlationId: request.correlationId,
-      ...(details ? { details } : {}),
+      details: { ...details, caller: callerDetails(request.caller) },
     })
     .catch((error: unknown) =>
       deps.log.warn(`could not publish event: ${error instanceof Error ? error.name : 'unknown'}`),

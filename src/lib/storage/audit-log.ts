@@ -32,7 +32,12 @@ export interface AuditAttempt {
   action: AuditAction;
   targetId?: string;
   targetUpn?: string;
+  /** The caller's id (`user:{oid}`, `app:{appid}`, `function-key`, `timer:{name}`). */
   caller: string;
+  /** The caller's display name, for people reading the audit. */
+  callerName?: string;
+  /** The client application the caller used (token `appid`/`azp`). */
+  callerAppId?: string;
   ticket?: string;
   reason?: string;
   verification?: { method: string; reference: string };
@@ -130,6 +135,8 @@ export function createTableAuditLog(options: TableAuditLogOptions): AuditLog {
       correlationId: clip(attempt.correlationId),
       graphRequestIds: [],
     };
+    if (attempt.callerName !== undefined) entry.callerName = clip(attempt.callerName);
+    if (attempt.callerAppId !== undefined) entry.callerAppId = clip(attempt.callerAppId);
     if (attempt.targetId !== undefined) entry.targetId = clip(attempt.targetId.toLowerCase());
     if (attempt.targetUpn !== undefined) entry.targetUpn = clip(attempt.targetUpn);
     if (attempt.ticket !== undefined) entry.ticket = clip(attempt.ticket);

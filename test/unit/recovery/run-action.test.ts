@@ -35,6 +35,7 @@ function fakes(
   } = {},
 ) {
   const steps: string[] = [];
+  const started: AuditAttempt[] = [];
   const completed: AuditResult[] = [];
   const events: NewRecoveryEvent[] = [];
   const entry = (attempt: AuditAttempt, outcome: AuditEntry['outcome']): AuditEntry => ({
@@ -47,6 +48,7 @@ function fakes(
   const audit: AuditLog = {
     start: (attempt) => {
       steps.push('audit.start');
+      started.push(attempt);
       return options.auditDown
         ? Promise.reject(new AppError('audit_unavailable', 'down'))
         : Promise.resolve(entry(attempt, 'started'));
@@ -96,7 +98,7 @@ function fakes(
     },
     log: { warn: () => undefined },
   };
-  return { deps, steps, completed, events };
+  return { deps, steps, started, completed, events };
 }
 
 const request = (method = 'video_call'): ActionRequest => ({
@@ -129,6 +131,23 @@ describe('runAction', () => {
     expect(steps).toEqual(['audit.start', 'perform', 'audit.complete:succeeded', 'idempotency.complete']);
     expect(completed[0]?.graphRequestIds).toEqual(['g1']);
     expect(events.map((event) => event.type)).toEqual(['recovery.action.completed']);
+  });
+
+  it('names the caller (id, name, client) in the audit row and the event', async () => {
+    const { deps, started, events } = fakes();
+    const caller = testCaller({
+      id: 'user:4c2a1d3b-6e5f-4a7b-8c9d-8e7f6a5b4c32',
+      kind: 'user',
+      name: 'Demo Helpdesk',
+      appId: 'c0a8e1d2-7b4f-4c39-8e5a-2f61d9b3a415',
+    });
+    await runAction(deps, { ...request(), caller }, succeeded);
+    expect(started[0]).toMatchObject({
+      caller: caller.id,
+      callerName: caller.name,
+      callerAppId: caller.appId,
+    });
+    expect(events[0]?.details?.caller).toEqual({ id: caller.id, name: caller.name, appId: caller.appId });
   });
 
   it('refuses when the audit store is down, without acting', async () => {
