@@ -73,6 +73,7 @@ export async function checkTarget(
   const target: GuardTarget = {
     ...resolved,
     groupIds: new Set(memberships.filter((m) => m.kind === 'group').map((m) => m.id.toLowerCase())),
+    administrativeUnitIds: session.administrativeUnitIds,
   };
 
   const roles = new Map<string, PrincipalRoles>();
@@ -150,6 +151,8 @@ function graphCodeOf(result: BatchStepResult): string | undefined {
 /** One check's round trips and the request-ids for the audit entry. */
 class GuardSession {
   readonly requestIds: string[] = [];
+  /** Administrative units seen in the membership list: they protect nobody, but scope callers. */
+  readonly administrativeUnitIds = new Set<string>();
 
   constructor(
     private readonly deps: GuardDeps,
@@ -232,6 +235,8 @@ class GuardSession {
           },
         ];
       }
+      if (type === '#microsoft.graph.administrativeunit')
+        this.administrativeUnitIds.add(object.id.toLowerCase());
       // Administrative units and other types give no role or group protection by themselves.
       return [];
     });

@@ -15,6 +15,8 @@ export interface GuardTarget {
   userType?: string;
   /** Every group the user belongs to, transitively (lower-case ids), e.g. for the TAP policy's targets. */
   groupIds: ReadonlySet<string>;
+  /** Administrative units the user is in (lower-case ids), for callers scoped to some. */
+  administrativeUnitIds?: ReadonlySet<string>;
 }
 
 export type GuardDecision =

@@ -1,6 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 
 import { type Caller, callerDetails } from '../auth/caller';
+import { targetAccessRefusal } from '../auth/target-access';
 import type { Config } from '../config';
 import { actionDeadline, withDeadline } from '../deadline';
 import { type FlagAccess, resolveAfterRecovery } from '../detection/lockout-api';
@@ -16,7 +17,7 @@ import type { ActionBase } from './action-schemas';
 
 export interface ActionDeps {
   graph: Client;
-  config: Pick<Config, 'guard' | 'actions'>;
+  config: Pick<Config, 'guard' | 'actions' | 'callers'>;
   checkTarget: CheckTarget;
   audit: AuditLog;
   events: EventPublisher;
@@ -203,6 +204,8 @@ async function guardedAction<Prefetched>(
     targetId: verdict.target.id,
     targetUpn: verdict.target.userPrincipalName,
   };
+  const outOfReach = targetAccessRefusal(request.caller, verdict, deps.config.callers);
+  if (outOfReach) return await refuse(deps, targeted, outOfReach);
   if (!verdict.allowed) {
     const detail =
       verdict.code === 'break_glass_account'

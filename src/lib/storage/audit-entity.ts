@@ -12,6 +12,8 @@ export const AUDIT_ACTIONS = [
   'sessions.revoke',
   'mfa.suspend',
   'mfa.restore',
+  // Callers: reading a protected or break-glass account's methods (docs/callers.md).
+  'methods.read',
 ] as const;
 
 export const AUDIT_OUTCOMES = ['started', 'succeeded', 'partial', 'failed', 'refused', 'unknown'] as const;
