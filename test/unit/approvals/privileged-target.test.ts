@@ -4,7 +4,7 @@ import { decideApproval, readApproval } from '../../../src/lib/approvals/decide-
 import { AppError } from '../../../src/lib/http/problem';
 import { type ActionRequest, runAction } from '../../../src/lib/recovery/run-action';
 import { testCaller } from '../../support/callers';
-import { actionFakes, actionRequest, approver, PROTECTED, requester, TARGET } from './action-fakes';
+import { actionFakes, actionRequest, approver, requester, TARGET } from './action-fakes';
 
 const succeeded = () =>
   Promise.resolve({ status: 200, body: { done: true }, audit: { outcome: 'succeeded' as const } });
