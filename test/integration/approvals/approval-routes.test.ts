@@ -323,7 +323,9 @@ describe('attack flags, in process', () => {
     expect(sent).toContainEqual(
       expect.objectContaining({ type: 'security.attack_flag_override', severity: 'high' }),
     );
-    const refusal = sent.find((event) => event.type === 'recovery.action.refused');
+    const refusal = sent.find(
+      (event) => event.type === 'recovery.action.refused' && event.targetId === adele.id.toLowerCase(),
+    );
     expect(refusal).toMatchObject({ severity: 'high', details: { code: 'suspected_attack_open' } });
 
     const byHelpdesk = await invoke(patchFlag, {
