@@ -103,7 +103,7 @@ function measureColdStartRows(rows: Row[]): void {
 async function measureMethodsRows(stack: Stack, rows: Row[]): Promise<void> {
   const user = loadSeedFile(DEMO_SEED_PATH).demo.ordinaryUser ?? '';
   const url = `${stack.baseUrl}/users/${encodeURIComponent(user)}/methods`;
-  const headers = { 'x-functions-key': stack.functionKey };
+  const headers = { authorization: `Bearer ${stack.callerTokens.helpdesk}` };
   await measureLatency(url, headers, 4, WARM_UP_REQUESTS);
   for (const concurrency of [1, 16] as const) {
     const result = await measureLatency(url, headers, concurrency, LATENCY_REQUESTS[concurrency]);

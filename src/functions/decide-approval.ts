@@ -3,6 +3,7 @@ import { app, type InvocationContext } from '@azure/functions';
 import { ApprovalIdSchema } from '../lib/approvals/approval-id';
 import { type ApprovalRouteDeps, decideApproval } from '../lib/approvals/decide-approval';
 import { requireCaller } from '../lib/auth/authenticate';
+import { httpAuthLevel } from '../lib/config';
 import { jsonResponse, withProblemJson } from '../lib/http/handler';
 import { parseInput } from '../lib/http/parse';
 import { getActionServices } from '../lib/services';
@@ -22,13 +23,13 @@ export function makeDecideApprovalHandler(
 app.http('approveRequest', {
   methods: ['POST'],
   route: 'approvals/{id}/approve',
-  authLevel: 'function',
+  authLevel: httpAuthLevel(),
   handler: makeDecideApprovalHandler(getActionServices, true),
 });
 
 app.http('denyRequest', {
   methods: ['POST'],
   route: 'approvals/{id}/deny',
-  authLevel: 'function',
+  authLevel: httpAuthLevel(),
   handler: makeDecideApprovalHandler(getActionServices, false),
 });

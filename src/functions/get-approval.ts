@@ -3,6 +3,7 @@ import { app } from '@azure/functions';
 import { ApprovalIdSchema } from '../lib/approvals/approval-id';
 import { type ApprovalRouteDeps, readApproval } from '../lib/approvals/decide-approval';
 import { authenticate } from '../lib/auth/authenticate';
+import { httpAuthLevel } from '../lib/config';
 import { jsonResponse, withProblemJson } from '../lib/http/handler';
 import { parseInput } from '../lib/http/parse';
 import { getServices } from '../lib/services';
@@ -18,6 +19,6 @@ export function makeGetApprovalHandler(deps: () => Pick<ApprovalRouteDeps, 'appr
 app.http('getApproval', {
   methods: ['GET'],
   route: 'approvals/{id}',
-  authLevel: 'function',
+  authLevel: httpAuthLevel(),
   handler: makeGetApprovalHandler(getServices),
 });

@@ -1,7 +1,8 @@
 import { app, type InvocationContext } from '@azure/functions';
 
-import { type FlagUpdateDeps,updateFlagAsCaller } from '../lib/attack-flags/flag-update';
+import { type FlagUpdateDeps, updateFlagAsCaller } from '../lib/attack-flags/flag-update';
 import { authenticate } from '../lib/auth/authenticate';
+import { httpAuthLevel } from '../lib/config';
 import { jsonResponse, withProblemJson } from '../lib/http/handler';
 import { parseJsonBody } from '../lib/http/json-body';
 import { LockoutUpdateSchema } from '../lib/http/lockout-query';
@@ -25,6 +26,6 @@ export function makeUpdateLockoutHandler(deps: (context: InvocationContext) => F
 app.http('updateLockout', {
   methods: ['PATCH'],
   route: 'lockouts/{user}',
-  authLevel: 'function',
+  authLevel: httpAuthLevel(),
   handler: makeUpdateLockoutHandler(getActionServices),
 });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../../local/stack';
 import { demoSeedUser } from '../support/demo-tenant';
 import { checkGraphCalls } from '../support/graph-calls-check';
+import { callerHeaders } from '../support/stack-call';
 
 // Lockout detection end to end: failures injected in the simulator, the scan triggered through the host's
 // admin endpoint (as in Azure), flags read and resolved over the API.
@@ -31,7 +32,7 @@ async function call(method: string, path: string, body?: unknown): Promise<Answe
   const response = await fetch(`${stack.baseUrl}${path}`, {
     method,
     headers: {
-      'x-functions-key': stack.functionKey,
+      ...callerHeaders(stack),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -141,13 +142,13 @@ describe('lockout detection through the local host', () => {
     );
   });
 
-  it('refuses the function key a TAP and the closing of an open suspected-attack flag, audited and queued', async () => {
+  it('refuses the helpdesk a TAP and the closing of an open suspected-attack flag, audited and queued', async () => {
     // Flagged by the previous test: a denied prompt is an attack signal (docs/approvals.md).
     const target = demoSeedUser('everyMethodUser');
     const tap = await fetch(`${stack.baseUrl}/users/${target.id}/tap`, {
       method: 'POST',
       headers: {
-        'x-functions-key': stack.functionKey,
+        ...callerHeaders(stack),
         'content-type': 'application/json',
         'idempotency-key': randomUUID(),
       },
@@ -175,7 +176,7 @@ describe('lockout detection through the local host', () => {
     expect(types).toEqual(expect.arrayContaining(['recovery.action.refused', 'lockout.flag_update_refused']));
   });
 
-  it('serves approvals to the function key for reading, never for deciding', async () => {
+  it('shows approvals to the helpdesk, but lets only approvers decide them', async () => {
     const unknown = await call('GET', `/approvals/${randomUUID()}`);
     expect([unknown.status, unknown.body.code]).toEqual([404, 'approval_not_found']);
     const decide = await call('POST', `/approvals/${randomUUID()}/approve`);
@@ -202,7 +203,7 @@ describe('lockout detection through the local host', () => {
     const tap = await fetch(`${stack.baseUrl}/users/${user.id}/tap`, {
       method: 'POST',
       headers: {
-        'x-functions-key': stack.functionKey,
+        ...callerHeaders(stack),
         'content-type': 'application/json',
         'idempotency-key': randomUUID(),
       },
