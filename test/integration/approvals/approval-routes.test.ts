@@ -1,8 +1,7 @@
 // The approval and attack-flag routes in process, wired by the app's composition root to Azurite
-// and the Graph simulator over HTTPS. Caller tokens arrive with the callers work; until then the
-// caller is injected here by mocking `authenticate` (the one place the app learns who called), so
-// these tests exercise everything after it: handlers, runAction, the guard on the seeded tenant,
-// the approvals table, the audit log and the events queue.
+// and the Graph simulator over HTTPS. The caller is injected by mocking `authenticate` (the one place
+// the app learns who called; token checks have their own tests, and test/e2e/approvals.test.ts
+// sends real tokens), so these run in the test worker where the coverage gate sees the code.
 
 import { randomUUID } from 'node:crypto';
 
