@@ -292,6 +292,8 @@ const EnvironmentSchema = z
     ACTION_TIME_BUDGET_SECONDS: positiveInt(25),
     MFA_SUSPEND_MAX_MINUTES: positiveInt(240),
     TAP_POLICY_CACHE_SECONDS: positiveInt(60),
+    // Two people for privileged targets (docs/approvals.md)
+    APPROVAL_TTL_MINUTES: positiveInt(30).pipe(z.number().max(1440)),
   })
   .superRefine((env, ctx) => {
     checkCallerSettings(env, ctx);
@@ -356,6 +358,11 @@ export interface Config {
     tapPolicyCacheMs: number;
   };
   callers: CallerSettings;
+  // Two people for privileged targets (docs/approvals.md)
+  approvals: {
+    /** How long a request waits for its approval and the approved request for its repeat. */
+    ttlMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -422,6 +429,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tapPolicyCacheMs: settings.TAP_POLICY_CACHE_SECONDS * 1000,
     },
     callers: toCallerSettings(settings),
+    // Two people for privileged targets (docs/approvals.md)
+    approvals: { ttlMs: settings.APPROVAL_TTL_MINUTES * 60_000 },
   };
 }
 

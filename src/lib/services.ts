@@ -4,6 +4,8 @@ import type { TokenCredential } from '@azure/identity';
 import type { QueueServiceClient } from '@azure/storage-queue';
 import type { Client } from '@microsoft/microsoft-graph-client';
 
+import type { ApprovalStore } from './approvals/approval';
+import { createTableApprovalStore } from './approvals/table-store';
 import { type Config, loadConfig } from './config';
 import type { DetectLockoutsDeps } from './detection/detect-lockouts';
 import { PacingHandler, RequestPacer } from './detection/pacer';
@@ -41,6 +43,7 @@ export interface Services {
   lockouts: LockoutStore;
   scanState: ScanStateStore;
   detection: Omit<DetectLockoutsDeps, 'now'>;
+  approvals: ApprovalStore;
 }
 
 let services: Services | undefined;
@@ -86,6 +89,7 @@ export function getServices(): Services {
       checkTarget: createTargetCheck(graph, config),
       lockouts,
       scanState,
+      approvals: createTableApprovalStore({ table: () => table(TABLES.approvals) }),
       detection: {
         reportsGraph: createGraphClient(config.graph, credential, [new PacingHandler(pacer)]),
         graphOrigin: new URL(config.graph.baseUrl).origin,

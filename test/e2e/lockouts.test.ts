@@ -33,8 +33,6 @@ async function call(method: string, path: string, body?: unknown): Promise<Answe
     method,
     headers: {
       ...callerHeaders(stack),
-      // PATCH /lockouts/{user} is still keyed by the host until it checks its caller itself.
-      ...(method === 'PATCH' ? { 'x-functions-key': stack.functionKey } : {}),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -142,6 +140,48 @@ describe('lockout detection through the local host', () => {
         targetId: target.id.toLowerCase(),
       }),
     );
+  });
+
+  it('refuses the helpdesk a TAP and the closing of an open suspected-attack flag, audited and queued', async () => {
+    // Flagged by the previous test: a denied prompt is an attack signal (docs/approvals.md).
+    const target = demoSeedUser('everyMethodUser');
+    const tap = await fetch(`${stack.baseUrl}/users/${target.id}/tap`, {
+      method: 'POST',
+      headers: {
+        ...callerHeaders(stack),
+        'content-type': 'application/json',
+        'idempotency-key': randomUUID(),
+      },
+      body: JSON.stringify({ ticket: 'INC-ATK-1', verification: { method: 'video_call', reference: 'r' } }),
+    });
+    expect(tap.status).toBe(409);
+    expect(((await tap.json()) as { code: string }).code).toBe('suspected_attack_open');
+    const close = await call('PATCH', `/lockouts/${target.id}`, { status: 'resolved', ticket: 'INC-ATK-1' });
+    expect([close.status, close.body.code]).toEqual([403, 'forbidden']);
+    expect(String(close.body.detail)).toContain('Recovery.SecurityOps');
+    expect((await call('GET', `/lockouts/${target.id}`)).body).toMatchObject({ status: 'open' });
+    const audit = await call('GET', `/audit?userId=${target.id}`);
+    expect(audit.body.entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'tap.issue', outcome: 'refused', code: 'suspected_attack_open' }),
+        expect.objectContaining({ action: 'lockout.resolve', outcome: 'refused', code: 'forbidden' }),
+      ]),
+    );
+    const queues = QueueServiceClient.fromConnectionString(stack.storageConnectionString);
+    const peeked = await queues.getQueueClient('recovery-events').peekMessages({ numberOfMessages: 32 });
+    const types = peeked.peekedMessageItems
+      .map((item) => JSON.parse(item.messageText) as { type: string; severity: string; targetId?: string })
+      .filter((event) => event.targetId === target.id.toLowerCase() && event.severity === 'high')
+      .map((event) => event.type);
+    expect(types).toEqual(expect.arrayContaining(['recovery.action.refused', 'lockout.flag_update_refused']));
+  });
+
+  it('shows approvals to the helpdesk, but lets only approvers decide them', async () => {
+    const unknown = await call('GET', `/approvals/${randomUUID()}`);
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'approval_not_found']);
+    const decide = await call('POST', `/approvals/${randomUUID()}/approve`);
+    expect([decide.status, decide.body.code]).toEqual([403, 'forbidden']);
+    expect(String(decide.body.detail)).toContain('Recovery.Approve');
   });
 
   it('resolves the flag when the user is given a Temporary Access Pass', async () => {

@@ -496,7 +496,7 @@ describe('the lockout routes (in process)', () => {
       params: { user: users.adele.userPrincipalName },
     });
     expect([one.status, one.body.code]).toEqual([404, 'lockout_not_found']);
-    const update = await invoke(makeUpdateLockoutHandler(getServices), {
+    const update = await invoke(makeUpdateLockoutHandler(getActionServices), {
       method: 'PATCH',
       params: { user: users.adele.id },
       body: { status: 'resolved', ticket: 'INC0012345' },

@@ -26,10 +26,24 @@ export async function findLockout(store: FlagAccess, user: UserReference): Promi
 export async function updateLockout(
   store: FlagAccess,
   user: UserReference,
-  change: { status: 'acknowledged' | 'resolved'; ticket: string },
+  change: FlagChange,
   now: Date = new Date(),
 ): Promise<LockoutView> {
-  const flag = await findLockout(store, user);
+  return await changeFlag(store, await findLockout(store, user), change, now);
+}
+
+export interface FlagChange {
+  status: 'acknowledged' | 'resolved';
+  ticket: string;
+}
+
+/** The same, on a flag already read: ETag-guarded, so a flag changed meanwhile is `lockout_changed`. */
+export async function changeFlag(
+  store: FlagAccess,
+  flag: StoredLockoutFlag,
+  change: FlagChange,
+  now: Date = new Date(),
+): Promise<LockoutView> {
   if (flag.status === change.status) return toLockoutView(flag);
   if (flag.status === 'resolved' || (flag.status === 'acknowledged' && change.status !== 'resolved')) {
     throw new AppError('lockout_transition_invalid', `A ${flag.status} flag cannot become ${change.status}.`);

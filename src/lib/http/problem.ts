@@ -35,6 +35,16 @@ export const PROBLEMS = {
   caller_check_unavailable: { status: 503, title: "The caller's credential could not be checked" },
   out_of_scope: { status: 403, title: 'The caller may not act on this user' },
   step_up_required: { status: 401, title: 'This account needs a stronger sign-in by the caller' },
+  // Two people for privileged targets; attack flags (docs/approvals.md)
+  approval_not_found: { status: 404, title: 'No such approval' },
+  self_approval: { status: 403, title: 'A request cannot be approved by whoever made it' },
+  approval_mismatch: { status: 403, title: 'The approval was given for a different request' },
+  approval_denied: { status: 403, title: 'The approval was denied' },
+  approval_pending: { status: 409, title: 'The approval has not been decided yet' },
+  approval_expired: { status: 409, title: 'The approval has expired' },
+  approval_decided: { status: 409, title: 'The approval has already been decided' },
+  approval_consumed: { status: 409, title: 'The approval has already been used' },
+  suspected_attack_open: { status: 409, title: 'The user has an open suspected-attack flag' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { HttpRequest } from '@azure/functions';
 import type { z } from 'zod';
 
+import { ApprovalIdSchema } from '../approvals/approval-id';
 import type { Caller } from '../auth/caller';
 import { parseJsonBody } from '../http/json-body';
 import { parseInput } from '../http/parse';
@@ -54,6 +55,7 @@ export async function readActionRequest<Schema extends z.ZodType<ActionBase>>(
       errors: [{ path: 'header.idempotency-key', message }],
     });
   }
+  const approvalId = request.headers.get('approval-id');
   const input = await parseJsonBody(request, options.schema);
   const { caller } = options;
   // The user as named (UPN or id) stays out of both: runAction scopes the key by the resolved id.
@@ -64,6 +66,9 @@ export async function readActionRequest<Schema extends z.ZodType<ActionBase>>(
     input,
     caller,
     correlationId: options.correlationId,
+    ...(approvalId === null
+      ? {}
+      : { approvalId: parseInput(ApprovalIdSchema, approvalId, 'header.approval-id') }),
     idempotency: {
       key,
       scope: `${caller.id}|${request.method}|${options.route}`,

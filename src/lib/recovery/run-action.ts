@@ -1,5 +1,8 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 
+import type { ApprovalStore } from '../approvals/approval';
+import { gatePrivilegedTarget } from '../approvals/privileged-target';
+import { checkAttackFlag, startAttackFlagRead } from '../attack-flags/open-attack-flag';
 import { type Caller, callerDetails } from '../auth/caller';
 import { targetAccessRefusal } from '../auth/target-access';
 import type { Config } from '../config';
@@ -17,13 +20,15 @@ import type { ActionBase } from './action-schemas';
 
 export interface ActionDeps {
   graph: Client;
-  config: Pick<Config, 'guard' | 'actions' | 'callers'>;
+  config: Pick<Config, 'guard' | 'actions' | 'callers' | 'approvals'>;
   checkTarget: CheckTarget;
   audit: AuditLog;
   events: EventPublisher;
   idempotency: IdempotencyStore;
-  /** To resolve the target's open lockout flag after a recovery. */
+  /** To refuse a target under attack, and to resolve its open lockout flag after a recovery. */
   lockouts: FlagAccess;
+  /** Second-person approvals for protected targets (docs/approvals.md). */
+  approvals: ApprovalStore;
   log: { warn(message: string): void };
 }
 
@@ -33,6 +38,8 @@ export interface ActionRequest {
   input: ActionBase;
   caller: Caller;
   correlationId: string;
+  /** The `Approval-Id` header: a request for a protected target, repeated once approved. */
+  approvalId?: string;
   /**
    * `scope` names the caller, method and route; runAction adds the target's object id once the
    * guard has resolved it, so naming the user by UPN or by id is the same request.
@@ -189,6 +196,7 @@ async function guardedAction<Prefetched>(
   // A read the action needs anyway runs beside the guard's look-ups, saving a round trip; its
   // answer is used only once the guard has allowed the target.
   const prefetched = prefetch ? settle(prefetch(deps.graph, request.user, clientRequestId)) : undefined;
+  const attackFlag = startAttackFlagRead(deps.lockouts, request);
   let verdict;
   try {
     verdict = await deps.checkTarget(request.user, clientRequestId);
@@ -199,13 +207,22 @@ async function guardedAction<Prefetched>(
         : new AppError('guard_unavailable', 'The protected-account check failed.', { cause: error });
     return await refuse(deps, attempt, appError);
   }
-  const targeted: AuditAttempt = {
+  const resolved: AuditAttempt = {
     ...attempt,
     targetId: verdict.target.id,
     targetUpn: verdict.target.userPrincipalName,
   };
   const outOfReach = targetAccessRefusal(request.caller, verdict, deps.config.callers);
-  if (outOfReach) return await refuse(deps, targeted, outOfReach);
+  if (outOfReach) return await refuse(deps, resolved, outOfReach);
+  const attackFlagOverride = await checkAttackFlag(deps, request, verdict, attackFlag, resolved);
+  const gate = await gatePrivilegedTarget(deps, request, verdict, resolved);
+  if (gate.kind === 'pending') return gate.response;
+  verdict = gate.verdict;
+  const targeted: AuditAttempt = {
+    ...resolved,
+    ...attackFlagOverride,
+    ...(gate.approval ? { approval: gate.approval } : {}),
+  };
   if (!verdict.allowed) {
     const detail =
       verdict.code === 'break_glass_account'

@@ -14,6 +14,11 @@ export const AUDIT_ACTIONS = [
   'mfa.restore',
   // Callers: reading a protected or break-glass account's methods (docs/callers.md).
   'methods.read',
+  'approval.request',
+  'approval.approve',
+  'approval.deny',
+  'lockout.acknowledge',
+  'lockout.resolve',
 ] as const;
 
 export const AUDIT_OUTCOMES = ['started', 'succeeded', 'partial', 'failed', 'refused', 'unknown'] as const;
@@ -73,6 +78,9 @@ export const AuditEntitySchema = z.object({
   reason: z.string().optional(),
   verificationMethod: z.string().optional(),
   verificationReference: z.string().optional(),
+  approvalId: z.string().optional(),
+  approvedBy: z.string().optional(),
+  override: z.string().optional(),
   code: z.string().optional(),
   detail: z.string().optional(),
   graphRequestIds: jsonText(z.array(z.string())),
@@ -105,6 +113,10 @@ export function toAuditEntry(row: AuditRow): AuditEntry {
   if (row.verificationMethod !== undefined && row.verificationReference !== undefined) {
     entry.verification = { method: row.verificationMethod, reference: row.verificationReference };
   }
+  if (row.approvalId !== undefined && row.approvedBy !== undefined) {
+    entry.approval = { id: row.approvalId, approvedBy: row.approvedBy };
+  }
+  if (row.override !== undefined) entry.override = row.override;
   return withoutUndefined(entry);
 }
 
@@ -113,13 +125,15 @@ export function toAuditEntity(entry: AuditEntry): Record<string, unknown> & {
   partitionKey: string;
   rowKey: string;
 } {
-  const { verification, graphRequestIds, summary, ...rest } = entry;
+  const { verification, approval, graphRequestIds, summary, ...rest } = entry;
   return withoutUndefined({
     partitionKey: AUDIT_PARTITION,
     rowKey: auditRowKey(new Date(entry.time), entry.id),
     ...rest,
     verificationMethod: verification?.method,
     verificationReference: verification?.reference,
+    approvalId: approval?.id,
+    approvedBy: approval?.approvedBy,
     graphRequestIds: JSON.stringify(graphRequestIds),
     summary: summary === undefined ? undefined : boundSummary(summary),
   });

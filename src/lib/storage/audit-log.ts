@@ -41,6 +41,10 @@ export interface AuditAttempt {
   ticket?: string;
   reason?: string;
   verification?: { method: string; reference: string };
+  /** A protected target acted on with a second person's approval (docs/approvals.md). */
+  approval?: { id: string; approvedBy: string };
+  /** A rule the caller's role let it pass, e.g. `suspected_attack_open` for security operations. */
+  override?: string;
   correlationId: string;
 }
 
@@ -147,6 +151,10 @@ export function createTableAuditLog(options: TableAuditLogOptions): AuditLog {
         reference: clip(attempt.verification.reference),
       };
     }
+    if (attempt.approval) {
+      entry.approval = { id: clip(attempt.approval.id), approvedBy: clip(attempt.approval.approvedBy) };
+    }
+    if (attempt.override !== undefined) entry.override = clip(attempt.override, 100);
     return entry;
   }
 

@@ -9,6 +9,7 @@ export const TABLES = {
   suspensions: 'Suspensions',
   lockouts: 'Lockouts',
   scanState: 'ScanState',
+  approvals: 'Approvals',
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];

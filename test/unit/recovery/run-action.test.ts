@@ -1,6 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it, vi } from 'vitest';
 
+import { DEFAULT_FUNCTION_KEY_ROLES } from '../../../src/lib/auth/roles';
 import { loadConfig } from '../../../src/lib/config';
 import type { StoredLockoutFlag } from '../../../src/lib/detection/lockout-flag';
 import { AppError } from '../../../src/lib/http/problem';
@@ -10,6 +11,7 @@ import type { AuditAttempt, AuditEntry, AuditLog, AuditResult } from '../../../s
 import type { IdempotencyBegin, IdempotencyStore } from '../../../src/lib/storage/idempotency-store';
 import type { NewRecoveryEvent } from '../../../src/lib/storage/recovery-events';
 import { testCaller } from '../../support/callers';
+import { memoryApprovals } from '../../support/memory-approvals';
 
 const TARGET = {
   id: '66b022fa-5f4b-45ff-86f2-1ae4037c6f3d',
@@ -96,6 +98,7 @@ function fakes(
         return Promise.resolve({ ...flag, etag: 'e2' });
       },
     },
+    approvals: memoryApprovals(),
     log: { warn: () => undefined },
   };
   return { deps, steps, started, completed, events };
@@ -335,8 +338,10 @@ describe('runAction', () => {
     const lockout = fakes({ lockout: flag('lockout') });
     await runAction(lockout.deps, request(), recovered);
     expect(lockout.steps).toContain('lockout.put:resolved:INC1');
+    // Only security operations get past an open attack flag; even their recovery leaves it open.
     const attack = fakes({ lockout: flag('suspected_attack') });
-    await runAction(attack.deps, request(), recovered);
+    const securityOps = testCaller({ roles: [...DEFAULT_FUNCTION_KEY_ROLES, 'Recovery.SecurityOps'] });
+    await runAction(attack.deps, { ...request(), caller: securityOps }, recovered);
     expect(attack.steps.some((step) => step.startsWith('lockout.put'))).toBe(false);
     const dryRun = fakes({ lockout: flag('lockout') });
     await runAction(dryRun.deps, request(), succeeded);
