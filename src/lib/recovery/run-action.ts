@@ -8,6 +8,7 @@ import { userPath } from '../graph/user-path';
 import { graphClientRequestId } from '../http/correlation';
 import { AppError } from '../http/problem';
 import type { UserReference } from '../http/user-reference';
+import type { ActionLimits } from '../limits/action-limits';
 import type { AuditAction, AuditAttempt, AuditEntry, AuditLog, AuditResult } from '../storage/audit-log';
 import type { IdempotencyRecord, IdempotencyStore } from '../storage/idempotency-store';
 import type { EventPublisher } from '../storage/recovery-events';
@@ -23,6 +24,8 @@ export interface ActionDeps {
   idempotency: IdempotencyStore;
   /** To resolve the target's open lockout flag after a recovery. */
   lockouts: FlagAccess;
+  /** The kill switch, the brake and the rate limits (docs/limits.md). */
+  limits: ActionLimits;
   log: { warn(message: string): void };
 }
 
@@ -186,6 +189,8 @@ async function guardedAction<Prefetched>(
   // A read the action needs anyway runs beside the guard's look-ups, saving a round trip; its
   // answer is used only once the guard has allowed the target.
   const prefetched = prefetch ? settle(prefetch(deps.graph, request.user, clientRequestId)) : undefined;
+  // So does the one Table query the kill switch, the brake and the rate limits need.
+  const limits = deps.limits.begin(request);
   let verdict;
   try {
     verdict = await deps.checkTarget(request.user, clientRequestId);
@@ -228,6 +233,8 @@ async function guardedAction<Prefetched>(
   const begun = await beginOnce(deps, request, verdict.target.id);
   if ('replay' in begun) return begun.replay;
   try {
+    const limited = await limits.admit(verdict.target);
+    if (limited) await refuse(deps, targeted, limited);
     const outcome = await performAudited(
       deps,
       request,

@@ -9,6 +9,7 @@ export const TABLES = {
   suspensions: 'Suspensions',
   lockouts: 'Lockouts',
   scanState: 'ScanState',
+  limits: 'Limits',
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];

@@ -8,6 +8,7 @@ import { type ActionDeps, type ActionRequest, runAction } from '../../../src/lib
 import type { AuditEntry, AuditResult } from '../../../src/lib/storage/audit-log';
 import type { IdempotencyStore } from '../../../src/lib/storage/idempotency-store';
 import { testCaller } from '../../support/callers';
+import { admitAll } from '../../support/limits';
 
 const TARGET = {
   id: '66b022fa-5f4b-45ff-86f2-1ae4037c6f3d',
@@ -92,6 +93,7 @@ function deps(idempotency: IdempotencyStore, budgetSeconds = '25') {
       findByUpn: () => Promise.resolve(undefined),
       put: (flag) => Promise.resolve({ ...flag, etag: 'e2' }),
     },
+    limits: admitAll,
     log: { warn: () => undefined },
   };
   return { actionDeps, completed, events };

@@ -10,6 +10,7 @@ import type { AuditAttempt, AuditEntry, AuditLog, AuditResult } from '../../../s
 import type { IdempotencyBegin, IdempotencyStore } from '../../../src/lib/storage/idempotency-store';
 import type { NewRecoveryEvent } from '../../../src/lib/storage/recovery-events';
 import { testCaller } from '../../support/callers';
+import { admitAll } from '../../support/limits';
 
 const TARGET = {
   id: '66b022fa-5f4b-45ff-86f2-1ae4037c6f3d',
@@ -94,6 +95,7 @@ function fakes(
         return Promise.resolve({ ...flag, etag: 'e2' });
       },
     },
+    limits: admitAll,
     log: { warn: () => undefined },
   };
   return { deps, steps, completed, events };
