@@ -12,6 +12,9 @@ export const AUDIT_ACTIONS = [
   'sessions.revoke',
   'mfa.suspend',
   'mfa.restore',
+  // Limits: the kill switch and the brake (docs/limits.md)
+  'writes.switch',
+  'brake.release',
 ] as const;
 
 export const AUDIT_OUTCOMES = ['started', 'succeeded', 'partial', 'failed', 'refused', 'unknown'] as const;
