@@ -1,6 +1,6 @@
 // `npm run bench`: cold start, GET /api/users/{user}/methods latency through the local host, the
 // actions' round trips, reset and TAP against the sequential flow under Graph latency, time from
-// start to ready, and detection. `npm run bench -- --only <section>` runs one section. Prints the
+// start to ready, detection, and the limits (their added latency, and a mass-takeover run against the brake). `npm run bench -- --only <section>` runs one section. Prints the
 // tables; figures go into the issue's closing note.
 
 import { DEMO_SEED_PATH, loadSeedFile } from '../local/graph';
@@ -11,6 +11,7 @@ import { measureColdStart } from './cold-start';
 import { measureDetection } from './detection';
 import { GRAPH_LATENCY_MS, type LatencyCase, measureGraphLatency } from './graph-latency';
 import { measureLatency } from './latency';
+import { type MassTakeover, measureLimitsOverhead, measureMassTakeover, type OverheadCase } from './limits';
 import { round } from './stats';
 import { measureTimeToReady } from './time-to-ready';
 
@@ -24,10 +25,19 @@ const ACTION_RUNS = 20;
 const DETECTION_EVENTS = [10_000, 100_000, 300_000];
 const DETECTION_USERS = 5_000;
 const GRAPH_LATENCY_RUNS = 10;
+const LIMITS_RUNS = 30;
 /** Issue 9's goal: Graph round trips the caller waits through, and the share of the sequential flow's time. */
 const GOAL = { roundTrips: 3, ratioAt12: 0.3 };
 
-const SECTIONS = ['cold-start', 'methods', 'actions', 'graph-latency', 'ready', 'detection'] as const;
+const SECTIONS = [
+  'cold-start',
+  'methods',
+  'actions',
+  'graph-latency',
+  'ready',
+  'detection',
+  'limits',
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** `--only <section>` or `--only=<section>`; every section without it. */
@@ -58,8 +68,14 @@ async function main(): Promise<void> {
 
   if (runs('cold-start')) measureColdStartRows(rows);
   if (runs('methods') || runs('actions') || runs('graph-latency')) {
-    // The bench measures the app, not Graph's pacing: the simulator's directory limits are off.
-    const stack = await startStack({ hostPort: 0, timers: false, directoryThrottling: { enabled: false } });
+    // The bench measures the app, not Graph's pacing: the simulator's directory limits are off. So are
+    // the app's own limits: these sections act on the same users many times (`limits` measures them).
+    const stack = await startStack({
+      hostPort: 0,
+      timers: false,
+      directoryThrottling: { enabled: false },
+      appSettings: { RECOVERY_LIMITS_ENABLED: 'false' },
+    });
     try {
       if (runs('methods')) await measureMethodsRows(stack, rows);
       if (runs('actions')) {
@@ -79,9 +95,40 @@ async function main(): Promise<void> {
   }
   if (runs('ready')) await measureReadyRows(rows);
   if (runs('detection')) await measureDetectionRows(rows);
+  let limits: { overhead: OverheadCase[]; takeover: MassTakeover } | undefined;
+  if (runs('limits')) {
+    limits = { overhead: await measureLimitsOverhead(LIMITS_RUNS), takeover: await measureMassTakeover() };
+  }
 
   if (rows.length > 0) printTable(rows, { measure: 'measure', median: 'median', p95: 'p95', note: 'note' });
   if (latencyCases.length > 0) printLatencyCases(latencyCases);
+  if (limits) printLimits(limits.overhead, limits.takeover);
+}
+
+function printLimits(overhead: readonly OverheadCase[], takeover: MassTakeover): void {
+  console.log(
+    `\nLimits and brake per mutating call: the same calls through a host with RECOVERY_LIMITS_ENABLED=false and one with ` +
+      `them on (values no call reaches), alternating, ${LIMITS_RUNS} runs each after a warm-up; function-key mode ` +
+      '(the caller check is the same on both); ratio = on / off.',
+  );
+  printTable(
+    overhead.map(({ call, off, on }) => ({
+      call,
+      off: `${ms(off.median)} / ${ms(off.p95)}`,
+      on: `${ms(on.median)} / ${ms(on.p95)}`,
+      added: `${ms(on.median - off.median)} / ${ms(on.p95 - off.p95)}`,
+      ratio: `${round(on.median / off.median, 2)}× / ${round(on.p95 / off.p95, 2)}×`,
+    })),
+    { call: 'call', off: 'off: median / p95', on: 'on: median / p95', added: 'added', ratio: 'ratio' },
+  );
+  const answers = Object.entries(takeover.answers)
+    .map(([answer, count]) => `${count}× ${answer}`)
+    .join(', ');
+  console.log(
+    `\nMass takeover: ${takeover.requests} concurrent TAP requests over ${takeover.requests} users, one caller, default limits: ` +
+      `${takeover.succeeded} passes issued (${answers}) in ${ms(takeover.wallMs)}. Goal, at most ${takeover.brakeUsers} ` +
+      `(BRAKE_USERS): ${takeover.succeeded <= takeover.brakeUsers ? 'met' : 'NOT met'}.`,
+  );
 }
 
 function measureColdStartRows(rows: Row[]): void {

@@ -1,4 +1,4 @@
-import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
+import { type HttpHandler, HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
 import { describe, expect, it, vi } from 'vitest';
 
 import { makeReleaseBrakeHandler } from '../../../src/functions/release-brake';
@@ -82,8 +82,9 @@ const request = (method: string, route: string, body?: unknown) =>
     ...(body === undefined ? {} : { body: { string: JSON.stringify(body) } }),
   });
 
-async function answer(response: Promise<HttpResponseInit>) {
-  const init = await response;
+async function answer(response: ReturnType<HttpHandler>) {
+  // withProblemJson always answers with a plain HttpResponseInit.
+  const init = (await response) as HttpResponseInit;
   const json: unknown = init.jsonBody;
   const parsed: unknown = json ?? JSON.parse(typeof init.body === 'string' ? init.body : '{}');
   return { status: init.status, body: parsed as Record<string, unknown> };
