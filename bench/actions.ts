@@ -61,7 +61,7 @@ export async function postAction(stack: Stack, path: string, body: unknown, labe
   const response = await fetch(`${stack.baseUrl}${path}`, {
     method: 'POST',
     headers: {
-      'x-functions-key': stack.functionKey,
+      authorization: `Bearer ${stack.callerTokens.helpdesk}`,
       'content-type': 'application/json',
       'idempotency-key': randomUUID(),
     },

@@ -16,10 +16,16 @@ const LIMITS_ON_UNREACHED = {
 };
 export const MASS_TAKEOVER_USERS = 100;
 
+type Figures = { median: number; p95: number };
+
 export interface OverheadCase {
   call: string;
-  off: { median: number; p95: number };
-  on: { median: number; p95: number };
+  /** Function key, limits off: neither check. */
+  off: Figures;
+  /** Entra token validated by the app, limits off. */
+  callerCheck: Figures;
+  /** Entra token, limits and brake on. */
+  on: Figures;
   runs: number;
 }
 
@@ -41,7 +47,9 @@ async function post(stack: Stack, path: string, body: unknown): Promise<Answer> 
   const response = await fetch(`${stack.baseUrl}${path}`, {
     method: 'POST',
     headers: {
-      'x-functions-key': stack.functionKey,
+      ...(stack.callerAuth === 'entraToken'
+        ? { authorization: `Bearer ${stack.callerTokens.helpdesk}` }
+        : { 'x-functions-key': stack.functionKey }),
       'content-type': 'application/json',
       'idempotency-key': randomUUID(),
     },
@@ -60,28 +68,37 @@ async function timed(stack: Stack, path: string, body: unknown, label: string): 
   return elapsed;
 }
 
+/** Starts each stack in turn; stops all of them, whatever happens. */
+async function withStacks<T>(
+  options: Parameters<typeof startStack>[0][],
+  work: (stacks: Stack[]) => Promise<T>,
+): Promise<T> {
+  const stacks: Stack[] = [];
+  try {
+    for (const option of options) stacks.push(await startStack(option));
+    return await work(stacks);
+  } finally {
+    for (const stack of stacks) await stack.stop();
+  }
+}
+
 /**
- * The same mutating calls through two hosts in one run, alternating: one with the limits and the
- * brake off (RECOVERY_LIMITS_ENABLED=false: only the kill switch row is read), one with them on at
- * values no call reaches. The difference is the limits' own cost: the query beside the guard and the
- * reservation transaction. Function-key mode: the caller check is the same on both.
+ * The same mutating calls through three hosts in one run, in turn: function key with the limits
+ * and the brake off (RECOVERY_LIMITS_ENABLED=false: only the kill switch row is read), Entra token
+ * checked by the app with the limits off, and Entra token with the limits on at values no call
+ * reaches. The differences are the caller check's cost and the limits' (the query beside the guard
+ * and the reservation transaction).
  */
 export async function measureLimitsOverhead(runs: number, warmUp = 5): Promise<OverheadCase[]> {
-  const off = await startStack({
-    hostPort: 0,
-    timers: false,
-    directoryThrottling: NO_THROTTLING,
-    appSettings: { RECOVERY_LIMITS_ENABLED: 'false' },
-  });
-  try {
-    const on = await startStack({
-      hostPort: 0,
-      timers: false,
-      directoryThrottling: NO_THROTTLING,
-      appSettings: LIMITS_ON_UNREACHED,
-    });
-    try {
-      const upn = encodeURIComponent(off.graph.state().demo.ordinaryUser ?? '');
+  const base = { hostPort: 0, timers: false, directoryThrottling: NO_THROTTLING };
+  return await withStacks(
+    [
+      { ...base, callerAuth: 'functionKey', appSettings: { RECOVERY_LIMITS_ENABLED: 'false' } },
+      { ...base, callerAuth: 'entraToken', appSettings: { RECOVERY_LIMITS_ENABLED: 'false' } },
+      { ...base, callerAuth: 'entraToken', appSettings: LIMITS_ON_UNREACHED },
+    ],
+    async (stacks) => {
+      const upn = encodeURIComponent(stacks[0]!.graph.state().demo.ordinaryUser ?? '');
       const cases = [
         {
           call: 'POST sessions/revoke (counted for the caller)',
@@ -96,26 +113,20 @@ export async function measureLimitsOverhead(runs: number, warmUp = 5): Promise<O
       ];
       const figures: OverheadCase[] = [];
       for (const { call, path, body } of cases) {
-        const latencies = { off: [] as number[], on: [] as number[] };
+        const latencies = stacks.map(() => [] as number[]);
         for (let run = 0; run < warmUp + runs; run += 1) {
-          for (const [name, stack] of [
-            ['off', off],
-            ['on', on],
-          ] as const) {
+          for (const [index, stack] of stacks.entries()) {
             stack.graph.reset();
-            const elapsed = await timed(stack, path, body, `${call} (limits ${name})`);
-            if (run >= warmUp) latencies[name].push(elapsed);
+            const elapsed = await timed(stack, path, body, `${call} (host ${index})`);
+            if (run >= warmUp) latencies[index]!.push(elapsed);
           }
         }
-        figures.push({ call, off: summarize(latencies.off), on: summarize(latencies.on), runs });
+        const [off, callerCheck, on] = latencies.map((values) => summarize(values));
+        figures.push({ call, off: off!, callerCheck: callerCheck!, on: on!, runs });
       }
       return figures;
-    } finally {
-      await on.stop();
-    }
-  } finally {
-    await off.stop();
-  }
+    },
+  );
 }
 
 /** The demo tenant plus `count` copies of its ordinary user, `takeover-N`: the bench's own seed. */
@@ -136,35 +147,35 @@ function takeoverTenant(stack: Stack, count: number): { seed: TenantSeed; users:
 }
 
 /**
- * One caller (the function key) sends a TAP request for each of 100 users at once, with the
+ * One caller (the helpdesk's token) sends a TAP request for each of 100 users at once, with the
  * default limits: how many passes are issued before the brake holds (the goal: no more than
  * BRAKE_USERS, 10).
  */
 export async function measureMassTakeover(): Promise<MassTakeover> {
-  const stack = await startStack({ hostPort: 0, timers: false, directoryThrottling: NO_THROTTLING });
-  try {
-    const { seed, users } = takeoverTenant(stack, MASS_TAKEOVER_USERS);
-    stack.graph.reset(seed);
-    const started = performance.now();
-    const answers = await Promise.all(
-      users.map((user) =>
-        post(stack, `/users/${user.id}/tap`, { ...BENCH_ACTION_BODY, lifetimeMinutes: 60 }),
-      ),
-    );
-    const wallMs = performance.now() - started;
-    const counts: Record<string, number> = {};
-    for (const { status, code } of answers) {
-      const key = code ? `${status} ${code}` : String(status);
-      counts[key] = (counts[key] ?? 0) + 1;
-    }
-    return {
-      requests: users.length,
-      answers: counts,
-      succeeded: answers.filter((answer) => answer.status === 201).length,
-      brakeUsers: 10,
-      wallMs,
-    };
-  } finally {
-    await stack.stop();
+  return await withStacks(
+    [{ hostPort: 0, timers: false, directoryThrottling: NO_THROTTLING }],
+    async ([stack]) => takeover(stack!),
+  );
+}
+
+async function takeover(stack: Stack): Promise<MassTakeover> {
+  const { seed, users } = takeoverTenant(stack, MASS_TAKEOVER_USERS);
+  stack.graph.reset(seed);
+  const started = performance.now();
+  const answers = await Promise.all(
+    users.map((user) => post(stack, `/users/${user.id}/tap`, { ...BENCH_ACTION_BODY, lifetimeMinutes: 60 })),
+  );
+  const wallMs = performance.now() - started;
+  const counts: Record<string, number> = {};
+  for (const { status, code } of answers) {
+    const key = code ? `${status} ${code}` : String(status);
+    counts[key] = (counts[key] ?? 0) + 1;
   }
+  return {
+    requests: users.length,
+    answers: counts,
+    succeeded: answers.filter((answer) => answer.status === 201).length,
+    brakeUsers: 10,
+    wallMs,
+  };
 }

@@ -107,19 +107,27 @@ async function main(): Promise<void> {
 
 function printLimits(overhead: readonly OverheadCase[], takeover: MassTakeover): void {
   console.log(
-    `\nLimits and brake per mutating call: the same calls through a host with RECOVERY_LIMITS_ENABLED=false and one with ` +
-      `them on (values no call reaches), alternating, ${LIMITS_RUNS} runs each after a warm-up; function-key mode ` +
-      '(the caller check is the same on both); ratio = on / off.',
+    `\nCaller check, limits and brake per mutating call: the same calls through three hosts in turn, ${LIMITS_RUNS} runs each ` +
+      'after a warm-up: function key with RECOVERY_LIMITS_ENABLED=false (baseline), Entra token with the limits off, ' +
+      'Entra token with the limits on (values no call reaches). median / p95; ratio = against the baseline.',
   );
+  const figures = (value: { median: number; p95: number }, baseline: { median: number; p95: number }) =>
+    `${ms(value.median)} / ${ms(value.p95)} (${round(value.median / baseline.median, 2)}× / ${round(value.p95 / baseline.p95, 2)}×)`;
   printTable(
-    overhead.map(({ call, off, on }) => ({
+    overhead.map(({ call, off, callerCheck, on }) => ({
       call,
       off: `${ms(off.median)} / ${ms(off.p95)}`,
-      on: `${ms(on.median)} / ${ms(on.p95)}`,
+      callerCheck: figures(callerCheck, off),
+      on: figures(on, off),
       added: `${ms(on.median - off.median)} / ${ms(on.p95 - off.p95)}`,
-      ratio: `${round(on.median / off.median, 2)}× / ${round(on.p95 / off.p95, 2)}×`,
     })),
-    { call: 'call', off: 'off: median / p95', on: 'on: median / p95', added: 'added', ratio: 'ratio' },
+    {
+      call: 'call',
+      off: 'baseline',
+      callerCheck: '+ caller check',
+      on: '+ caller check, limits, brake',
+      added: 'added in all (median / p95)',
+    },
   );
   const answers = Object.entries(takeover.answers)
     .map(([answer, count]) => `${count}× ${answer}`)
@@ -150,7 +158,7 @@ function measureColdStartRows(rows: Row[]): void {
 async function measureMethodsRows(stack: Stack, rows: Row[]): Promise<void> {
   const user = loadSeedFile(DEMO_SEED_PATH).demo.ordinaryUser ?? '';
   const url = `${stack.baseUrl}/users/${encodeURIComponent(user)}/methods`;
-  const headers = { 'x-functions-key': stack.functionKey };
+  const headers = { authorization: `Bearer ${stack.callerTokens.helpdesk}` };
   await measureLatency(url, headers, 4, WARM_UP_REQUESTS);
   for (const concurrency of [1, 16] as const) {
     const result = await measureLatency(url, headers, concurrency, LATENCY_REQUESTS[concurrency]);

@@ -11,7 +11,7 @@ import {
   startGraphSimulator,
 } from './graph';
 import { findAppRoot } from './host/options';
-import { type IdentityEndpoint, startIdentityEndpoint } from './identity';
+import { type DemoCallerName, type IdentityEndpoint, startIdentityEndpoint } from './identity';
 
 const REPO_ROOT = findAppRoot(__dirname);
 export const CA_CERT_PATH = path.join(REPO_ROOT, 'local', 'certs', 'ca.pem');
@@ -24,6 +24,11 @@ export interface StackOptions {
   /** Extra app settings for the function app (tests use them to change one setting). */
   appSettings?: Record<string, string>;
   hostOutput?: 'inherit' | 'pipe';
+  /**
+   * How the app tells callers apart (CALLER_AUTH): Entra tokens by default, checked against the
+   * local identity endpoint's key set; `functionKey` for today's shared-key mode.
+   */
+  callerAuth?: 'functionKey' | 'entraToken';
   /** The simulator's directory limits (Graph's by default); benchmarks turn them off. */
   directoryThrottling?: DirectoryThrottlingInput;
 }
@@ -31,6 +36,9 @@ export interface StackOptions {
 /** What `.local/stack.json` holds, so scripts and tests can find the running stack. */
 export interface StackInfo {
   baseUrl: string;
+  callerAuth: 'functionKey' | 'entraToken';
+  /** Bearer tokens for the demo callers (docs/callers.md), valid for at least 8 hours. */
+  callerTokens: Record<DemoCallerName, string>;
   functionKey: string;
   masterKey: string;
   graphUrl: string;
@@ -71,6 +79,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     stoppers.push(() => graph.close());
     const functionKey = newKey();
+    const callerAuth = options.callerAuth ?? 'entraToken';
     const masterKey = newKey();
     const host = await startFunctionsHostProcess({
       output: options.hostOutput,
@@ -88,6 +97,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         IDENTITY_ENDPOINT: identity.url,
         IDENTITY_HEADER: identity.header,
         AZURE_CLIENT_ID: identity.clientId,
+        CALLER_AUTH: callerAuth,
+        CALLER_TENANT_ID: identity.tenantId,
+        CALLER_API_CLIENT_ID: identity.apiClientId,
+        CALLER_JWKS_URL: identity.jwksUrl,
         RESTORE_SUSPENDED_MFA_SCHEDULE: '0 * * * * *',
         DETECT_LOCKOUTS_SCHEDULE: '0 */5 * * * *',
         ...demoGuardSettings(graph.state()),
@@ -97,6 +110,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     stoppers.push(() => host.stop());
     return {
       baseUrl: `http://localhost:${host.port}/api`,
+      callerAuth,
+      callerTokens: identity.callerTokens,
       functionKey,
       masterKey,
       graphUrl: graph.url,

@@ -16,17 +16,21 @@ function demoUsers(): { ordinaryUser: string } {
 
 function banner(info: StackInfo, startupMs: number): string {
   const { ordinaryUser } = demoUsers();
-  const key = `-H "x-functions-key: ${info.functionKey}"`;
+  const auth =
+    info.callerAuth === 'entraToken'
+      ? `-H "Authorization: Bearer $(node -p 'require("./.local/stack.json").callerTokens.helpdesk')"`
+      : `-H "x-functions-key: ${info.functionKey}"`;
   return [
     '',
     `mfa-recovery local stack ready in ${startupMs} ms`,
     `  Functions:        ${info.baseUrl}`,
+    `  Callers:          ${info.callerAuth === 'entraToken' ? 'Entra tokens (callerTokens in the stack details)' : 'function key'}`,
     `  Function key:     ${info.functionKey}`,
     `  Graph simulator:  ${info.graphUrl}  (control API: ${info.graphUrl}/_sim/state)`,
     `  Stack details:    ${path.relative(process.cwd(), STACK_FILE)}`,
     '',
     'Try:',
-    `  curl -s ${key} ${info.baseUrl}/users/${encodeURIComponent(ordinaryUser).replace(/%40/g, '@')}/methods`,
+    `  curl -s ${auth} ${info.baseUrl}/users/${encodeURIComponent(ordinaryUser).replace(/%40/g, '@')}/methods`,
     `  curl -s ${info.baseUrl}/health`,
     '',
     'Ctrl-C stops everything.',
@@ -39,9 +43,12 @@ async function main(): Promise<void> {
   const stack: Stack = await startStack({
     hostPort: Number(process.env.FUNCTIONS_HTTP_PORT ?? 7071),
     hostOutput: 'inherit',
+    ...(process.env.CALLER_AUTH === 'functionKey' ? { callerAuth: 'functionKey' as const } : {}),
   });
   const info: StackInfo = {
     baseUrl: stack.baseUrl,
+    callerAuth: stack.callerAuth,
+    callerTokens: stack.callerTokens,
     functionKey: stack.functionKey,
     masterKey: stack.masterKey,
     graphUrl: stack.graphUrl,

@@ -28,6 +28,29 @@ export interface JwtHeader {
   kid: string;
 }
 
+/** Claims of an Entra access token for the app's own API (docs/callers.md), user or application. */
+export interface CallerTokenClaims {
+  aud: string;
+  iss: string;
+  iat: number;
+  nbf: number;
+  exp: number;
+  tid: string;
+  oid: string;
+  sub: string;
+  /** v1.0 names the client application `appid`, v2.0 `azp`. */
+  appid?: string;
+  azp?: string;
+  /** Delegated (user) tokens only. */
+  scp?: string;
+  name?: string;
+  roles?: string[];
+  /** Conditional Access authentication contexts the sign-in satisfied. */
+  acrs?: string[];
+  ver: '1.0' | '2.0';
+  uti: string;
+}
+
 export type VerifyFailure = 'malformed' | 'bad_signature' | 'expired' | 'not_yet_valid' | 'wrong_audience';
 
 export type VerifyResult = { ok: true; claims: AccessTokenClaims } | { ok: false; reason: VerifyFailure };
@@ -44,7 +67,11 @@ function base64url(input: string | Buffer): string {
   return Buffer.from(input).toString('base64url');
 }
 
-export function signJwt(header: JwtHeader, claims: AccessTokenClaims, privateKeyPem: string): string {
+export function signJwt(
+  header: JwtHeader,
+  claims: AccessTokenClaims | CallerTokenClaims,
+  privateKeyPem: string,
+): string {
   const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
   const signature = createSign('RSA-SHA256').update(signingInput).sign(privateKeyPem);
   return `${signingInput}.${base64url(signature)}`;

@@ -3,7 +3,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 import { DEFAULT_APP_ROLES } from './app-roles';
-import { createTokenIssuer, type IssuedToken } from './token-issuer';
+import {
+  type CallerTokenOptions,
+  DEFAULT_API_CLIENT_ID,
+  DEMO_CALLER_TOKEN_SECONDS,
+  DEMO_CALLERS,
+  type DemoCallerName,
+} from './caller-tokens';
+import { createTokenIssuer, type IssuedCallerToken, type IssuedToken } from './token-issuer';
 
 /** Tenant and identity of the demo tenant (local/graph/seed/demo-tenant.json uses the same tenant id). */
 export const DEFAULT_TENANT_ID = '2f85a001-1450-4f57-8ed3-c840c8849cd8';
@@ -13,6 +20,8 @@ export const DEFAULT_PRINCIPAL_ID = '017ea2bb-7819-44d8-83a2-9732206115de';
 /** The only protocol version MSAL's App Service source speaks (`@azure/msal-node` AppService.ts). */
 export const APP_SERVICE_API_VERSION = '2019-08-01';
 const TOKEN_PATH = '/msi/token';
+/** Where the tenant's signing keys are published, as Entra's `/discovery/v2.0/keys` does. */
+const KEYS_PATH = '/discovery/v2.0/keys';
 
 export interface IdentityEndpoint {
   /** Value for IDENTITY_ENDPOINT, path included. */
@@ -23,6 +32,14 @@ export interface IdentityEndpoint {
   clientId: string;
   principalId: string;
   publicKeyPem: string;
+  /** The key set (JWKS) that verifies every token this endpoint signs: CALLER_JWKS_URL. */
+  jwksUrl: string;
+  /** The app's own API (its app registration): the audience of caller tokens. */
+  apiClientId: string;
+  /** Ready tokens for the demo callers, valid for at least 8 hours from start. */
+  callerTokens: Record<DemoCallerName, string>;
+  /** A token for the app's API (tests: other roles, versions, audiences, lifetimes). */
+  mintCallerToken(options?: CallerTokenOptions): IssuedCallerToken;
   /** App roles put into tokens issued from now on; tokens already issued keep theirs. */
   setRoles(roles: readonly string[]): void;
   roles(): string[];
@@ -46,6 +63,7 @@ export interface IdentityEndpointOptions {
   tenantId?: string;
   clientId?: string;
   principalId?: string;
+  apiClientId?: string;
   /**
    * Lifetime of issued tokens; 1 hour by default. MSAL (process-wide cache, see README) reuses a
    * token until 5 minutes before it expires, so a lifetime under 300 s makes every getToken call
@@ -71,11 +89,15 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 export async function startIdentityEndpoint(
   options: IdentityEndpointOptions = {},
 ): Promise<IdentityEndpoint> {
-  const issuer = createTokenIssuer({
-    tenantId: options.tenantId ?? DEFAULT_TENANT_ID,
-    clientId: options.clientId ?? DEFAULT_CLIENT_ID,
-    principalId: options.principalId ?? DEFAULT_PRINCIPAL_ID,
-  });
+  const apiClientId = options.apiClientId ?? DEFAULT_API_CLIENT_ID;
+  const issuer = createTokenIssuer(
+    {
+      tenantId: options.tenantId ?? DEFAULT_TENANT_ID,
+      clientId: options.clientId ?? DEFAULT_CLIENT_ID,
+      principalId: options.principalId ?? DEFAULT_PRINCIPAL_ID,
+    },
+    apiClientId,
+  );
   const secret = randomBytes(24).toString('hex');
   let roles = [...(options.roles ?? DEFAULT_APP_ROLES)];
   const lifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
@@ -107,6 +129,10 @@ export async function startIdentityEndpoint(
 
   function handle(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname === KEYS_PATH && request.method === 'GET') {
+      sendJson(response, 200, { keys: [issuer.publicJwk] });
+      return;
+    }
     if (url.pathname !== TOKEN_PATH) {
       sendJson(response, 404, { statusCode: 404, message: 'Not found.', correlationId: randomUUID() });
       return;
@@ -152,6 +178,12 @@ export async function startIdentityEndpoint(
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const address = server.address() as AddressInfo;
+  const callerTokens = Object.fromEntries(
+    Object.entries(DEMO_CALLERS).map(([name, caller]) => [
+      name,
+      issuer.issueCallerToken({ ...caller, lifetimeSeconds: DEMO_CALLER_TOKEN_SECONDS }).accessToken,
+    ]),
+  ) as Record<DemoCallerName, string>;
 
   return {
     url: `http://${address.address}:${address.port}${TOKEN_PATH}`,
@@ -160,6 +192,10 @@ export async function startIdentityEndpoint(
     clientId: issuer.identity.clientId,
     principalId: issuer.identity.principalId,
     publicKeyPem: issuer.publicKeyPem,
+    jwksUrl: `http://${address.address}:${address.port}${KEYS_PATH}`,
+    apiClientId,
+    callerTokens,
+    mintCallerToken: (mint) => issuer.issueCallerToken(mint),
     setRoles(next) {
       roles = [...next];
     },

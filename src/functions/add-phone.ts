@@ -1,5 +1,6 @@
 import { app } from '@azure/functions';
 
+import { httpAuthLevel } from '../lib/config';
 import { actionHandler } from '../lib/recovery/action-handler';
 import { AddPhoneSchema } from '../lib/recovery/action-schemas';
 import { addBackupPhone } from '../lib/recovery/phone-action';
@@ -19,6 +20,6 @@ export const makeAddPhoneHandler = (services: ActionServices) =>
 app.http('addPhone', {
   methods: ['POST'],
   route: ROUTE,
-  authLevel: 'function',
+  authLevel: httpAuthLevel(),
   handler: makeAddPhoneHandler(getActionServices),
 });

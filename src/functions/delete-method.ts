@@ -1,5 +1,6 @@
 import { app } from '@azure/functions';
 
+import { httpAuthLevel } from '../lib/config';
 import { parseInput } from '../lib/http/parse';
 import { actionHandler } from '../lib/recovery/action-handler';
 import { ActionBaseSchema, MethodIdSchema } from '../lib/recovery/action-schemas';
@@ -24,6 +25,6 @@ export const makeDeleteMethodHandler = (services: ActionServices) =>
 app.http('deleteMethod', {
   methods: ['DELETE'],
   route: ROUTE,
-  authLevel: 'function',
+  authLevel: httpAuthLevel(),
   handler: makeDeleteMethodHandler(getActionServices),
 });

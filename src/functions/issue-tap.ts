@@ -1,5 +1,6 @@
 import { app } from '@azure/functions';
 
+import { httpAuthLevel } from '../lib/config';
 import { actionHandler } from '../lib/recovery/action-handler';
 import { IssueTapSchema } from '../lib/recovery/action-schemas';
 import { issueTap } from '../lib/recovery/tap-action';
@@ -19,6 +20,6 @@ export const makeIssueTapHandler = (services: ActionServices) =>
 app.http('issueTap', {
   methods: ['POST'],
   route: ROUTE,
-  authLevel: 'function',
+  authLevel: httpAuthLevel(),
   handler: makeIssueTapHandler(getActionServices),
 });

@@ -1,5 +1,7 @@
 import { app } from '@azure/functions';
 
+import { requireCaller } from '../lib/auth/authenticate';
+import { httpAuthLevel } from '../lib/config';
 import { toLockoutView } from '../lib/detection/lockout-api';
 import type { LockoutStore } from '../lib/detection/repositories';
 import { jsonResponse, withProblemJson } from '../lib/http/handler';
@@ -10,6 +12,7 @@ import { getServices } from '../lib/services';
 
 export function makeListLockoutsHandler(deps: () => { lockouts: LockoutStore }) {
   return withProblemJson(async (request) => {
+    await requireCaller(request, 'Recovery.Read');
     const query = parseInput(LockoutQuerySchema, queryParameters(request), 'query');
     const page = await deps().lockouts.list(query);
     return jsonResponse(200, { ...page, lockouts: page.lockouts.map(toLockoutView) });
@@ -19,6 +22,6 @@ export function makeListLockoutsHandler(deps: () => { lockouts: LockoutStore }) 
 app.http('listLockouts', {
   methods: ['GET'],
   route: 'lockouts',
-  authLevel: 'function',
+  authLevel: httpAuthLevel(),
   handler: makeListLockoutsHandler(getServices),
 });

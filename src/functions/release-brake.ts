@@ -1,6 +1,7 @@
 import { app, type InvocationContext } from '@azure/functions';
 
 import { requireCaller } from '../lib/auth/authenticate';
+import { httpAuthLevel } from '../lib/config';
 import { jsonResponse, withProblemJson } from '../lib/http/handler';
 import { parseJsonBody } from '../lib/http/json-body';
 import { BrakeReleaseSchema, releaseBrake, type ServiceControlsDeps } from '../lib/limits/service-controls';
@@ -16,7 +17,7 @@ export const makeReleaseBrakeHandler = (deps: (context: InvocationContext) => Se
 app.http('releaseBrake', {
   methods: ['POST'],
   route: 'brake/release',
-  authLevel: 'function',
+  authLevel: httpAuthLevel(),
   handler: makeReleaseBrakeHandler((context) => ({
     ...getServices(),
     log: { warn: (message) => context.warn(message) },

@@ -1,5 +1,6 @@
 import { app } from '@azure/functions';
 
+import { httpAuthLevel } from '../lib/config';
 import { actionHandler } from '../lib/recovery/action-handler';
 import { ResetMfaSchema } from '../lib/recovery/action-schemas';
 import { resetUserMfa } from '../lib/recovery/reset-action';
@@ -19,6 +20,6 @@ export const makeResetMfaHandler = (services: ActionServices) =>
 app.http('resetMfa', {
   methods: ['POST'],
   route: ROUTE,
-  authLevel: 'function',
+  authLevel: httpAuthLevel(),
   handler: makeResetMfaHandler(getActionServices),
 });

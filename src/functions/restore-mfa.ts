@@ -1,5 +1,6 @@
 import { app } from '@azure/functions';
 
+import { httpAuthLevel } from '../lib/config';
 import { actionHandler } from '../lib/recovery/action-handler';
 import { ActionBaseSchema } from '../lib/recovery/action-schemas';
 import { restoreUserMfaNow } from '../lib/recovery/restore-action';
@@ -19,6 +20,6 @@ export const makeRestoreMfaHandler = (services: ActionServices) =>
 app.http('restoreMfa', {
   methods: ['DELETE'],
   route: ROUTE,
-  authLevel: 'function',
+  authLevel: httpAuthLevel(),
   handler: makeRestoreMfaHandler(getActionServices),
 });

@@ -1,5 +1,6 @@
 import { app } from '@azure/functions';
 
+import { httpAuthLevel } from '../lib/config';
 import { actionHandler } from '../lib/recovery/action-handler';
 import { ActionBaseSchema } from '../lib/recovery/action-schemas';
 import { revokeUserSessions } from '../lib/recovery/revoke-action';
@@ -19,6 +20,6 @@ export const makeRevokeSessionsHandler = (services: ActionServices) =>
 app.http('revokeSessions', {
   methods: ['POST'],
   route: ROUTE,
-  authLevel: 'function',
+  authLevel: httpAuthLevel(),
   handler: makeRevokeSessionsHandler(getActionServices),
 });

@@ -1,6 +1,7 @@
 import { app, type InvocationContext } from '@azure/functions';
 
 import { requireCaller } from '../lib/auth/authenticate';
+import { httpAuthLevel } from '../lib/config';
 import { jsonResponse, withProblemJson } from '../lib/http/handler';
 import { parseJsonBody } from '../lib/http/json-body';
 import {
@@ -34,13 +35,13 @@ const services: Deps = (context) => ({ ...getServices(), log: { warn: (message) 
 app.http('getServiceWrites', {
   methods: ['GET'],
   route: ROUTE,
-  authLevel: 'function',
+  authLevel: httpAuthLevel(),
   handler: makeGetServiceWritesHandler(services),
 });
 
 app.http('putServiceWrites', {
   methods: ['PUT'],
   route: ROUTE,
-  authLevel: 'function',
+  authLevel: httpAuthLevel(),
   handler: makePutServiceWritesHandler(services),
 });

@@ -1,5 +1,6 @@
 import { app } from '@azure/functions';
 
+import { httpAuthLevel } from '../lib/config';
 import { actionHandler } from '../lib/recovery/action-handler';
 import { SuspendMfaSchema } from '../lib/recovery/action-schemas';
 import { suspendUserMfa } from '../lib/recovery/suspend-action';
@@ -19,6 +20,6 @@ export const makeSuspendMfaHandler = (services: ActionServices) =>
 app.http('suspendMfa', {
   methods: ['POST'],
   route: ROUTE,
-  authLevel: 'function',
+  authLevel: httpAuthLevel(),
   handler: makeSuspendMfaHandler(getActionServices),
 });

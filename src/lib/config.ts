@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+import { DEFAULT_FUNCTION_KEY_ROLES, type Role, ROLES } from './auth/roles';
+import { isLoopbackHttp } from './storage/loopback';
+
 const GRAPH_HOSTS = new Set(['graph.microsoft.com']);
 
 /** Unset and empty are the same thing: `func` settings files and portals often hold "". */
@@ -95,8 +98,166 @@ export const DEFAULT_VERIFICATION_METHODS = [
   'in_person',
 ] as const;
 
+// --- Callers: who may call (docs/callers.md) ---------------------------------------------------
+
+/** A function key never holds these: two people can't be told apart by one shared key. */
+const PERSON_ONLY_ROLES: readonly Role[] = ['Recovery.Privileged', 'Recovery.Approve'];
+
+const roleList = (fallback: readonly Role[]) =>
+  optionalText
+    .transform((value) => (value === undefined ? [...fallback] : value.split(/[\s,]+/).filter(Boolean)))
+    .pipe(
+      z.array(
+        z
+          .enum(ROLES, { error: `must list app roles (${ROLES.join(', ')})` })
+          .refine((role) => !PERSON_ONLY_ROLES.includes(role), {
+            error:
+              'must not hold Recovery.Privileged or Recovery.Approve (a shared key is nobody in particular)',
+          }),
+      ),
+    );
+
+const onOff = optionalText
+  .pipe(z.enum(['true', 'false'], { error: 'must be true or false' }).optional())
+  .transform((value) => value === 'true');
+
+/** Entra's JWKS, or a local stand-in on loopback over plain HTTP (the local stack). */
+const jwksUrl = optionalText.pipe(
+  z
+    .url({ error: 'must be a URL' })
+    .refine((url) => url.startsWith('https://') || isLoopbackHttp(url), {
+      error: 'must be an https:// URL (plain http only on loopback)',
+    })
+    .optional(),
+);
+
+/** `{"user:<oid>": ["<administrative unit or group id>", ...], "app:<appid>": [...]}`. */
+const callerScopes = optionalText
+  .transform((value, ctx) => {
+    if (value === undefined) return {};
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.record(
+      z.string().regex(/^(user|app):[0-9a-f-]{36}$/i, 'keys must be caller ids (user:<oid> or app:<appid>)'),
+      z.array(z.string().regex(GUID, 'must list administrative unit or group ids (GUIDs)')).min(1),
+      { error: 'must be a JSON object of caller id to id list' },
+    ),
+  );
+
+const CallerEnvironmentShape = {
+  CALLER_AUTH: optionalText
+    .pipe(z.enum(['functionKey', 'entraToken'], { error: 'must be functionKey or entraToken' }).optional())
+    .transform((value) => value ?? 'functionKey'),
+  CALLER_TENANT_ID: optionalText.pipe(z.guid({ error: 'must be a GUID (the tenant id)' }).optional()),
+  CALLER_API_CLIENT_ID: optionalText.pipe(
+    z.guid({ error: "must be a GUID (the API app registration's client id)" }).optional(),
+  ),
+  CALLER_API_APP_ID_URI: optionalText,
+  CALLER_JWKS_URL: jwksUrl,
+  CALLER_JWKS_TIMEOUT_SECONDS: positiveInt(5),
+  CALLER_CLOCK_SKEW_SECONDS: wholeNumber(60).pipe(z.number().max(300)),
+  APP_SERVICE_AUTH_ENABLED: onOff,
+  FUNCTION_KEY_ROLES: roleList(DEFAULT_FUNCTION_KEY_ROLES),
+  CALLER_SCOPES: callerScopes,
+  STEP_UP_AUTH_CONTEXT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^c([1-9]|[1-9]\d)$/, 'must be an authentication context id, c1 to c99')
+      .optional(),
+  ),
+};
+
+type CallerEnvironment = z.output<z.ZodObject<typeof CallerEnvironmentShape>>;
+
+function checkCallerSettings(env: CallerEnvironment, ctx: z.RefinementCtx): void {
+  if (env.CALLER_AUTH === 'entraToken') {
+    for (const name of ['CALLER_TENANT_ID', 'CALLER_API_CLIENT_ID'] as const) {
+      if (!env[name])
+        ctx.addIssue({ code: 'custom', path: [name], message: 'is required with CALLER_AUTH=entraToken' });
+    }
+  } else if (env.APP_SERVICE_AUTH_ENABLED) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['APP_SERVICE_AUTH_ENABLED'],
+      message: 'needs CALLER_AUTH=entraToken (App Service authentication checks Entra tokens)',
+    });
+  }
+}
+
+const CallerEnvironmentSchema = z.object(CallerEnvironmentShape).superRefine(checkCallerSettings);
+
+export interface CallerSettings {
+  mode: 'functionKey' | 'entraToken';
+  /** Roles of the one caller a function key stands for. */
+  functionKeyRoles: ReadonlySet<Role>;
+  /** entraToken mode: what a bearer token must say, and where its signing keys are. */
+  token: {
+    tenantId: string;
+    /** The API's client id and App ID URI: v2 tokens name the first, v1 tokens the second. */
+    audiences: readonly string[];
+    /** v1 and v2 issuers of the tenant (Microsoft identity platform access tokens). */
+    issuers: readonly string[];
+    jwksUrl: string;
+    jwksTimeoutMs: number;
+    clockSkewSeconds: number;
+  };
+  /** App Service authentication validated the token already and passes its principal on. */
+  appServiceAuth: boolean;
+  /** Callers limited to members of these administrative units or groups (lower-case ids). */
+  scopes: ReadonlyMap<string, ReadonlySet<string>>;
+  /** A delegated caller acting on a protected account must have satisfied this auth context. */
+  stepUpAuthContext: string | undefined;
+}
+
+function toCallerSettings(env: CallerEnvironment): CallerSettings {
+  const tenantId = (env.CALLER_TENANT_ID ?? '').toLowerCase();
+  const clientId = (env.CALLER_API_CLIENT_ID ?? '').toLowerCase();
+  return {
+    mode: env.CALLER_AUTH,
+    functionKeyRoles: new Set(env.FUNCTION_KEY_ROLES),
+    token: {
+      tenantId,
+      audiences: [clientId, env.CALLER_API_APP_ID_URI ?? `api://${clientId}`],
+      issuers: [`https://sts.windows.net/${tenantId}/`, `https://login.microsoftonline.com/${tenantId}/v2.0`],
+      jwksUrl: env.CALLER_JWKS_URL ?? `https://login.microsoftonline.com/${tenantId}/discovery/v2.0/keys`,
+      jwksTimeoutMs: env.CALLER_JWKS_TIMEOUT_SECONDS * 1000,
+      clockSkewSeconds: env.CALLER_CLOCK_SKEW_SECONDS,
+    },
+    appServiceAuth: env.APP_SERVICE_AUTH_ENABLED,
+    scopes: new Map(
+      Object.entries(env.CALLER_SCOPES).map(([caller, ids]) => [
+        caller.toLowerCase(),
+        new Set(ids.map((id) => id.toLowerCase())),
+      ]),
+    ),
+    stepUpAuthContext: env.STEP_UP_AUTH_CONTEXT,
+  };
+}
+
+/**
+ * Only the caller settings: every HTTP route authenticates before anything else, including routes
+ * whose other dependencies are not built yet, and registrations need the mode at load time.
+ */
+export function loadCallerSettings(env: NodeJS.ProcessEnv = process.env): CallerSettings {
+  return toCallerSettings(parseOrThrow(CallerEnvironmentSchema, env));
+}
+
+/** entraToken mode: the app checks every caller, so the host lets requests through unkeyed. */
+export function httpAuthLevel(env: NodeJS.ProcessEnv = process.env): 'anonymous' | 'function' {
+  return loadCallerSettings(env).mode === 'entraToken' ? 'anonymous' : 'function';
+}
+
+// --- end of callers ----------------------------------------------------------------------------
+
 const EnvironmentSchema = z
   .object({
+    ...CallerEnvironmentShape,
     GRAPH_BASE_URL: optionalText
       .pipe(httpsUrl.optional())
       .transform((value) => value ?? 'https://graph.microsoft.com'),
@@ -150,6 +311,7 @@ const EnvironmentSchema = z
     // --- end of limits ---
   })
   .superRefine((env, ctx) => {
+    checkCallerSettings(env, ctx);
     const storageSettings = [env.STORAGE_CONNECTION_STRING, env.STORAGE_TABLE_ENDPOINT].filter(
       Boolean,
     ).length;
@@ -210,6 +372,7 @@ export interface Config {
     maxSuspendMinutes: number;
     tapPolicyCacheMs: number;
   };
+  callers: CallerSettings;
   // --- Limits, the brake and the kill switch (docs/limits.md) ---
   limits: {
     /** RECOVERY_WRITES_ENABLED: false refuses every mutating call whatever the stored switch says. */
@@ -232,15 +395,19 @@ export class ConfigError extends Error {
 }
 
 /** Reads and validates every setting once; throws one message naming each bad setting. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvironmentSchema.safeParse(env);
+function parseOrThrow<Schema extends z.ZodType>(schema: Schema, env: NodeJS.ProcessEnv): z.output<Schema> {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
       (issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`,
     );
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
-  const settings = parsed.data;
+  return parsed.data;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const settings = parseOrThrow(EnvironmentSchema, env);
   const graphBaseUrl = settings.GRAPH_BASE_URL.replace(/\/+$/, '');
   const graphHost = new URL(graphBaseUrl).hostname;
   return {
@@ -286,6 +453,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxSuspendMinutes: settings.MFA_SUSPEND_MAX_MINUTES,
       tapPolicyCacheMs: settings.TAP_POLICY_CACHE_SECONDS * 1000,
     },
+    callers: toCallerSettings(settings),
     // --- Limits, the brake and the kill switch (docs/limits.md) ---
     limits: {
       writesEnabled: settings.RECOVERY_WRITES_ENABLED,

@@ -6,6 +6,7 @@ import { type Stack, startStack } from '../../local/stack';
 import { closedPort } from '../support/closed-port';
 import { demoSeedUser } from '../support/demo-tenant';
 import { checkGraphCalls } from '../support/graph-calls-check';
+import { callerHeaders } from '../support/stack-call';
 
 let stack: Stack;
 checkGraphCalls(() => stack?.graph);
@@ -32,7 +33,7 @@ describe('an action while the audit store is down', () => {
     const response = await fetch(`${stack.baseUrl}/users/${user.id}/mfa/reset`, {
       method: 'POST',
       headers: {
-        'x-functions-key': stack.functionKey,
+        ...callerHeaders(stack),
         'content-type': 'application/json',
         'idempotency-key': randomUUID(),
       },

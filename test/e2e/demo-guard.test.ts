@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../../local/stack';
 import { demoSeedUser } from '../support/demo-tenant';
 import { checkGraphCalls } from '../support/graph-calls-check';
+import { callerHeaders } from '../support/stack-call';
 
 // The stack as `npm start` runs it (local/start.ts passes no app settings of its own), so the
 // README's examples against the demo tenant behave as the README says.
@@ -27,7 +28,7 @@ async function reset(stack: Stack, upn: string): Promise<{ status: number; code:
   const response = await fetch(`${stack.baseUrl}/users/${encodeURIComponent(upn)}/mfa/reset`, {
     method: 'POST',
     headers: {
-      'x-functions-key': stack.functionKey,
+      ...callerHeaders(stack),
       'content-type': 'application/json',
       'idempotency-key': randomUUID(),
     },

@@ -8,17 +8,20 @@ import { type Stack, startStack } from '../../local/stack';
 import { restartHost } from '../support/restart-host';
 import { callStack } from '../support/stack-call';
 
-// Small limits, so each one is reached in a few calls. Function-key mode: every call is one caller.
+// Small limits, so each one is reached in a few calls. Every change is made by the demo helpdesk
+// caller; the administrator's calls are not recovery actions and are not counted.
 const LIMITS = {
   LIMIT_TAPS_PER_TARGET: '2',
   LIMIT_RESETS_PER_TARGET: '1',
   BRAKE_USERS: '3',
   LIMIT_CALLER_CALLS_PER_HOUR: '8',
 };
+/** Once the caller limit has been shown, the rest runs with room for the same caller. */
+const LIMITS_AFTER_CALLER_STEP = { ...LIMITS, LIMIT_CALLER_CALLS_PER_HOUR: '60' };
 const DAY_SECONDS = 24 * 3600;
 
 let stack: Stack;
-let target: { baseUrl: string; functionKey: string };
+let target: Pick<Stack, 'baseUrl' | 'functionKey' | 'callerAuth' | 'callerTokens'>;
 let restarted: FunctionsHostProcess | undefined;
 
 beforeAll(async () => {
@@ -38,6 +41,8 @@ const VERIFIED = {
 const post = (path: string, body: unknown = VERIFIED) =>
   callStack(target, 'POST', path, body, { 'idempotency-key': randomUUID() });
 const get = (path: string) => callStack(target, 'GET', path);
+const asAdmin = (method: string, path: string, body: unknown) =>
+  callStack(target, method, path, body, {}, 'admin');
 const tap = (upn: string) => post(`/users/${upn}/tap`, { ...VERIFIED, lifetimeMinutes: 60 });
 const reset = (upn: string) => post(`/users/${upn}/mfa/reset`);
 const revoke = (upn: string) => post(`/users/${upn}/sessions/revoke`);
@@ -122,17 +127,43 @@ describe('limits, the brake and the kill switch over HTTP', () => {
 
   it('holds the brake after a restart of the host on the same storage', async () => {
     await restarted?.stop();
-    ({ host: restarted, ...target } = await restartHost(stack, LIMITS));
+    ({ host: restarted, ...target } = await restartHost(stack, LIMITS_AFTER_CALLER_STEP));
     const refused = await tap('JohannaL@contoso.onmicrosoft.com');
     expect(refused.status).toBe(503);
     expect(refused.body.code).toBe('brake_engaged');
     expect((await get('/service/writes')).body).toMatchObject({ brake: { engaged: true } });
   });
 
-  it('refuses POST /api/brake/release to a caller without Recovery.Admin', async () => {
-    const answer = await post('/brake/release', { reason: 'mass onboarding, checked' });
-    expect(answer.status).toBe(403);
-    expect(answer.body.code).toBe('forbidden');
+  it('releases the brake only for Recovery.Admin, audited; changes go through again', async () => {
+    const forbidden = await post('/brake/release', { reason: 'mass onboarding, checked' });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.code).toBe('forbidden');
+    const released = await asAdmin('POST', '/brake/release', { reason: 'mass onboarding, checked' });
+    expect(released.status).toBe(200);
+    expect(released.body).toMatchObject({ released: true, brake: { engaged: false } });
+    expect((await tap('JohannaL@contoso.onmicrosoft.com')).status).toBe(201);
+    const audit = await get('/audit?action=brake.release');
+    expect(audit.body.entries).toEqual([
+      expect.objectContaining({ outcome: 'succeeded', reason: 'mass onboarding, checked' }),
+    ]);
+    expect((await events()).filter((event) => event.type === 'security.brake_released')).toHaveLength(1);
+  });
+
+  it('switches every change off for every instance with PUT /api/service/writes, and on again', async () => {
+    const helpdesk = await callStack(target, 'PUT', '/service/writes', { enabled: false });
+    expect(helpdesk.status).toBe(403);
+    const off = await asAdmin('PUT', '/service/writes', { enabled: false, reason: 'incident 42' });
+    expect(off.status).toBe(200);
+    expect(off.body).toMatchObject({ enabled: false, stored: { enabled: false } });
+    // Another instance (a restarted host) reads the stored switch on its first call.
+    await restarted?.stop();
+    ({ host: restarted, ...target } = await restartHost(stack, LIMITS_AFTER_CALLER_STEP));
+    const refused = await revoke('LeeG@contoso.onmicrosoft.com');
+    expect(refused.status).toBe(503);
+    expect(refused.body.code).toBe('service_disabled');
+    expect((await get('/users/LeeG@contoso.onmicrosoft.com/methods')).status).toBe(200);
+    expect((await asAdmin('PUT', '/service/writes', { enabled: true })).status).toBe(200);
+    expect((await revoke('LeeG@contoso.onmicrosoft.com')).status).toBe(200);
   });
 
   it('switches every change off with RECOVERY_WRITES_ENABLED=false; reads and health stay up', async () => {

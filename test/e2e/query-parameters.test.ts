@@ -13,7 +13,7 @@ let stack: Stack;
 checkGraphCalls(() => stack?.graph);
 
 beforeAll(async () => {
-  stack = await startStack({ hostPort: 0, timers: false });
+  stack = await startStack({ hostPort: 0, timers: false, callerAuth: 'functionKey' });
 });
 
 afterAll(async () => {

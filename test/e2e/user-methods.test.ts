@@ -8,7 +8,8 @@ let stack: Stack;
 checkGraphCalls(() => stack?.graph);
 
 beforeAll(async () => {
-  stack = await startStack({ hostPort: 0, timers: false });
+  // Function-key mode: the host checks the key (header or ?code=) before the app runs.
+  stack = await startStack({ hostPort: 0, timers: false, callerAuth: 'functionKey' });
 });
 
 afterAll(async () => {

@@ -2,6 +2,10 @@ import { demoGuardSettings } from '../../local/demo-guard-settings';
 import { type FunctionsHostProcess, startFunctionsHostProcess } from '../../local/functions-host-process';
 import { CA_CERT_PATH, type Stack } from '../../local/stack';
 
+export type RestartedHost = Pick<Stack, 'baseUrl' | 'functionKey' | 'callerAuth' | 'callerTokens'> & {
+  host: FunctionsHostProcess;
+};
+
 /**
  * Stops the stack's functions host and starts a new one on the same Azurite, simulator and identity
  * endpoint, as a restart (or another instance) would: only what is in storage carries over.
@@ -9,7 +13,7 @@ import { CA_CERT_PATH, type Stack } from '../../local/stack';
 export async function restartHost(
   stack: Stack,
   appSettings: Record<string, string> = {},
-): Promise<{ host: FunctionsHostProcess; baseUrl: string; functionKey: string }> {
+): Promise<RestartedHost> {
   await stack.host.stop();
   const host = await startFunctionsHostProcess({
     env: {
@@ -26,11 +30,21 @@ export async function restartHost(
       IDENTITY_ENDPOINT: stack.identityEndpoint,
       IDENTITY_HEADER: stack.identityHeader,
       AZURE_CLIENT_ID: stack.identity.clientId,
+      CALLER_AUTH: stack.callerAuth,
+      CALLER_TENANT_ID: stack.identity.tenantId,
+      CALLER_API_CLIENT_ID: stack.identity.apiClientId,
+      CALLER_JWKS_URL: stack.identity.jwksUrl,
       RESTORE_SUSPENDED_MFA_SCHEDULE: '0 * * * * *',
       DETECT_LOCKOUTS_SCHEDULE: '0 */5 * * * *',
       ...demoGuardSettings(stack.graph.state()),
       ...appSettings,
     },
   });
-  return { host, baseUrl: `http://localhost:${host.port}/api`, functionKey: stack.functionKey };
+  return {
+    host,
+    baseUrl: `http://localhost:${host.port}/api`,
+    functionKey: stack.functionKey,
+    callerAuth: stack.callerAuth,
+    callerTokens: stack.callerTokens,
+  };
 }

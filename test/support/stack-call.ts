@@ -1,3 +1,4 @@
+import type { DemoCallerName } from '../../local/identity';
 import type { Stack } from '../../local/stack';
 
 export interface Answer {
@@ -6,18 +7,34 @@ export interface Answer {
   body: Record<string, unknown>;
 }
 
-/** One request to a running stack's host with its function key; a JSON body gets its content type. */
+type StackCredentials = Pick<Stack, 'callerAuth' | 'callerTokens' | 'functionKey'>;
+
+/**
+ * How a demo caller proves who it is to a running stack: its bearer token in entraToken mode (the
+ * helpdesk, who may do everyday recovery, unless told otherwise), the function key otherwise.
+ */
+export function callerHeaders(
+  stack: StackCredentials,
+  caller: DemoCallerName = 'helpdesk',
+): Record<string, string> {
+  return stack.callerAuth === 'entraToken'
+    ? { authorization: `Bearer ${stack.callerTokens[caller]}` }
+    : { 'x-functions-key': stack.functionKey };
+}
+
+/** One request to a running stack's host as a demo caller; a JSON body gets its content type. */
 export async function callStack(
-  stack: Pick<Stack, 'baseUrl' | 'functionKey'>,
+  stack: Pick<Stack, 'baseUrl'> & StackCredentials,
   method: string,
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
+  caller: DemoCallerName = 'helpdesk',
 ): Promise<Answer> {
   const response = await fetch(`${stack.baseUrl}${path}`, {
     method,
     headers: {
-      'x-functions-key': stack.functionKey,
+      ...callerHeaders(stack, caller),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       ...headers,
     },

@@ -49,6 +49,9 @@ function problemResponse(
   if (appError.options.retryAfterSeconds !== undefined) {
     headers.set('retry-after', String(appError.options.retryAfterSeconds));
   }
+  if (appError.options.wwwAuthenticate !== undefined) {
+    headers.set('www-authenticate', appError.options.wwwAuthenticate);
+  }
   return {
     status: appError.status,
     headers,

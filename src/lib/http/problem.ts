@@ -31,6 +31,10 @@ export const PROBLEMS = {
   graph_unavailable: { status: 503, title: 'Microsoft Graph is unavailable' },
   identity_unavailable: { status: 503, title: 'The service identity could not get a token' },
   internal_error: { status: 500, title: 'Internal error' },
+  // Callers (docs/callers.md)
+  caller_check_unavailable: { status: 503, title: "The caller's credential could not be checked" },
+  out_of_scope: { status: 403, title: 'The caller may not act on this user' },
+  step_up_required: { status: 401, title: 'This account needs a stronger sign-in by the caller' },
   // --- Limits, the brake and the kill switch (docs/limits.md) ---
   target_rate_limited: { status: 429, title: 'This user has had as many recoveries as the window allows' },
   caller_rate_limited: { status: 429, title: 'This caller has made as many changes as the hour allows' },
@@ -56,6 +60,8 @@ export interface AppErrorOptions {
   graphRequestId?: string;
   graphCode?: string;
   retryAfterSeconds?: number;
+  /** A `WWW-Authenticate` challenge (RFC 6750) for 401 answers. */
+  wwwAuthenticate?: string;
   /** A write was sent but its answer never came (timeout): Graph may or may not have carried it out. */
   effectUnknown?: boolean;
   cause?: unknown;
