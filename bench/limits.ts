@@ -154,7 +154,7 @@ function takeoverTenant(stack: Stack, count: number): { seed: TenantSeed; users:
 export async function measureMassTakeover(): Promise<MassTakeover> {
   return await withStacks(
     [{ hostPort: 0, timers: false, directoryThrottling: NO_THROTTLING }],
-    async ([stack]) => takeover(stack!),
+    async ([stack]) => await takeover(stack!),
   );
 }
 
