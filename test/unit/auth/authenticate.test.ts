@@ -80,7 +80,11 @@ describe('createAuthenticator in entraToken mode', () => {
   });
 
   it('answers a request without a bearer token with a bare Bearer challenge (RFC 6750 §3.1)', async () => {
-    for (const headers of [{}, { authorization: 'Basic dXNlcjpwYXNz' }, { 'x-functions-key': 'k' }]) {
+    for (const headers of <Record<string, string>[]>[
+      {},
+      { authorization: 'Basic dXNlcjpwYXNz' },
+      { 'x-functions-key': 'k' },
+    ]) {
       const error = await refusal(authenticate(request(headers)));
       expect(error.code).toBe('unauthenticated');
       expect(error.options.wwwAuthenticate).toBe('Bearer');
