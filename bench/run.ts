@@ -1,6 +1,6 @@
 // `npm run bench`: cold start, GET /api/users/{user}/methods latency through the local host, the
 // actions' round trips, reset and TAP against the sequential flow under Graph latency, time from
-// start to ready, and detection. `npm run bench -- --only <section>` runs one section. Prints the
+// start to ready, detection, and the limits (their added latency, and a mass-takeover run against the brake). `npm run bench -- --only <section>` runs one section. Prints the
 // tables; figures go into the issue's closing note.
 
 import { DEMO_SEED_PATH, loadSeedFile } from '../local/graph';
@@ -11,6 +11,7 @@ import { measureColdStart } from './cold-start';
 import { measureDetection } from './detection';
 import { GRAPH_LATENCY_MS, type LatencyCase, measureGraphLatency } from './graph-latency';
 import { measureLatency } from './latency';
+import { type MassTakeover, measureLimitsOverhead, measureMassTakeover, type OverheadCase } from './limits';
 import { round } from './stats';
 import { measureTimeToReady } from './time-to-ready';
 
@@ -24,10 +25,19 @@ const ACTION_RUNS = 20;
 const DETECTION_EVENTS = [10_000, 100_000, 300_000];
 const DETECTION_USERS = 5_000;
 const GRAPH_LATENCY_RUNS = 10;
+const LIMITS_RUNS = 30;
 /** Issue 9's goal: Graph round trips the caller waits through, and the share of the sequential flow's time. */
 const GOAL = { roundTrips: 3, ratioAt12: 0.3 };
 
-const SECTIONS = ['cold-start', 'methods', 'actions', 'graph-latency', 'ready', 'detection'] as const;
+const SECTIONS = [
+  'cold-start',
+  'methods',
+  'actions',
+  'graph-latency',
+  'ready',
+  'detection',
+  'limits',
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** `--only <section>` or `--only=<section>`; every section without it. */
@@ -58,8 +68,14 @@ async function main(): Promise<void> {
 
   if (runs('cold-start')) measureColdStartRows(rows);
   if (runs('methods') || runs('actions') || runs('graph-latency')) {
-    // The bench measures the app, not Graph's pacing: the simulator's directory limits are off.
-    const stack = await startStack({ hostPort: 0, timers: false, directoryThrottling: { enabled: false } });
+    // The bench measures the app, not Graph's pacing: the simulator's directory limits are off. So are
+    // the app's own limits: these sections act on the same users many times (`limits` measures them).
+    const stack = await startStack({
+      hostPort: 0,
+      timers: false,
+      directoryThrottling: { enabled: false },
+      appSettings: { RECOVERY_LIMITS_ENABLED: 'false' },
+    });
     try {
       if (runs('methods')) await measureMethodsRows(stack, rows);
       if (runs('actions')) {
@@ -79,9 +95,56 @@ async function main(): Promise<void> {
   }
   if (runs('ready')) await measureReadyRows(rows);
   if (runs('detection')) await measureDetectionRows(rows);
+  let limits: { overhead: OverheadCase[]; takeover: MassTakeover } | undefined;
+  if (runs('limits')) {
+    limits = { overhead: await measureLimitsOverhead(LIMITS_RUNS), takeover: await measureMassTakeover() };
+  }
 
   if (rows.length > 0) printTable(rows, { measure: 'measure', median: 'median', p95: 'p95', note: 'note' });
   if (latencyCases.length > 0) printLatencyCases(latencyCases);
+  if (limits) printLimits(limits.overhead, limits.takeover);
+}
+
+function printLimits(overhead: readonly OverheadCase[], takeover: MassTakeover): void {
+  console.log(
+    `\nCaller check, limits and brake per mutating call: the same calls through three hosts in turn, ${LIMITS_RUNS} runs each ` +
+      'after a warm-up: function key with RECOVERY_LIMITS_ENABLED=false (baseline), Entra token with the limits off, ' +
+      'Entra token with the limits on (values no call reaches). median / p95; ratio = against the baseline.',
+  );
+  const figures = (value: { median: number; p95: number }, baseline: { median: number; p95: number }) =>
+    `${ms(value.median)} / ${ms(value.p95)} (${round(value.median / baseline.median, 2)}× / ${round(value.p95 / baseline.p95, 2)}×)`;
+  printTable(
+    overhead.map(({ call, off, callerCheck, on }) => ({
+      call,
+      off: `${ms(off.median)} / ${ms(off.p95)}`,
+      callerCheck: figures(callerCheck, off),
+      on: figures(on, off),
+      added: `${ms(on.median - off.median)} / ${ms(on.p95 - off.p95)}`,
+    })),
+    {
+      call: 'call',
+      off: 'baseline',
+      callerCheck: '+ caller check',
+      on: '+ caller check, limits, brake',
+      added: 'added in all (median / p95)',
+    },
+  );
+  const answers = Object.entries(takeover.answers)
+    .map(([answer, count]) => `${count}× ${answer}`)
+    .join(', ');
+  // Only a run in which the brake was reached says anything: a run that failed for other reasons
+  // (an overloaded machine) issues few passes too.
+  const held = (takeover.answers['503 brake_engaged'] ?? 0) > 0;
+  const verdict = !held
+    ? 'inconclusive (the brake was never reached)'
+    : takeover.succeeded <= takeover.brakeUsers
+      ? 'met'
+      : 'NOT met';
+  console.log(
+    `\nMass takeover: ${takeover.requests} concurrent TAP requests over ${takeover.requests} users, one caller, default limits: ` +
+      `${takeover.succeeded} passes issued (${answers}) in ${ms(takeover.wallMs)}. Goal, at most ${takeover.brakeUsers} ` +
+      `(BRAKE_USERS): ${verdict}.`,
+  );
 }
 
 function measureColdStartRows(rows: Row[]): void {

@@ -50,6 +50,12 @@ const wholeNumber = (fallback: number) =>
     .transform((value) => (value === undefined ? fallback : Number(value)))
     .pipe(z.number().int().min(0));
 
+/** `true` or `false` (any case); unset is the fallback. */
+const flag = (fallback: boolean) =>
+  optionalText
+    .pipe(z.enum(['true', 'false', 'TRUE', 'FALSE', 'True', 'False']).optional())
+    .transform((value) => (value === undefined ? fallback : value.toLowerCase() === 'true'));
+
 const queueName = (fallback: string) =>
   optionalText
     .pipe(
@@ -294,6 +300,17 @@ const EnvironmentSchema = z
     TAP_POLICY_CACHE_SECONDS: positiveInt(60),
     // Two people for privileged targets (docs/approvals.md)
     APPROVAL_TTL_MINUTES: positiveInt(30).pipe(z.number().max(1440)),
+    // --- Limits, the brake and the kill switch (docs/limits.md) ---
+    RECOVERY_WRITES_ENABLED: flag(true),
+    RECOVERY_LIMITS_ENABLED: flag(true),
+    LIMIT_TAPS_PER_TARGET: positiveInt(3),
+    LIMIT_RESETS_PER_TARGET: positiveInt(3),
+    LIMIT_TARGET_WINDOW_HOURS: positiveInt(24),
+    // Each counted call is a timestamp in one row: these maxima keep the rows far below 64 KiB.
+    LIMIT_CALLER_CALLS_PER_HOUR: positiveInt(60).pipe(z.number().max(1000)),
+    BRAKE_USERS: positiveInt(10).pipe(z.number().max(500)),
+    BRAKE_WINDOW_MINUTES: positiveInt(10),
+    // --- end of limits ---
   })
   .superRefine((env, ctx) => {
     checkCallerSettings(env, ctx);
@@ -363,6 +380,21 @@ export interface Config {
     /** How long a request waits for its approval and the approved request for its repeat. */
     ttlMs: number;
   };
+  // --- Limits, the brake and the kill switch (docs/limits.md) ---
+  limits: {
+    /** RECOVERY_WRITES_ENABLED: false refuses every mutating call whatever the stored switch says. */
+    writesEnabled: boolean;
+    /** Per-target and per-caller limits and the brake; false only for benchmarks and load tests. */
+    enabled: boolean;
+    tapsPerTarget: number;
+    resetsPerTarget: number;
+    targetWindowMs: number;
+    callerCallsPerWindow: number;
+    callerWindowMs: number;
+    brakeUsers: number;
+    brakeWindowMs: number;
+  };
+  // --- end of limits ---
 }
 
 export class ConfigError extends Error {
@@ -431,6 +463,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     callers: toCallerSettings(settings),
     // Two people for privileged targets (docs/approvals.md)
     approvals: { ttlMs: settings.APPROVAL_TTL_MINUTES * 60_000 },
+    // --- Limits, the brake and the kill switch (docs/limits.md) ---
+    limits: {
+      writesEnabled: settings.RECOVERY_WRITES_ENABLED,
+      enabled: settings.RECOVERY_LIMITS_ENABLED,
+      tapsPerTarget: settings.LIMIT_TAPS_PER_TARGET,
+      resetsPerTarget: settings.LIMIT_RESETS_PER_TARGET,
+      targetWindowMs: settings.LIMIT_TARGET_WINDOW_HOURS * 3_600_000,
+      callerCallsPerWindow: settings.LIMIT_CALLER_CALLS_PER_HOUR,
+      callerWindowMs: 3_600_000,
+      brakeUsers: settings.BRAKE_USERS,
+      brakeWindowMs: settings.BRAKE_WINDOW_MINUTES * 60_000,
+    },
+    // --- end of limits ---
   };
 }
 

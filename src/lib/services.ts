@@ -13,6 +13,8 @@ import { createProtectedUsers } from './detection/protected-users';
 import type { DetectionNotice, LockoutStore, ScanStateStore } from './detection/repositories';
 import { createGraphClient } from './graph/client';
 import { createCredential } from './identity';
+import { createActionLimits } from './limits/action-limits';
+import { createTableLimitsStore, type LimitsStore } from './limits/limits-store';
 import type { CheckTarget } from './recovery/action-guard';
 import type { ActionDeps } from './recovery/run-action';
 import { createTapPolicyCache, type TapPolicyReader } from './recovery/tap-policy-cache';
@@ -42,6 +44,7 @@ export interface Services {
   checkTarget: CheckTarget;
   lockouts: LockoutStore;
   scanState: ScanStateStore;
+  limitsStore: LimitsStore;
   detection: Omit<DetectLockoutsDeps, 'now'>;
   approvals: ApprovalStore;
 }
@@ -90,6 +93,7 @@ export function getServices(): Services {
       lockouts,
       scanState,
       approvals: createTableApprovalStore({ table: () => table(TABLES.approvals) }),
+      limitsStore: createTableLimitsStore({ table: () => table(TABLES.limits) }),
       detection: {
         reportsGraph: createGraphClient(config.graph, credential, [new PacingHandler(pacer)]),
         graphOrigin: new URL(config.graph.baseUrl).origin,
@@ -113,5 +117,12 @@ export type ActionServices = (context: InvocationContext) => RecoveryDeps;
 /** What every recovery action needs, logging to the invocation that runs it. */
 export const getActionServices: ActionServices = (context) => {
   const all = getServices();
-  return { ...all, log: { warn: (message) => context.warn(message) } };
+  const log = { warn: (message: string) => context.warn(message) };
+  const limits = createActionLimits({
+    store: all.limitsStore,
+    settings: all.config.limits,
+    events: all.events,
+    log,
+  });
+  return { ...all, limits, log };
 };

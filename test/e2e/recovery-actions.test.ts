@@ -18,7 +18,13 @@ const TAP_POLICY = demoSeed().policies.temporaryAccessPass;
 
 beforeAll(async () => {
   // A short TAP policy cache, so a test can change the policy without waiting a minute.
-  stack = await startStack({ hostPort: 0, timers: false, appSettings: { TAP_POLICY_CACHE_SECONDS: '1' } });
+  // The limits are off: these tests act on the same few users many times (test/e2e/limits.test.ts
+  // covers the limits).
+  stack = await startStack({
+    hostPort: 0,
+    timers: false,
+    appSettings: { TAP_POLICY_CACHE_SECONDS: '1', RECOVERY_LIMITS_ENABLED: 'false' },
+  });
 });
 
 beforeEach(() => {

@@ -45,6 +45,16 @@ export const PROBLEMS = {
   approval_decided: { status: 409, title: 'The approval has already been decided' },
   approval_consumed: { status: 409, title: 'The approval has already been used' },
   suspected_attack_open: { status: 409, title: 'The user has an open suspected-attack flag' },
+  // --- Limits, the brake and the kill switch (docs/limits.md) ---
+  target_rate_limited: { status: 429, title: 'This user has had as many recoveries as the window allows' },
+  caller_rate_limited: { status: 429, title: 'This caller has made as many changes as the hour allows' },
+  brake_engaged: {
+    status: 503,
+    title: 'The mass-recovery brake is engaged; an administrator must release it',
+  },
+  service_disabled: { status: 503, title: 'Changes are switched off for this service' },
+  limits_unavailable: { status: 503, title: 'The limits store could not be read or updated' },
+  // --- end of limits ---
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;

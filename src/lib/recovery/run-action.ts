@@ -12,6 +12,7 @@ import { userPath } from '../graph/user-path';
 import { graphClientRequestId } from '../http/correlation';
 import { AppError } from '../http/problem';
 import type { UserReference } from '../http/user-reference';
+import type { ActionLimits } from '../limits/action-limits';
 import type { AuditAction, AuditAttempt, AuditEntry, AuditLog, AuditResult } from '../storage/audit-log';
 import type { IdempotencyRecord, IdempotencyStore } from '../storage/idempotency-store';
 import type { EventPublisher } from '../storage/recovery-events';
@@ -29,6 +30,8 @@ export interface ActionDeps {
   lockouts: FlagAccess;
   /** Second-person approvals for protected targets (docs/approvals.md). */
   approvals: ApprovalStore;
+  /** The kill switch, the brake and the rate limits (docs/limits.md). */
+  limits: ActionLimits;
   log: { warn(message: string): void };
 }
 
@@ -197,6 +200,8 @@ async function guardedAction<Prefetched>(
   // answer is used only once the guard has allowed the target.
   const prefetched = prefetch ? settle(prefetch(deps.graph, request.user, clientRequestId)) : undefined;
   const attackFlag = startAttackFlagRead(deps.lockouts, request);
+  // So does the one Table query the kill switch, the brake and the rate limits need.
+  const limits = deps.limits.begin(request);
   let verdict;
   try {
     verdict = await deps.checkTarget(request.user, clientRequestId);
@@ -250,6 +255,8 @@ async function guardedAction<Prefetched>(
   const begun = await beginOnce(deps, request, verdict.target.id);
   if ('replay' in begun) return begun.replay;
   try {
+    const limited = await limits.admit(verdict.target);
+    if (limited) await refuse(deps, targeted, limited);
     const outcome = await performAudited(
       deps,
       request,

@@ -19,6 +19,9 @@ export const AUDIT_ACTIONS = [
   'approval.deny',
   'lockout.acknowledge',
   'lockout.resolve',
+  // Limits: the kill switch and the brake (docs/limits.md)
+  'writes.switch',
+  'brake.release',
 ] as const;
 
 export const AUDIT_OUTCOMES = ['started', 'succeeded', 'partial', 'failed', 'refused', 'unknown'] as const;

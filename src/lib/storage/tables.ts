@@ -10,6 +10,7 @@ export const TABLES = {
   lockouts: 'Lockouts',
   scanState: 'ScanState',
   approvals: 'Approvals',
+  limits: 'Limits',
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];

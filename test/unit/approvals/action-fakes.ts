@@ -8,6 +8,7 @@ import type { AuditAttempt, AuditEntry, AuditLog, AuditResult } from '../../../s
 import type { IdempotencyStore } from '../../../src/lib/storage/idempotency-store';
 import type { NewRecoveryEvent } from '../../../src/lib/storage/recovery-events';
 import { testCaller } from '../../support/callers';
+import { admitAll } from '../../support/limits';
 import { memoryApprovals } from '../../support/memory-approvals';
 
 export const TARGET = {
@@ -125,6 +126,7 @@ export function actionFakes(options: { verdict?: GuardVerdict; flag?: StoredLock
       put: (flag) => Promise.resolve({ ...flag, etag: 'e2' }),
     },
     approvals,
+    limits: admitAll,
     log: { warn: () => undefined },
   };
   return { deps, audited, events, approvals, flagReads };

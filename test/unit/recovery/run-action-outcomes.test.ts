@@ -9,6 +9,7 @@ import type { AuditEntry, AuditResult } from '../../../src/lib/storage/audit-log
 import type { IdempotencyStore } from '../../../src/lib/storage/idempotency-store';
 import { testCaller } from '../../support/callers';
 import { memoryApprovals } from '../../support/memory-approvals';
+import { admitAll } from '../../support/limits';
 
 const TARGET = {
   id: '66b022fa-5f4b-45ff-86f2-1ae4037c6f3d',
@@ -94,6 +95,7 @@ function deps(idempotency: IdempotencyStore, budgetSeconds = '25') {
       put: (flag) => Promise.resolve({ ...flag, etag: 'e2' }),
     },
     approvals: memoryApprovals(),
+    limits: admitAll,
     log: { warn: () => undefined },
   };
   return { actionDeps, completed, events };

@@ -12,6 +12,7 @@ import type { IdempotencyBegin, IdempotencyStore } from '../../../src/lib/storag
 import type { NewRecoveryEvent } from '../../../src/lib/storage/recovery-events';
 import { testCaller } from '../../support/callers';
 import { memoryApprovals } from '../../support/memory-approvals';
+import { admitAll } from '../../support/limits';
 
 const TARGET = {
   id: '66b022fa-5f4b-45ff-86f2-1ae4037c6f3d',
@@ -99,6 +100,7 @@ function fakes(
       },
     },
     approvals: memoryApprovals(),
+    limits: admitAll,
     log: { warn: () => undefined },
   };
   return { deps, steps, started, completed, events };
