@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { HttpRequest, InvocationContext } from '@azure/functions';
+import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 
 import { AppError } from '../../../src/lib/http/problem';
@@ -189,7 +189,7 @@ describe('actionHandler', () => {
       'POST',
     ]);
     expect(response.status).toBe(201);
-    expect(response.jsonBody).toEqual({ done: true });
+    expect((response as HttpResponseInit).jsonBody).toEqual({ done: true });
     const headers = new Headers(response.headers);
     expect(headers.get('retry-after')).toBe('3');
     expect(headers.get('x-correlation-id')).toBe('corr-7');
@@ -211,7 +211,7 @@ describe('actionHandler', () => {
       new InvocationContext({ functionName: 'test' }),
     );
     expect(response.status).toBe(400);
-    expect(JSON.parse(String(response.body))).toMatchObject({ code: 'idempotency_key_required' });
+    expect(JSON.parse(response.body as string)).toMatchObject({ code: 'idempotency_key_required' });
     expect(ran).toBe(false);
   });
 });

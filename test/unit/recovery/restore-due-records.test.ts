@@ -158,17 +158,17 @@ describe('restoreDueSuspensions records', () => {
   it('logs an alert or an audit completion that failed, and still restores', async () => {
     const setup = setUp(suspension(30));
     setup.deps.events.publish = () => Promise.reject(new Error('queue unreachable'));
-    setup.deps.audit.complete = () => Promise.reject('table gone');
+    setup.deps.audit.complete = () => Promise.reject(new Error('table gone'));
     expect(await restoreDueSuspensions(setup.deps)).toEqual({ due: 1, restored: 1, failed: 0, overdue: 1 });
     expect(setup.warnings).toEqual([
       `restoreSuspendedMfa: overdue alert for ${USER_ID} not published: Error: queue unreachable`,
-      'restoreSuspendedMfa: audit entry audit-1 (succeeded) not completed: table gone',
+      'restoreSuspendedMfa: audit entry audit-1 (succeeded) not completed: Error: table gone',
     ]);
   });
 
   it('reads the clock when none is given', async () => {
     const setup = setUp(suspension(1));
-    const { now: _fixed, ...deps } = setup.deps;
+    const deps = { ...setup.deps, now: undefined };
     const before = Date.now();
     await restoreDueSuspensions(deps);
     const restoredAt = new Date(setup.rows.get(USER_ID)?.restoredAt ?? 0).getTime();

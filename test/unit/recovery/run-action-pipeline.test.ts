@@ -18,6 +18,10 @@ const refusedBy = (code: 'break_glass_account' | 'protected_account', reasons: s
   graphRequestIds: ['guard-1'],
 });
 
+/** A rejection that is not an Error (a value some libraries reject with). */
+// eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+const rejectWithout = (reason: unknown): Promise<never> => Promise.reject(reason);
+
 async function thrown(promise: Promise<unknown>): Promise<AppError> {
   const error: unknown = await promise.then(
     () => undefined,
@@ -110,7 +114,7 @@ describe('runAction: the audit row', () => {
 
   it('logs a failed action the row could not record with its code, and names a non-Error cause unknown', async () => {
     const fakes = actionFakes({ verdict: { allowed: true, target: TARGET, graphRequestIds: [] } });
-    fakes.deps.audit.complete = () => Promise.reject('down' as unknown as Error);
+    fakes.deps.audit.complete = () => rejectWithout('down');
     const failing = () => Promise.reject(new AppError('graph_unavailable', 'Graph is down.'));
     await thrown(runAction(fakes.deps, actionRequest(), failing));
     expect(fakes.warnings).toContain(
@@ -204,7 +208,7 @@ describe('runAction: the guard', () => {
 
   it('logs an unpublished refusal event from a non-Error rejection as unknown', async () => {
     const fakes = actionFakes({ verdict: refusedBy('protected_account', []) });
-    fakes.deps.events.publish = () => Promise.reject('full' as unknown as Error);
+    fakes.deps.events.publish = () => rejectWithout('full');
     await thrown(runAction(fakes.deps, actionRequest(), done()));
     expect(fakes.warnings).toEqual(['could not publish refusal event: unknown']);
     expect(fakes.refused[0]?.detail).not.toContain('(');
@@ -275,7 +279,7 @@ describe('runAction: the Idempotency-Key', () => {
 
   it('logs a key that cannot be completed for a non-Error reason as unknown', async () => {
     const fakes = actionFakes();
-    fakes.deps.idempotency.complete = () => Promise.reject('gone' as unknown as Error);
+    fakes.deps.idempotency.complete = () => rejectWithout('gone');
     await runAction(fakes.deps, actionRequest(), done());
     expect(fakes.warnings).toEqual(['could not complete Idempotency-Key record: unknown']);
   });
@@ -301,7 +305,7 @@ describe('runAction: the Idempotency-Key', () => {
     expect(named.warnings).toEqual(['could not release Idempotency-Key record: EvalError']);
 
     const other = actionFakes();
-    other.deps.idempotency.release = () => Promise.reject(42 as unknown as Error);
+    other.deps.idempotency.release = () => rejectWithout(42);
     const failing = () => Promise.reject(new AppError('graph_unavailable', 'down'));
     expect((await thrown(runAction(other.deps, actionRequest(), failing))).code).toBe('graph_unavailable');
     expect(other.warnings).toEqual(['could not release Idempotency-Key record: unknown error']);
@@ -438,7 +442,7 @@ describe('runAction: failures and events', () => {
     expect((await runAction(fakes.deps, actionRequest(), done())).status).toBe(200);
     expect(fakes.warnings).toEqual(['could not publish event: URIError']);
     const other = actionFakes();
-    other.deps.events.publish = () => Promise.reject(null as unknown as Error);
+    other.deps.events.publish = () => rejectWithout(null);
     await runAction(other.deps, actionRequest(), done());
     expect(other.warnings).toEqual(['could not publish event: unknown']);
   });
@@ -462,7 +466,7 @@ describe('runAction: the lockout flag', () => {
     expect((await runAction(fakes.deps, actionRequest(), recovered())).status).toBe(200);
     expect(fakes.warnings).toEqual(['could not resolve the lockout flag: ReferenceError']);
     const other = actionFakes({ lockout: 'lockout' });
-    other.deps.lockouts.get = () => Promise.reject('x' as unknown as Error);
+    other.deps.lockouts.get = () => rejectWithout('x');
     await runAction(other.deps, actionRequest(), recovered());
     expect(other.warnings).toEqual(['could not resolve the lockout flag: unknown']);
   });

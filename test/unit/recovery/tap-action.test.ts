@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { TapPolicy } from '../../../src/lib/graph/tap';
 import { AppError } from '../../../src/lib/http/problem';
-import { type IssueTapInput, issueTap } from '../../../src/lib/recovery/tap-action';
+import { issueTap, type IssueTapInput } from '../../../src/lib/recovery/tap-action';
 import { actionFakes, actionRequest, CORRELATION_ID, TARGET } from '../../support/action-fakes';
 import { json, type SentRequest, stubGraph } from '../graph/stub-graph';
 
