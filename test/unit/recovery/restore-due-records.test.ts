@@ -155,6 +155,14 @@ describe('restoreDueSuspensions records', () => {
     );
   });
 
+  it('audits as internal_error a restore whose suspension row cannot be closed, and retries it next run', async () => {
+    const setup = setUp(suspension(1));
+    setup.deps.suspensions.update = () => Promise.reject(new Error('precondition failed'));
+    expect(await restoreDueSuspensions(setup.deps)).toMatchObject({ restored: 0, failed: 1 });
+    expect(setup.completed).toEqual([{ outcome: 'failed', code: 'internal_error' }]);
+    expect(setup.rows.get(USER_ID)?.status).toBe('active');
+  });
+
   it('logs an alert or an audit completion that failed, and still restores', async () => {
     const setup = setUp(suspension(30));
     setup.deps.events.publish = () => Promise.reject(new Error('queue unreachable'));
