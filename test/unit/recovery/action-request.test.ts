@@ -154,9 +154,9 @@ describe('readActionRequest', () => {
   });
 
   it('refuses a malformed user before the key, and a key before the body', async () => {
-    expect((await refusal(read(httpRequest({ user: 'not a user', key: null })))).code).toBe(
-      'invalid_request',
-    );
+    const badUser = await refusal(read(httpRequest({ user: 'not a user', key: null })));
+    expect(badUser.code).toBe('invalid_request');
+    expect(badUser.options.errors?.map((problem) => problem.path)).toEqual(['user']);
     expect((await refusal(read(httpRequest({ key: null, body: { ticket: 1 } })))).code).toBe(
       'idempotency_key_required',
     );

@@ -206,6 +206,13 @@ describe('addBackupPhone', () => {
     expect(setup.completed[0]?.summary).toMatchObject({ created: false });
   });
 
+  it('matches the phone by its digits, however Graph punctuates the number', async () => {
+    const setup = setUp({ methods: [phone('mobile', '+1 (425) 555-0100')] });
+    const response = await addBackupPhone(setup.deps, phoneRequest());
+    expect(response.status).toBe(200);
+    expect(writes(setup.stub.sent)).toEqual([]);
+  });
+
   it('matches an extension whatever its letter case', async () => {
     const setup = setUp({ methods: [phone('office', '+1 4255550100X12', 'notSupported')] });
     const response = await addBackupPhone(

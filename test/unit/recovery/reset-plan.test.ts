@@ -165,7 +165,7 @@ describe('toDeleteBatches', () => {
 });
 
 describe('toDeleteBatches: where the extra steps ride', () => {
-  const REVOKE = { id: 'revoke', method: 'POST', url: `${USER}/revokeSignInSessions` };
+  const REVOKE = { id: 'revoke', method: 'POST' as const, url: `${USER}/revokeSignInSessions` };
   const fido2Keys = (count: number) =>
     Array.from({ length: count }, (_, index) => method('fido2', `f${index}`));
   const shape = (batches: ReturnType<typeof toDeleteBatches>) =>
