@@ -306,10 +306,9 @@ async function performAudited<Prefetched>(
   try {
     outcome = await perform(context, (await prefetched?.then(unwrap)) as Prefetched);
   } catch (error) {
+    // Only the code and detail go to the audit and event; the error itself is rethrown.
     const appError =
-      error instanceof AppError
-        ? error
-        : new AppError('internal_error', 'The action failed unexpectedly.', { cause: error });
+      error instanceof AppError ? error : new AppError('internal_error', 'The action failed unexpectedly.');
     // A write that timed out in flight may have happened: that is unknown, not failed.
     const result = appError.options.effectUnknown ? 'unknown' : 'failed';
     await completeAudit(deps, entry, {
@@ -343,13 +342,17 @@ async function performAudited<Prefetched>(
  * still gets the action's answer (a TAP is never withheld for the audit's sake): the row stays
  * `started` and what it would have said is logged, for an operator to reconcile.
  */
-async function completeAudit(deps: ActionDeps, entry: AuditEntry, result: AuditResult): Promise<void> {
+async function completeAudit(
+  deps: ActionDeps,
+  entry: AuditEntry,
+  result: AuditResult & { graphRequestIds: string[] },
+): Promise<void> {
   await deps.audit
     .complete(entry, result)
     .catch((auditError: unknown) =>
       deps.log.warn(
         `audit completion failed (${auditError instanceof Error ? auditError.name : 'unknown'}): entry ${entry.id} left started; ` +
-          `outcome=${result.outcome} code=${result.code ?? '-'} graphRequestIds=${(result.graphRequestIds ?? []).join(',')} ` +
+          `outcome=${result.outcome} code=${result.code ?? '-'} graphRequestIds=${result.graphRequestIds.join(',')} ` +
           `summary=${JSON.stringify(result.summary ?? {})}`,
       ),
     );

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { actionDeadline, withDeadline } from '../../../src/lib/deadline';
 import type { GraphAuthenticationMethod } from '../../../src/lib/graph/users';
 import { AppError } from '../../../src/lib/http/problem';
+import { DEFAULT_METHOD_HINT } from '../../../src/lib/recovery/default-method';
 import { resetMfa } from '../../../src/lib/recovery/reset-mfa';
 import { json, type SentRequest, stubGraph } from '../graph/stub-graph';
 
@@ -231,5 +232,179 @@ describe('resetMfa against a scripted Graph', () => {
     await expect(
       reset([PASSWORD, oath('a')], () => ({ status: 204 }), { relist: () => Promise.reject(bug) }),
     ).rejects.toBe(bug);
+  });
+});
+
+describe('resetMfa: what each refusal tells the caller', () => {
+  it('says why the reset was throttled, with the first throttled step’s request-id and at least 1 s', async () => {
+    const error: unknown = await reset(
+      [PASSWORD, oath('a')],
+      () => ({ status: 429, body: graphError('TooManyRequests', 'throttled-a') }),
+      { relist: () => Promise.resolve([PASSWORD, oath('a')]) },
+    ).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({
+      code: 'graph_throttled',
+      detail: 'Graph throttled the reset before it could change anything; retry after the wait.',
+      options: { retryAfterSeconds: 1, graphRequestId: 'throttled-a' },
+    });
+  });
+
+  it('answers graph_throttled when only the revocation was asked for and Graph throttled it', async () => {
+    const error: unknown = await reset(
+      [PASSWORD],
+      () => ({
+        status: 429,
+        headers: { 'Retry-After': '30' },
+        body: graphError('TooManyRequests', 'throttled-revoke'),
+      }),
+      { revokeSessions: true },
+    ).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({
+      code: 'graph_throttled',
+      options: { retryAfterSeconds: 30, graphRequestId: 'throttled-revoke' },
+    });
+  });
+
+  it('reports a throttled revocation beside a refused delete as partial, not throttled', async () => {
+    const { report } = await reset(
+      [PASSWORD, oath('a')],
+      (step) =>
+        isRevoke(step)
+          ? { status: 429, headers: { 'Retry-After': '30' }, body: graphError('TooManyRequests', 't') }
+          : { status: 403, body: graphError('accessDenied', 'denied-a') },
+      { revokeSessions: true, relist: () => Promise.resolve([PASSWORD, oath('a')]) },
+    );
+    expect(report).toMatchObject({
+      outcome: 'partial',
+      sessionsRevoked: false,
+      sessionsRevocationFailure: { status: 429, retryAfterSeconds: 30 },
+    });
+  });
+
+  it('keeps Graph’s message of a 4xx refusal, not of a 5xx, and a Retry-After only for a 429', async () => {
+    const { report } = await reset(
+      [PASSWORD, oath('a'), oath('b'), oath('c')],
+      (step) =>
+        methodId(step) === 'a'
+          ? { status: 403, body: graphError('accessDenied', 'denied-a', 'Insufficient privileges') }
+          : methodId(step) === 'b'
+            ? {
+                status: 500,
+                headers: { 'Retry-After': '5' },
+                body: graphError('generalException', 'err-b', 'boom'),
+              }
+            : { status: 204 },
+      { relist: () => Promise.resolve([PASSWORD, oath('a'), oath('b')]) },
+    );
+    const byId = new Map(report.failed.map((failure) => [failure.id, failure]));
+    expect(byId.get('a')).toEqual({
+      id: 'a',
+      type: 'softwareOath',
+      status: 403,
+      graphCode: 'accessDenied',
+      graphRequestId: 'denied-a',
+      message: 'Insufficient privileges',
+    });
+    expect(byId.get('b')).toEqual({
+      id: 'b',
+      type: 'softwareOath',
+      status: 500,
+      graphCode: 'generalException',
+      graphRequestId: 'err-b',
+    });
+    expect(report.graphRequestIds).toEqual(expect.arrayContaining(['denied-a', 'err-b']));
+  });
+
+  it('tells the caller what to do when Graph keeps the default method', async () => {
+    const { report } = await reset(
+      [PASSWORD, oath('a'), oath('b')],
+      (step) =>
+        methodId(step) === 'b'
+          ? {
+              status: 400,
+              body: graphError(
+                'badRequest',
+                'default-b',
+                'Cannot delete default method with other methods configured',
+              ),
+            }
+          : { status: 403, body: graphError('accessDenied', 'denied-a') },
+      { relist: () => Promise.resolve([PASSWORD, oath('a'), oath('b')]) },
+    );
+    const failed = new Map(report.failed.map((failure) => [failure.id, failure]));
+    expect(failed.get('b')).toMatchObject({ status: 400, hint: DEFAULT_METHOD_HINT });
+    expect(failed.get('a')).not.toHaveProperty('hint');
+  });
+
+  it('keeps what the first round did when a retry round cannot be sent', async () => {
+    let batches = 0;
+    const stub = stubGraph((request: SentRequest) => {
+      batches += 1;
+      if (batches > 1) return Promise.resolve(json(500, graphError('generalException', 'batch-2')));
+      const steps = (request.body as { requests: Step[] }).requests;
+      const responses = steps.map((step) =>
+        methodId(step) === 'a'
+          ? { id: step.id, status: 204, headers: {} }
+          : { id: step.id, status: 400, headers: {}, body: graphError('badRequest', 'refused-b') },
+      );
+      return Promise.resolve(json(200, { responses }));
+    });
+    const report = await withDeadline(actionDeadline(2_000), () =>
+      resetMfa(
+        {
+          userPath: USER_PATH,
+          methods: [PASSWORD, oath('a'), oath('b')],
+          revokeSessions: false,
+          dryRun: false,
+        },
+        {
+          graph: stub.graph,
+          clientRequestId: 'c',
+          listMethods: () => Promise.resolve([PASSWORD, oath('b')]),
+        },
+      ),
+    );
+    expect(batches).toBe(2);
+    expect(report).toMatchObject({ outcome: 'partial', removed: [{ id: 'a' }], remaining: [{ id: 'b' }] });
+  });
+
+  it('answers the first round’s failure itself', async () => {
+    const stub = stubGraph(() => Promise.resolve(json(500, graphError('generalException', 'batch-1'))));
+    await expect(
+      withDeadline(actionDeadline(2_000), () =>
+        resetMfa(
+          { userPath: USER_PATH, methods: [PASSWORD, oath('a')], revokeSessions: false, dryRun: false },
+          { graph: stub.graph, clientRequestId: 'c', listMethods: () => Promise.resolve([PASSWORD]) },
+        ),
+      ),
+    ).rejects.toMatchObject({ code: 'graph_unavailable' });
+  });
+
+  it('removes only the types in scope and reports the others as kept', async () => {
+    const email = { '@odata.type': '#microsoft.graph.emailAuthenticationMethod', id: 'm' };
+    const stub = scriptedGraph(() => ({ status: 204 }));
+    const report = await withDeadline(actionDeadline(2_000), () =>
+      resetMfa(
+        {
+          userPath: USER_PATH,
+          methods: [PASSWORD, oath('a'), email],
+          methodTypes: new Set(['email'] as const),
+          revokeSessions: false,
+          dryRun: false,
+        },
+        {
+          graph: stub.graph,
+          clientRequestId: 'c',
+          listMethods: () => Promise.resolve([PASSWORD, oath('a')]),
+        },
+      ),
+    );
+    expect(report).toMatchObject({
+      outcome: 'complete',
+      removed: [{ id: 'm', type: 'email' }],
+      remaining: [],
+    });
+    expect(report.kept.map((kept) => kept.id)).toContain('a');
   });
 });

@@ -163,3 +163,72 @@ describe('toDeleteBatches', () => {
     expect(batches[1]?.steps[1]?.dependsOn).toEqual([batches[1]?.steps[0]?.id]);
   });
 });
+
+describe('toDeleteBatches: where the extra steps ride', () => {
+  const REVOKE = { id: 'revoke', method: 'POST' as const, url: `${USER}/revokeSignInSessions` };
+  const fido2Keys = (count: number) =>
+    Array.from({ length: count }, (_, index) => method('fido2', `f${index}`));
+  const shape = (batches: ReturnType<typeof toDeleteBatches>) =>
+    batches.map((batch) => [
+      batch.version,
+      batch.steps.length,
+      batch.steps.some((step) => step.id === 'revoke'),
+    ]);
+
+  it('sends the revoke alone when there is nothing to delete, and no batch for nothing', () => {
+    expect(shape(toDeleteBatches([], [REVOKE]))).toEqual([['v1.0', 1, true]]);
+    expect(toDeleteBatches([])).toEqual([]);
+  });
+
+  it('adds the revoke to a batch of 19 deletes, and gives it a batch of its own after 20', () => {
+    expect(shape(toDeleteBatches(planReset(fido2Keys(19), USER).deletes, [REVOKE]))).toEqual([
+      ['v1.0', 20, true],
+    ]);
+    expect(shape(toDeleteBatches(planReset(fido2Keys(20), USER).deletes, [REVOKE]))).toEqual([
+      ['v1.0', 20, false],
+      ['v1.0', 1, true],
+    ]);
+    expect(shape(toDeleteBatches(planReset(fido2Keys(21), USER).deletes, [REVOKE]))).toEqual([
+      ['v1.0', 20, false],
+      ['v1.0', 2, true],
+    ]);
+  });
+
+  it('never puts the revoke beside the dependent phone pair', () => {
+    const pair = planReset(
+      [
+        method('phone', MOBILE, { phoneType: 'mobile' }),
+        method('phone', ALTERNATE, { phoneType: 'alternateMobile' }),
+      ],
+      USER,
+    );
+    expect(shape(toDeleteBatches(pair.deletes, [REVOKE]))).toEqual([
+      ['v1.0', 2, false],
+      ['v1.0', 1, true],
+    ]);
+  });
+
+  it('starts a new batch for a parallel delete after the phone pair', () => {
+    const plan = planReset(
+      [
+        method('phone', MOBILE, { phoneType: 'mobile' }),
+        method('phone', ALTERNATE, { phoneType: 'alternateMobile' }),
+      ],
+      USER,
+    );
+    const later = planReset([method('fido2', 'f9')], USER).deletes;
+    const batches = toDeleteBatches([...plan.deletes, ...later]);
+    expect(batches.map((batch) => batch.steps.map((step) => step.id))).toEqual([
+      ['delete-1', 'delete-2'],
+      ['delete-3'],
+    ]);
+  });
+
+  it('leaves a lone mobile phone without a dependency', () => {
+    const plan = planReset([method('phone', MOBILE, { phoneType: 'mobile' }), method('fido2', 'f1')], USER);
+    expect(plan.deletes.every((step) => step.after === undefined)).toBe(true);
+    expect(toDeleteBatches(plan.deletes)).toHaveLength(1);
+    const alternateOnly = planReset([method('phone', ALTERNATE, { phoneType: 'alternateMobile' })], USER);
+    expect(alternateOnly.deletes[0]?.after).toBeUndefined();
+  });
+});

@@ -80,3 +80,63 @@ describe('tapTargetWarning', () => {
     expect(tapTargetWarning(policy, 'u1', new Set(['admins']))).toMatch(/not a target/);
   });
 });
+
+describe('resolveTapRequest within Graph’s own bounds', () => {
+  const WIDE = { ...POLICY, minimumLifetimeInMinutes: 1, maximumLifetimeInMinutes: 100_000 };
+
+  it('holds any policy to Graph’s 10 to 43 200 minutes, naming the range and the field', () => {
+    const message = "must be between 10 and 43200 minutes (the tenant's Temporary Access Pass policy)";
+    for (const lifetimeMinutes of [9, 43_201]) {
+      const error = refusal(WIDE, { lifetimeMinutes });
+      expect(error.detail).toBe(`lifetimeMinutes ${message}.`);
+      expect(error.options.errors).toEqual([{ path: 'body.lifetimeMinutes', message }]);
+    }
+    expect(resolveTapRequest(WIDE, { lifetimeMinutes: 10 }).lifetimeInMinutes).toBe(10);
+    expect(resolveTapRequest(WIDE, { lifetimeMinutes: 43_200 }).lifetimeInMinutes).toBe(43_200);
+  });
+
+  it('accepts the policy’s own minimum, and adds no start time that was not asked for', () => {
+    expect(resolveTapRequest(POLICY, { lifetimeMinutes: 60 })).toStrictEqual({
+      lifetimeInMinutes: 60,
+      isUsableOnce: true,
+    });
+  });
+
+  it('says why a reusable pass or any pass is refused', () => {
+    const oneTime = { ...POLICY, isUsableOnce: true };
+    const message = "must be true: the tenant's Temporary Access Pass policy allows one-time passes only";
+    const error = refusal(oneTime, { isUsableOnce: false });
+    expect(error).toMatchObject({
+      code: 'invalid_request',
+      detail: `isUsableOnce ${message}.`,
+      options: { errors: [{ path: 'body.isUsableOnce', message }] },
+    });
+    expect(resolveTapRequest(oneTime, {}).isUsableOnce).toBe(true);
+    expect(resolveTapRequest(oneTime, { isUsableOnce: true }).isUsableOnce).toBe(true);
+    expect(refusal({ ...POLICY, state: 'disabled' }, {}).detail).toBe(
+      "The tenant's Temporary Access Pass policy is disabled.",
+    );
+  });
+});
+
+describe('tapTargetWarning by user and group', () => {
+  const WARNING =
+    "The user is not a target of the tenant's Temporary Access Pass policy: the pass cannot be used to sign in.";
+
+  it('is silent for a user the policy names directly, and warns for a user it excludes directly', () => {
+    const policy = { ...POLICY, includeTargets: [{ id: 'u1', targetType: 'user' }] };
+    expect(tapTargetWarning(policy, 'u1', new Set())).toBeUndefined();
+    expect(tapTargetWarning(policy, 'u2', new Set())).toBe(WARNING);
+    const excluded = { ...POLICY, excludeTargets: [{ id: 'u1', targetType: 'user' }] };
+    expect(tapTargetWarning(excluded, 'u1', new Set())).toBe(WARNING);
+    expect(tapTargetWarning(excluded, 'u2', new Set())).toBeUndefined();
+  });
+
+  it('matches a group id whatever its case, against the user’s lower-cased group ids', () => {
+    const policy = {
+      ...POLICY,
+      includeTargets: [{ id: '0E8F1B3C-AAAA-4000-8000-000000000001', targetType: 'group' }],
+    };
+    expect(tapTargetWarning(policy, 'u1', new Set(['0e8f1b3c-aaaa-4000-8000-000000000001']))).toBeUndefined();
+  });
+});
