@@ -1,4 +1,3 @@
-import type { QueueClient } from '@azure/storage-queue';
 import { describe, expect, it } from 'vitest';
 
 import { actionDeadline, withDeadline } from '../../../src/lib/deadline';
@@ -6,6 +5,7 @@ import { createJsonQueueSender, EventTooLargeError } from '../../../src/lib/stor
 import { createQueueLockoutEventPublisher } from '../../../src/lib/storage/lockout-events';
 import { SecretLeakError } from '../../../src/lib/storage/secret-guard';
 import { STORAGE_TIMEOUT_MS, storageOptions } from '../../../src/lib/storage/storage-deadline';
+import { fakeQueue } from './fake-queue';
 
 /** A queue message holds 64 KiB of text as the service receives it, inside an XML body. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -13,27 +13,6 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
 /** The size of `text` once XML-escaped: each of & < > " ' may become an entity of up to 6 bytes. */
 const xmlBytes = (text: string) =>
   Buffer.byteLength(text) + 5 * [...text].filter((c) => '&<>"\''.includes(c)).length;
-
-/** An in-memory queue: records what was created and sent; `failCreates` creations fail first. */
-function fakeQueue(failCreates = 0) {
-  const sent: string[] = [];
-  const calls = { creates: 0 };
-  const signals: unknown[] = [];
-  const queue = {
-    createIfNotExists(options: { abortSignal?: unknown }) {
-      calls.creates++;
-      signals.push(options.abortSignal);
-      if (calls.creates <= failCreates) return Promise.reject(new Error('ECONNREFUSED'));
-      return Promise.resolve({ succeeded: true });
-    },
-    sendMessage(text: string, options: { abortSignal?: unknown }) {
-      signals.push(options.abortSignal);
-      sent.push(text);
-      return Promise.resolve({});
-    },
-  };
-  return { queue: queue as unknown as QueueClient, sent, calls, signals };
-}
 
 /** An event whose JSON text is exactly `bytes` long once XML-escaped, padded with `fill`. */
 function eventOfSize(bytes: number, fill: string) {
