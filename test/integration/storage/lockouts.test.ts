@@ -493,3 +493,15 @@ describe('Table lockout store: transaction size', () => {
     expect((await rows(table)).size).toBe(75);
   });
 });
+
+describe('Table lockout store: rows it cannot read', () => {
+  it.each([
+    ['recent events that are not JSON', { recentEvents: '[{"id":' }],
+    ['counted attempts that are not JSON', { countedAttempts: 'abc@1764064800' }],
+  ])('refuses a stored flag with %s, saying so', async (_, change) => {
+    const { table, lockouts } = await lockoutTable();
+    await lockouts.put(lettered(1), undefined);
+    await table.updateEntity({ partitionKey: 'lockout', rowKey: idOf(1), ...change }, 'Merge');
+    await expect(lockouts.get(idOf(1))).rejects.toThrow('is not JSON');
+  });
+});
