@@ -522,3 +522,23 @@ describe('audit log: completion against a changing store', () => {
     });
   });
 });
+
+describe('audit log: one request per page', () => {
+  it('reads a page and whether another exists in one request of one row more than the page', async () => {
+    const { table, audit } = await setup();
+    for (let index = 0; index < 7; index++) await audit.start(attempt());
+    const queries: URL[] = [];
+    table.pipeline.addPolicy({
+      name: 'recordQueries',
+      sendRequest: (request, next) => {
+        queries.push(new URL(request.url));
+        return next(request);
+      },
+    });
+    const page = await audit.list({ limit: 3 });
+    expect(page.entries).toHaveLength(3);
+    expect(page.continuationToken).toEqual(expect.any(String));
+    expect(queries).toHaveLength(1);
+    expect(queries[0]!.searchParams.get('$top')).toBe('4');
+  });
+});

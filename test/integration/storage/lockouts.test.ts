@@ -507,3 +507,23 @@ describe('Table lockout store: rows it cannot read', () => {
     await expect(lockouts.get(idOf(1))).rejects.toThrow('is not JSON');
   });
 });
+
+describe('Table lockout store: one request per page', () => {
+  it('reads a page and whether another exists in one request of one row more than the page', async () => {
+    const { table, lockouts } = await lockoutTable();
+    await seed(lockouts, range(0, 7));
+    const queries: URL[] = [];
+    table.pipeline.addPolicy({
+      name: 'recordQueries',
+      sendRequest: (request, next) => {
+        queries.push(new URL(request.url));
+        return next(request);
+      },
+    });
+    const page = await lockouts.list({ limit: 3 });
+    expect(page.lockouts.map((item) => item.userId)).toEqual(range(0, 3).map(idOf));
+    expect(page.continuationToken).toEqual(expect.any(String));
+    expect(queries).toHaveLength(1);
+    expect(queries[0]!.searchParams.get('$top')).toBe('4');
+  });
+});
