@@ -527,3 +527,25 @@ describe('Table lockout store: one request per page', () => {
     expect(queries[0]!.searchParams.get('$top')).toBe('4');
   });
 });
+
+describe('Table lockout store: the stored row', () => {
+  it('keys the row by the lower-cased user id and stores the flag fields, lists as JSON, and the UPN for look-up', async () => {
+    const { table, lockouts } = await lockoutTable();
+    const written = { ...lettered(5), userId: idOf(5).toUpperCase() };
+    await lockouts.put(written, undefined);
+    const stored: Record<string, unknown>[] = [];
+    for await (const row of table.listEntities()) stored.push(row);
+    expect(stored).toHaveLength(1);
+    const omit = (value: object, keys: string[]) =>
+      Object.fromEntries(Object.entries(value).filter(([key]) => !keys.includes(key)));
+    const fields = omit(stored[0]!, ['partitionKey', 'etag', 'timestamp']);
+    const plain = omit(written, ['userId', 'recentEvents', 'countedAttempts']);
+    expect(fields).toEqual({
+      ...plain,
+      rowKey: idOf(5),
+      recentEvents: JSON.stringify(written.recentEvents),
+      countedAttempts: JSON.stringify(written.countedAttempts),
+      upnLower: 'user5@contoso.com',
+    });
+  });
+});

@@ -111,3 +111,14 @@ describe('scan state store: every field, and rows it did not write', () => {
     await expect(store.read()).resolves.toEqual({ condition: 'ok' });
   });
 });
+
+describe('scan state store: unset fields', () => {
+  it('leaves out a field set to undefined, the last error included', async () => {
+    const store = await setup();
+    await store.write({ condition: 'ok', watermark: undefined, lastError: undefined }, undefined);
+    const read = await store.read();
+    expect(read).not.toHaveProperty('lastError');
+    expect(read).not.toHaveProperty('watermark');
+    expect(read).toEqual({ condition: 'ok', etag: read.etag });
+  });
+});
