@@ -122,3 +122,17 @@ describe('scan state store: unset fields', () => {
     expect(read).toEqual({ condition: 'ok', etag: read.etag });
   });
 });
+
+describe('scan state store: the stored row', () => {
+  it('is one row, detection/signIns, whatever is written', async () => {
+    const table = await fixture.freshTable();
+    const store = createTableScanStateStore({ table: () => Promise.resolve(table) });
+    await store.write({ condition: 'gap', watermark: '2026-06-01T11:58:00.000Z' }, undefined);
+    const { etag } = await store.read();
+    await store.write({ condition: 'ok' }, etag);
+    const keys: [string | undefined, string | undefined][] = [];
+    for await (const row of table.listEntities()) keys.push([row.partitionKey, row.rowKey]);
+    // The keys are the stored format: the row written by an earlier version must still be found.
+    expect(keys).toEqual([['detection', 'signIns']]);
+  });
+});
