@@ -89,6 +89,13 @@ describe('recovery events: the schema', () => {
     expect(sent).toEqual([]);
   });
 
+  it('says what a type must look like', async () => {
+    const { events } = publisher();
+    await expect(events.publish({ ...event, type: 'Recovery Completed' })).rejects.toThrow(
+      'must be dotted snake_case, e.g. recovery.action.completed',
+    );
+  });
+
   it('accepts each field at its longest', async () => {
     const { sent, events } = publisher();
     await events.publish({
