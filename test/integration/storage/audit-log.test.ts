@@ -515,6 +515,7 @@ describe('audit log: completion against a changing store', () => {
     const failing = createTableAuditLog({ table: () => Promise.reject(new Error('ECONNREFUSED')) });
     await expect(failing.start(attempt())).rejects.toMatchObject({
       detail: 'The audit log could not record the attempt.',
+      cause: { message: 'ECONNREFUSED' },
     });
     await expect(failing.list({})).rejects.toMatchObject({
       code: 'audit_unavailable',
