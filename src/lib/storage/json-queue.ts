@@ -11,11 +11,8 @@ export class EventTooLargeError extends Error {
 }
 
 function xmlEscapedBytes(text: string): number {
-  const bytes = Buffer.byteLength(text);
-  // Worst case of the SDK's XML serialisation: each of these characters becomes an entity (≤ 6
-  // bytes). Counted only when it could matter.
-  if (bytes * 6 <= MAX_MESSAGE_BYTES) return bytes;
-  return bytes + text.replace(/[^&<>"']/g, '').length * 5;
+  // Worst case of the SDK's XML serialisation: each of these characters becomes an entity (≤ 6 bytes).
+  return Buffer.byteLength(text) + text.replace(/[^&<>"']/g, '').length * 5;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { AppError } from '../../../src/lib/http/problem';
 import { type AuditAttempt, createTableAuditLog } from '../../../src/lib/storage/audit-log';
@@ -391,5 +391,155 @@ describe('audit log: store unavailable', () => {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+});
+
+/** What the table SDK throws for a given status. */
+const restError = (statusCode: number) =>
+  Object.assign(new Error(`status ${statusCode}`), { name: 'RestError', statusCode });
+
+describe('audit log: what an attempt records', () => {
+  it('stores the target id in lower case, so a list by either case finds it', async () => {
+    const { table, audit } = await setup();
+    const started = await audit.start(attempt({ targetId: USER_A.toUpperCase() }));
+    expect(started.targetId).toBe(USER_A);
+    expect((await rows(table))[0]).toMatchObject({ targetId: USER_A });
+    expect((await audit.list({ userId: USER_A })).entries).toEqual([started]);
+  });
+
+  it('records only the fields the attempt has', async () => {
+    const { audit } = await setup();
+    const started = await audit.start({ action: 'sessions.revoke', caller: 'c', correlationId: 'x' });
+    expect(Object.keys(started).sort()).toEqual(
+      ['action', 'caller', 'correlationId', 'graphRequestIds', 'id', 'outcome', 'time'].sort(),
+    );
+    expect((await audit.list({})).entries).toEqual([started]);
+  });
+
+  it('cuts every caller-supplied text to 1024 characters', async () => {
+    const { audit } = await setup();
+    const long = (letter: string) => letter.repeat(1500);
+    const cut = (letter: string) => `${letter.repeat(1023)}…`;
+    const started = await audit.start({
+      action: 'mfa.reset',
+      targetId: long('a'),
+      targetUpn: long('u'),
+      caller: long('c'),
+      ticket: long('t'),
+      reason: long('r'),
+      verification: { method: long('m'), reference: long('f') },
+      correlationId: long('x'),
+    });
+    expect(started).toMatchObject({
+      targetId: cut('a'),
+      targetUpn: cut('u'),
+      caller: cut('c'),
+      ticket: cut('t'),
+      reason: cut('r'),
+      verification: { method: cut('m'), reference: cut('f') },
+      correlationId: cut('x'),
+    });
+    expect((await audit.list({})).entries).toEqual([started]);
+  });
+
+  it('cuts a refusal code to 100 characters and its detail to 2000', async () => {
+    const { audit } = await setup();
+    const entry = await audit.refused(attempt(), 'c'.repeat(150), 'd'.repeat(3000));
+    expect(entry.code).toBe(`${'c'.repeat(99)}…`);
+    expect(entry.detail).toBe(`${'d'.repeat(1999)}…`);
+  });
+
+  it('cuts a completion code to 100 characters and keeps the started fields', async () => {
+    const { audit, clock } = await setup();
+    const started = await audit.start(attempt());
+    clock.advance(2000);
+    const completed = await audit.complete(started, { outcome: 'failed', code: 'k'.repeat(150) });
+    expect(completed).toEqual({
+      ...started,
+      outcome: 'failed',
+      code: `${'k'.repeat(99)}…`,
+      completedTime: clock.now().toISOString(),
+    });
+  });
+});
+
+describe('audit log: completion against a changing store', () => {
+  it('is a conflict when the row is gone between its read and its update', async () => {
+    const { table, audit } = await setup();
+    const started = await audit.start(attempt());
+    vi.spyOn(table, 'updateEntity').mockRejectedValueOnce(restError(404));
+    await expect(audit.complete(started, { outcome: 'succeeded' })).rejects.toThrow(
+      `Audit: entry ${started.id} changed while completing`,
+    );
+  });
+
+  it('is audit_unavailable when the update fails otherwise, and the row stays started', async () => {
+    const { table, audit } = await setup();
+    const started = await audit.start(attempt());
+    vi.spyOn(table, 'updateEntity').mockRejectedValueOnce(restError(500));
+    await expect(audit.complete(started, { outcome: 'succeeded' })).rejects.toMatchObject({
+      code: 'audit_unavailable',
+      detail: 'The audit log could not complete the entry.',
+    });
+    expect((await audit.list({})).entries.map((entry) => entry.outcome)).toEqual(['started']);
+  });
+
+  it('is audit_unavailable when the read fails otherwise', async () => {
+    const { table, audit } = await setup();
+    const started = await audit.start(attempt());
+    vi.spyOn(table, 'getEntity').mockRejectedValueOnce(restError(503));
+    await expect(audit.complete(started, { outcome: 'succeeded' })).rejects.toMatchObject({
+      code: 'audit_unavailable',
+    });
+  });
+
+  it('names the outcome a row already has', async () => {
+    const { audit } = await setup();
+    const started = await audit.start(attempt());
+    await audit.complete(started, { outcome: 'partial' });
+    await expect(audit.complete(started, { outcome: 'succeeded' })).rejects.toThrow(
+      `Audit: entry ${started.id} is already partial`,
+    );
+  });
+
+  it('names a missing entry', async () => {
+    const { audit } = await setup();
+    const started = await audit.start(attempt());
+    const id = '00000000-0000-4000-8000-000000000000';
+    await expect(audit.complete({ ...started, id }, { outcome: 'succeeded' })).rejects.toThrow(
+      `Audit: no entry ${id} to complete`,
+    );
+  });
+
+  it('says which operation a failing store could not do', async () => {
+    const failing = createTableAuditLog({ table: () => Promise.reject(new Error('ECONNREFUSED')) });
+    await expect(failing.start(attempt())).rejects.toMatchObject({
+      detail: 'The audit log could not record the attempt.',
+      cause: { message: 'ECONNREFUSED' },
+    });
+    await expect(failing.list({})).rejects.toMatchObject({
+      code: 'audit_unavailable',
+      detail: 'The audit log could not list entries.',
+    });
+  });
+});
+
+describe('audit log: one request per page', () => {
+  it('reads a page and whether another exists in one request of one row more than the page', async () => {
+    const { table, audit } = await setup();
+    for (let index = 0; index < 7; index++) await audit.start(attempt());
+    const queries: URL[] = [];
+    table.pipeline.addPolicy({
+      name: 'recordQueries',
+      sendRequest: (request, next) => {
+        queries.push(new URL(request.url));
+        return next(request);
+      },
+    });
+    const page = await audit.list({ limit: 3 });
+    expect(page.entries).toHaveLength(3);
+    expect(page.continuationToken).toEqual(expect.any(String));
+    expect(queries).toHaveLength(1);
+    expect(queries[0]!.searchParams.get('$top')).toBe('4');
   });
 });

@@ -1,5 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { createTableIdempotencyStore } from '../../../src/lib/storage/idempotency-store';
 import { SecretLeakError } from '../../../src/lib/storage/secret-guard';
@@ -164,5 +164,121 @@ describe('idempotency store', () => {
       expect(JSON.stringify(row)).not.toContain('Xk7#pQ2!');
       expect(row.state).toBe('processing');
     }
+  });
+});
+
+/** What the table SDK throws for a given status. */
+const restError = (statusCode: number) =>
+  Object.assign(new Error(`status ${statusCode}`), { name: 'RestError', statusCode });
+
+describe('idempotency store: races and bounds', () => {
+  it('looks again when the row that refused its insert is gone before it can be read', async () => {
+    const { store, table } = await setup();
+    await started(store);
+    const getEntity = vi.spyOn(table, 'getEntity').mockRejectedValueOnce(restError(404));
+    await expect(store.begin(SCOPE, KEY, 'fp-1')).resolves.toEqual({ kind: 'in_progress' });
+    expect(getEntity).toHaveBeenCalledTimes(2);
+  });
+
+  it('passes on a read failure that is not a missing row', async () => {
+    const { store, table } = await setup();
+    await started(store);
+    vi.spyOn(table, 'getEntity').mockRejectedValueOnce(restError(503));
+    await expect(store.begin(SCOPE, KEY, 'fp-1')).rejects.toMatchObject({ statusCode: 503 });
+  });
+
+  it('gives up after a few lost races and answers in_progress', async () => {
+    const { store, table } = await setup();
+    await started(store);
+    // Every read finds the row gone, every insert finds it there: a race that never settles.
+    vi.spyOn(table, 'getEntity').mockRejectedValue(restError(404));
+    const createEntity = vi.spyOn(table, 'createEntity');
+    await expect(store.begin(SCOPE, KEY, 'fp-1')).resolves.toEqual({ kind: 'in_progress' });
+    expect(createEntity).toHaveBeenCalledTimes(5);
+  });
+
+  it('looks again when an abandoned row vanishes during its takeover, and starts', async () => {
+    const { store, table, clock } = await setup();
+    await started(store);
+    clock.advance(231 * SECOND);
+    vi.spyOn(table, 'updateEntity').mockRejectedValueOnce(restError(404));
+    await expect(store.begin(SCOPE, KEY, 'fp-1')).resolves.toMatchObject({
+      kind: 'started',
+      record: { startedAt: clock.now().toISOString() },
+    });
+  });
+
+  it('passes on a takeover failure that is not a lost race', async () => {
+    const { store, table, clock } = await setup();
+    await started(store);
+    clock.advance(231 * SECOND);
+    vi.spyOn(table, 'updateEntity').mockRejectedValueOnce(restError(500));
+    await expect(store.begin(SCOPE, KEY, 'fp-1')).rejects.toMatchObject({ statusCode: 500 });
+  });
+
+  it('refuses to complete a released record, as a conflict', async () => {
+    const { store } = await setup();
+    const record = await started(store);
+    await store.release(record);
+    const error = await store.complete(record, { status: 200, body: {} }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StorageConflictError);
+    expect(error).toMatchObject({
+      message: 'Idempotency: the record was taken over or removed before completion',
+    });
+  });
+
+  it('releases a record that is already gone without complaint', async () => {
+    const { store, table } = await setup();
+    const record = await started(store);
+    await store.release(record);
+    await expect(store.release(record)).resolves.toBeUndefined();
+    expect(await count(table)).toBe(0);
+  });
+
+  it('keeps a body of 30,000 characters of JSON and refuses one more', async () => {
+    const { store } = await setup();
+    const record = await started(store);
+    const over = 'x'.repeat(29_999); // JSON text: 30,001 characters with its quotes
+    await expect(store.complete(record, { status: 200, body: over })).rejects.toThrow(
+      'Idempotent response body is 30001 characters; the limit is 30000.',
+    );
+    const fits = 'x'.repeat(29_998);
+    await store.complete(record, { status: 200, body: fits });
+    await expect(store.begin(SCOPE, KEY, 'fp-1')).resolves.toMatchObject({ kind: 'replay', body: fits });
+  });
+
+  it('replays a response without a body as null', async () => {
+    const { store } = await setup();
+    const record = await started(store);
+    await store.complete(record, { status: 204, body: undefined });
+    await expect(store.begin(SCOPE, KEY, 'fp-1')).resolves.toEqual({
+      kind: 'replay',
+      status: 204,
+      body: null,
+      headers: {},
+    });
+  });
+
+  it('refuses a pass in the stored headers too', async () => {
+    const { store } = await setup();
+    const record = await started(store);
+    await expect(
+      store.complete(record, { status: 201, body: {}, headers: { 'x-debug': 'temporaryAccessPass=Xk7' } }),
+    ).rejects.toThrow('$.headers.x-debug');
+  });
+
+  it('replays a completed row that holds no response as a 500 without body or headers', async () => {
+    const { store, table } = await setup();
+    await started(store);
+    // A row completed by hand (an operator, an older version): state only, no stored response.
+    for await (const { partitionKey, rowKey } of table.listEntities()) {
+      await table.updateEntity({ partitionKey: partitionKey!, rowKey: rowKey!, state: 'completed' }, 'Merge');
+    }
+    await expect(store.begin(SCOPE, KEY, 'fp-1')).resolves.toEqual({
+      kind: 'replay',
+      status: 500,
+      body: null,
+      headers: {},
+    });
   });
 });

@@ -315,3 +315,239 @@ describe('Table scan state', () => {
     expect((await state.read()).watermark).toBe('2026-11-25T10:05:00.000Z');
   });
 });
+
+describe('Table lockout store: optional fields', () => {
+  it('round-trips a flag without a UPN or any optional field, and one with all of them', async () => {
+    const lockouts = await store();
+    const bare = flag(11);
+    delete bare.userPrincipalName;
+    await lockouts.put(bare, undefined);
+    const read = await lockouts.get(bare.userId);
+    expect(read).toEqual({ ...bare, etag: read?.etag });
+    expect(read).not.toHaveProperty('userPrincipalName');
+    expect(await lockouts.findByUpn('user11@contoso.com')).toBeUndefined();
+
+    const full = flag(12, {
+      status: 'resolved',
+      acknowledgedAt: '2026-11-25T11:10:00.000Z',
+      resolvedAt: '2026-11-25T11:20:00.000Z',
+      ticket: 'INC0012345',
+      recentEvents: [
+        {
+          id: 'e12',
+          time: '2026-11-25T10:00:00.000Z',
+          category: 'suspected_attack',
+          errorCode: 500121,
+          failureReason: 'denied',
+          details: 'MFA denied',
+          app: 'Office',
+          clientApp: 'Browser',
+          ipAddress: '203.0.113.7',
+          location: 'Oslo, NO',
+          correlationId: 'c-12',
+        },
+      ],
+    });
+    await lockouts.put(full, undefined);
+    expect(await lockouts.get(full.userId)).toEqual(asStored(full));
+    expect(await lockouts.findByUpn('USER12@contoso.com')).toEqual(asStored(full));
+  });
+});
+
+describe('Table lockout store: list pages and limits', () => {
+  const invalidLimit = {
+    code: 'invalid_request',
+    detail: 'limit must be 1–100',
+    options: { errors: [{ path: 'limit', message: 'must be 1–100' }] },
+  };
+
+  it.each([0, 101, 2.5, -1])('refuses limit %s', async (limit) => {
+    const lockouts = await store();
+    await expect(lockouts.list({ limit })).rejects.toMatchObject(invalidLimit);
+  });
+
+  it('returns 50 flags by default and up to 100 when asked, in user id order', async () => {
+    const { lockouts } = await lockoutTable();
+    await seed(lockouts, range(0, 101));
+    const first = await lockouts.list({});
+    expect(first.lockouts.map((item) => item.userId)).toEqual(range(0, 50).map(idOf));
+    expect(first.continuationToken).toEqual(expect.any(String));
+    const hundred = await lockouts.list({ limit: 100 });
+    expect(hundred.lockouts.map((item) => item.userId)).toEqual(range(0, 100).map(idOf));
+    const rest = await lockouts.list({ limit: 100, continuationToken: hundred.continuationToken });
+    expect(rest).toEqual({ lockouts: [expect.objectContaining({ userId: idOf(100) })] });
+  });
+
+  it('gives no token when the last page is exactly full, and one when a flag remains', async () => {
+    const { lockouts } = await lockoutTable();
+    await seed(lockouts, [1, 2, 3]);
+    expect(await lockouts.list({ limit: 3 })).toEqual({
+      lockouts: [1, 2, 3].map((n) => asStored(lettered(n))),
+    });
+    const first = await lockouts.list({ limit: 2 });
+    expect(first.lockouts.map((item) => item.userId)).toEqual([idOf(1), idOf(2)]);
+    const second = await lockouts.list({ limit: 2, continuationToken: first.continuationToken });
+    expect(second).toEqual({ lockouts: [asStored(lettered(3))] });
+  });
+});
+
+describe('Table lockout store: continuation tokens', () => {
+  /** A genuine token for `{ limit: 1 }` over flags 1–3, as its JSON, so a test can bend it. */
+  async function issued() {
+    const { lockouts } = await lockoutTable();
+    await seed(lockouts, [1, 2, 3]);
+    const { continuationToken } = await lockouts.list({ limit: 1 });
+    const cursor = JSON.parse(Buffer.from(continuationToken!, 'base64url').toString('utf8')) as {
+      v: number;
+      after: string;
+      q: string;
+    };
+    const encode = (json: unknown, pad = 0) =>
+      Buffer.from(' '.repeat(pad) + JSON.stringify(json)).toString('base64url');
+    return { lockouts, cursor, encode };
+  }
+
+  const notValid = {
+    code: 'invalid_request',
+    detail: 'continuationToken is not valid',
+    options: { errors: [{ path: 'continuationToken', message: 'is not valid' }] },
+  };
+
+  it('continues after the user id it names, for the filters it was issued for', async () => {
+    const { lockouts, cursor, encode } = await issued();
+    expect(cursor).toMatchObject({ v: 1, after: idOf(1) });
+    expect(Object.keys(cursor).sort()).toEqual(['after', 'q', 'v']);
+    const page = await lockouts.list({ limit: 1, continuationToken: encode(cursor) });
+    expect(page.lockouts.map((item) => item.userId)).toEqual([idOf(2)]);
+    // Any object-id-like key will do as a position: the next flag after it.
+    const between = await lockouts.list({ limit: 1, continuationToken: encode({ ...cursor, after: 'a' }) });
+    expect(between.lockouts).toEqual([]);
+    const one = await lockouts.list({ limit: 5, continuationToken: encode({ ...cursor, after: '0' }) });
+    expect(one.lockouts.map((item) => item.userId)).toEqual([1, 2, 3].map(idOf));
+  });
+
+  it.each([
+    ['another version', (cursor: object) => ({ ...cursor, v: 2 })],
+    ['an unknown property', (cursor: object) => ({ ...cursor, extra: 1 })],
+    ['no position', (cursor: object) => ({ ...cursor, after: '' })],
+    ['a position with a quote inside', (cursor: object) => ({ ...cursor, after: "x'y" })],
+    ['a position in upper case', (cursor: object) => ({ ...cursor, after: 'ABC' })],
+    ['a position longer than 256 characters', (cursor: object) => ({ ...cursor, after: 'a'.repeat(257) })],
+    ['other filters', (cursor: object) => ({ ...cursor, q: 'AAAAAAAAAAAAAAAA' })],
+    ['not an object', () => [1]],
+  ])('refuses a token with %s', async (_, bend) => {
+    const { lockouts, cursor, encode } = await issued();
+    await expect(lockouts.list({ limit: 1, continuationToken: encode(bend(cursor)) })).rejects.toMatchObject(
+      notValid,
+    );
+  });
+
+  it('refuses text that is not JSON', async () => {
+    const { lockouts } = await issued();
+    await expect(lockouts.list({ continuationToken: 'not-a-token' })).rejects.toMatchObject(notValid);
+  });
+
+  it('accepts a position of 256 characters and a token of 1024, and refuses a longer token', async () => {
+    const { lockouts, cursor, encode } = await issued();
+    const longest = encode({ ...cursor, after: 'z'.repeat(256) });
+    await expect(lockouts.list({ limit: 1, continuationToken: longest })).resolves.toEqual({ lockouts: [] });
+    // Blanks before the JSON keep it valid: pad it to an exact encoded length.
+    const padTo = (length: number) => (length / 4) * 3 - JSON.stringify(cursor).length;
+    const full = encode(cursor, padTo(1024));
+    expect(full).toHaveLength(1024);
+    await expect(lockouts.list({ limit: 1, continuationToken: full })).resolves.toMatchObject({
+      lockouts: [expect.objectContaining({ userId: idOf(2) })],
+    });
+    const over = encode(cursor, padTo(1028));
+    await expect(lockouts.list({ limit: 1, continuationToken: over })).rejects.toMatchObject(notValid);
+  });
+});
+
+describe('Table lockout store: transaction size', () => {
+  it('keeps every transaction within Table Storage limits: 100 operations and 4 MiB', async () => {
+    const { table, lockouts } = await lockoutTable();
+    // Each flag carries ~60 KB (two properties just under the 32 K-character limit each): 75 of
+    // them are over 4 MiB together.
+    const countedAttempts = Array.from(
+      { length: 900 },
+      (_, index) => `${'h'.repeat(20)}@${1764064800 + index}`,
+    );
+    const recentEvents = Array.from({ length: 90 }, (_, index) => ({
+      id: `e${index}`,
+      time: '2026-11-25T10:00:00.000Z',
+      category: 'lockout' as const,
+      errorCode: 50053,
+      details: 'd'.repeat(250),
+    }));
+    const big = (n: number) => ({ ...lettered(n), countedAttempts, recentEvents });
+    const ns = range(0, 75);
+    const submit = vi.spyOn(table, 'submitTransaction');
+    const results = await lockouts.putMany(ns.map((n) => ({ flag: big(n), etag: undefined })));
+    expect(results).toEqual(ns.map((n) => asStored(big(n))));
+    expect(submit.mock.calls.length).toBeGreaterThan(1);
+    for (const [actions] of submit.mock.calls) {
+      expect(actions.length).toBeGreaterThan(0);
+      expect(actions.length).toBeLessThanOrEqual(100);
+      expect(Buffer.byteLength(JSON.stringify(actions))).toBeLessThanOrEqual(4 * 1024 * 1024);
+    }
+    expect((await rows(table)).size).toBe(75);
+  });
+});
+
+describe('Table lockout store: rows it cannot read', () => {
+  it.each([
+    ['recent events that are not JSON', { recentEvents: '[{"id":' }],
+    ['counted attempts that are not JSON', { countedAttempts: 'abc@1764064800' }],
+  ])('refuses a stored flag with %s, saying so', async (_, change) => {
+    const { table, lockouts } = await lockoutTable();
+    await lockouts.put(lettered(1), undefined);
+    for await (const { partitionKey, rowKey } of table.listEntities()) {
+      await table.updateEntity({ partitionKey: partitionKey!, rowKey: rowKey!, ...change }, 'Merge');
+    }
+    await expect(lockouts.get(idOf(1))).rejects.toThrow('is not JSON');
+  });
+});
+
+describe('Table lockout store: one request per page', () => {
+  it('reads a page and whether another exists in one request of one row more than the page', async () => {
+    const { table, lockouts } = await lockoutTable();
+    await seed(lockouts, range(0, 7));
+    const queries: URL[] = [];
+    table.pipeline.addPolicy({
+      name: 'recordQueries',
+      sendRequest: (request, next) => {
+        queries.push(new URL(request.url));
+        return next(request);
+      },
+    });
+    const page = await lockouts.list({ limit: 3 });
+    expect(page.lockouts.map((item) => item.userId)).toEqual(range(0, 3).map(idOf));
+    expect(page.continuationToken).toEqual(expect.any(String));
+    expect(queries).toHaveLength(1);
+    expect(queries[0]!.searchParams.get('$top')).toBe('4');
+  });
+});
+
+describe('Table lockout store: the stored row', () => {
+  it('keys the row by the lower-cased user id and stores the flag fields, lists as JSON, and the UPN for look-up', async () => {
+    const { table, lockouts } = await lockoutTable();
+    const written = { ...lettered(5), userId: idOf(5).toUpperCase() };
+    await lockouts.put(written, undefined);
+    const stored: Record<string, unknown>[] = [];
+    for await (const row of table.listEntities()) stored.push(row);
+    expect(stored).toHaveLength(1);
+    const omit = (value: object, keys: string[]) =>
+      Object.fromEntries(Object.entries(value).filter(([key]) => !keys.includes(key)));
+    // The keys are the stored format: rows written by an earlier version must still be found.
+    const fields = omit(stored[0]!, ['etag', 'timestamp']);
+    const plain = omit(written, ['userId', 'recentEvents', 'countedAttempts']);
+    expect(fields).toEqual({
+      ...plain,
+      partitionKey: 'lockout',
+      rowKey: idOf(5),
+      recentEvents: JSON.stringify(written.recentEvents),
+      countedAttempts: JSON.stringify(written.countedAttempts),
+      upnLower: 'user5@contoso.com',
+    });
+  });
+});

@@ -58,3 +58,81 @@ describe('scan state store', () => {
     await expect(store.write({ condition: 'ok' }, undefined)).rejects.toThrow();
   });
 });
+
+describe('scan state store: every field, and rows it did not write', () => {
+  it('reads back every field it wrote, with the ETag of the write', async () => {
+    const table = await fixture.freshTable();
+    const store = createTableScanStateStore({ table: () => Promise.resolve(table) });
+    const state = {
+      watermark: '2026-06-01T11:58:00.000Z',
+      lastRunAt: '2026-06-01T12:00:00.000Z',
+      lastOutcome: 'incomplete' as const,
+      condition: 'unlicensed' as const,
+      conditionSince: '2026-06-01T10:00:00.000Z',
+      lastError: 'Graph answered 403',
+    };
+    await store.write(state, undefined);
+    const read = await store.read();
+    let etag: string | undefined;
+    for await (const row of table.listEntities()) etag = row.etag;
+    expect(read).toEqual({ ...state, etag });
+  });
+
+  it('cuts the last error at 1000 characters, the last an ellipsis', async () => {
+    const store = await setup();
+    await store.write({ condition: 'ok', lastError: 'e'.repeat(1001) }, undefined);
+    expect((await store.read()).lastError).toBe(`${'e'.repeat(999)}…`);
+  });
+
+  it('reads a condition it does not know as ok', async () => {
+    const table = await fixture.freshTable();
+    const store = createTableScanStateStore({ table: () => Promise.resolve(table) });
+    await store.write({ condition: 'gap' }, undefined);
+    for await (const { partitionKey, rowKey } of table.listEntities()) {
+      await table.updateEntity(
+        { partitionKey: partitionKey!, rowKey: rowKey!, condition: 'paused' },
+        'Merge',
+      );
+    }
+    await expect(store.read()).resolves.toMatchObject({ condition: 'ok' });
+  });
+
+  it('does not write over a row that was deleted since it was read', async () => {
+    const table = await fixture.freshTable();
+    const store = createTableScanStateStore({ table: () => Promise.resolve(table) });
+    await store.write({ condition: 'ok' }, undefined);
+    const { etag } = await store.read();
+    for await (const { partitionKey, rowKey } of table.listEntities()) {
+      await table.deleteEntity(partitionKey!, rowKey!);
+    }
+    await expect(store.write({ condition: 'ok', watermark: '2026-06-01T12:00:00.000Z' }, etag)).resolves.toBe(
+      false,
+    );
+    await expect(store.read()).resolves.toEqual({ condition: 'ok' });
+  });
+});
+
+describe('scan state store: unset fields', () => {
+  it('leaves out a field set to undefined, the last error included', async () => {
+    const store = await setup();
+    await store.write({ condition: 'ok', watermark: undefined, lastError: undefined }, undefined);
+    const read = await store.read();
+    expect(read).not.toHaveProperty('lastError');
+    expect(read).not.toHaveProperty('watermark');
+    expect(read).toEqual({ condition: 'ok', etag: read.etag });
+  });
+});
+
+describe('scan state store: the stored row', () => {
+  it('is one row, detection/signIns, whatever is written', async () => {
+    const table = await fixture.freshTable();
+    const store = createTableScanStateStore({ table: () => Promise.resolve(table) });
+    await store.write({ condition: 'gap', watermark: '2026-06-01T11:58:00.000Z' }, undefined);
+    const { etag } = await store.read();
+    await store.write({ condition: 'ok' }, etag);
+    const keys: [string | undefined, string | undefined][] = [];
+    for await (const row of table.listEntities()) keys.push([row.partitionKey, row.rowKey]);
+    // The keys are the stored format: the row written by an earlier version must still be found.
+    expect(keys).toEqual([['detection', 'signIns']]);
+  });
+});

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { ZodError } from 'zod';
 
 import { StorageConflictError } from '../../../src/lib/storage/storage-errors';
 import { createTableSuspensionStore, type NewSuspension } from '../../../src/lib/storage/suspensions';
@@ -155,5 +156,102 @@ describe('suspension store', () => {
   it('rejects a user id that cannot be a table key', async () => {
     const store = await setup();
     await expect(store.create(suspension({ userId: 'a/b' }))).rejects.toThrow(/table key/);
+  });
+});
+
+/** What the table SDK throws for a row that is not there. */
+const notFound = () => Object.assign(new Error('ResourceNotFound'), { name: 'RestError', statusCode: 404 });
+
+describe('suspension store: keys and bounds', () => {
+  it.each([
+    ['a slash', 'a/b'],
+    ['a backslash', 'a\\b'],
+    ['a hash', 'a#b'],
+    ['a question mark', 'a?b'],
+    ['a control character', 'a\u0001b'],
+    ['a unit separator', 'a\u001fb'],
+    ['DEL', 'a\u007fb'],
+    ['a C1 control character', 'a\u0080b'],
+    ['the last C1 control character', 'a\u009fb'],
+    ['nothing', ''],
+    ['more than 256 characters', 'a'.repeat(257)],
+  ])('refuses a user id with %s, before writing', async (_, id) => {
+    const store = await setup();
+    // Refused by the store's own check (a ZodError), not by Table Storage afterwards.
+    await expect(store.create(suspension({ userId: id }))).rejects.toBeInstanceOf(ZodError);
+    await expect(store.listDue(new Date(at(120)))).resolves.toEqual([]);
+  });
+
+  it.each([
+    ['a space', 'a b'],
+    ['a no-break space', 'a\u00a0b'],
+    ['letters beyond ASCII', 'ünïcødé'],
+    ['256 characters', 'a'.repeat(256)],
+  ])('accepts a user id with %s', async (_, id) => {
+    const store = await setup();
+    const created = await store.create(suspension({ userId: id }));
+    await expect(store.get(id)).resolves.toEqual(created);
+  });
+
+  it('keeps at most 2000 characters of the last error, and no restore time while active', async () => {
+    const store = await setup();
+    const created = await store.create(suspension());
+    expect(created).not.toHaveProperty('restoredAt');
+    expect(created).not.toHaveProperty('lastError');
+    const failed = await store.update({ ...created, restoreAttempts: 1, lastError: 'e'.repeat(5000) });
+    expect(failed.lastError).toBe(`${'e'.repeat(1999)}…`);
+    await expect(store.get(userId(1))).resolves.toEqual(failed);
+  });
+});
+
+describe('suspension store: conflicts say what happened', () => {
+  it('names the table and the user when a suspension is already active', async () => {
+    const store = await setup();
+    await store.create(suspension());
+    await expect(store.create(suspension())).rejects.toThrow(
+      `Suspensions: suspension for ${userId(1)} is already active`,
+    );
+  });
+
+  it('names the lower-cased user of an update that lost its race', async () => {
+    const store = await setup();
+    const created = await store.create(suspension());
+    await store.update({ ...created, restoreAttempts: 1 });
+    const stale = store.update({ ...created, userId: userId(1).toUpperCase(), restoreAttempts: 2 });
+    await expect(stale).rejects.toThrow(`Suspensions: suspension for ${userId(1)} changed meanwhile`);
+    await expect(stale).rejects.toMatchObject({ table: 'Suspensions', cause: { statusCode: 412 } });
+  });
+
+  it('is a conflict when the row that refused an insert is gone before it can be read', async () => {
+    const table = await fixture.freshTable();
+    const store = createTableSuspensionStore({ table: () => Promise.resolve(table) });
+    await store.create(suspension());
+    // Another instance deletes the row between our refused insert and our read.
+    vi.spyOn(table, 'getEntity').mockRejectedValueOnce(notFound());
+    const error = await store.create(suspension()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StorageConflictError);
+    expect(error).toMatchObject({
+      message: `Suspensions: suspension for ${userId(1)} was removed while being created`,
+    });
+  });
+});
+
+describe('suspension store: the stored row', () => {
+  it('keys the row by the lower-cased user id in the suspension partition, times in one ISO form', async () => {
+    const table = await fixture.freshTable();
+    const store = createTableSuspensionStore({ table: () => Promise.resolve(table) });
+    await store.create(suspension({ userId: userId(7).toUpperCase(), endsAt: '2025-06-02T11:00:00+02:00' }));
+    const stored: Record<string, unknown>[] = [];
+    for await (const row of table.listEntities()) stored.push(row);
+    // The keys are the stored format: rows written by an earlier version must still be found.
+    expect(stored).toEqual([
+      {
+        ...suspension({ userId: userId(7), endsAt: '2025-06-02T09:00:00.000Z' }),
+        partitionKey: 'suspension',
+        rowKey: userId(7),
+        etag: expect.any(String) as unknown,
+        timestamp: expect.any(String) as unknown,
+      },
+    ]);
   });
 });

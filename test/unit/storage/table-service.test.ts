@@ -2,6 +2,7 @@ import type { AccessToken, TokenCredential } from '@azure/identity';
 import { describe, expect, it } from 'vitest';
 
 import { createTableClient, createTableService } from '../../../src/lib/storage/table-service';
+import { closedPort } from '../../support/closed-port';
 
 const NO_TOKEN: TokenCredential = { getToken: (): Promise<AccessToken | null> => Promise.resolve(null) };
 const AZURE = {
@@ -30,6 +31,34 @@ describe('Table Storage clients', () => {
     };
     await expect(createTableClient(remote, NO_TOKEN, 'Audit').getEntity('p', 'r')).rejects.toThrow(
       /insecure|https/i,
+    );
+  });
+
+  it('refuse plain HTTP to a remote account named by its endpoint suffix', async () => {
+    const remote = {
+      connectionString:
+        'DefaultEndpointsProtocol=http;AccountName=acct;AccountKey=a2V5;EndpointSuffix=core.windows.net',
+    };
+    await expect(createTableService(remote, NO_TOKEN).getProperties()).rejects.toThrow(/insecure|https/i);
+    await expect(createTableClient(remote, NO_TOKEN, 'Audit').getEntity('p', 'r')).rejects.toThrow(
+      /insecure|https/i,
+    );
+  });
+
+  it('allow plain HTTP to an emulator on this machine, named by its table endpoint', async () => {
+    const port = await closedPort();
+    const local = {
+      connectionString:
+        'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;' +
+        `TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:1/x;`,
+    };
+    const options = { retryOptions: { maxRetries: 0 } };
+    const client = createTableClient(local, NO_TOKEN, 'Audit', options);
+    expect(new URL(client.url).port).toBe(String(port));
+    // Sent, and refused by the closed port: not stopped as insecure before sending.
+    await expect(client.getEntity('p', 'r')).rejects.toThrow(/ECONNREFUSED/);
+    await expect(createTableService(local, NO_TOKEN, options).getProperties()).rejects.toThrow(
+      /ECONNREFUSED/,
     );
   });
 });
