@@ -7,6 +7,9 @@ import type { ActionDeps, ActionRequest } from '../../src/lib/recovery/run-actio
 import type { AuditAttempt, AuditEntry, AuditResult } from '../../src/lib/storage/audit-log';
 import type { IdempotencyStore, StoredResponse } from '../../src/lib/storage/idempotency-store';
 import type { NewRecoveryEvent } from '../../src/lib/storage/recovery-events';
+import { testCaller } from './callers';
+import { admitAll } from './limits';
+import { memoryApprovals } from './memory-approvals';
 
 /** AdeleV of the demo tenant (local/graph seed). */
 export const TARGET: GuardTarget = {
@@ -29,7 +32,7 @@ export function actionRequest<Input extends ActionRequest['input'] = ActionReque
   return {
     action: 'mfa.reset',
     user: { kind: 'upn', upn: TARGET.userPrincipalName },
-    caller: 'function-key',
+    caller: testCaller(),
     correlationId: CORRELATION_ID,
     idempotency: {
       key: 'key-0123456789abcdef',
@@ -119,6 +122,8 @@ export function actionFakes(
   };
   const deps: ActionDeps = {
     graph: options.graph ?? ({} as Client),
+    approvals: memoryApprovals(),
+    limits: admitAll,
     config: loadConfig({ STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', ...options.settings }),
     checkTarget: (user, clientRequestId) => {
       steps.push('guard');

@@ -8,6 +8,7 @@ import { actionHandler } from '../../../src/lib/recovery/action-handler';
 import { readActionRequest } from '../../../src/lib/recovery/action-request';
 import { ActionBaseSchema, ResetMfaSchema } from '../../../src/lib/recovery/action-schemas';
 import { actionFakes, TARGET } from '../../support/action-fakes';
+import { testCaller } from '../../support/callers';
 
 const KEY = 'key-0123456789abcdef';
 const BODY = { ticket: 'INC1', verification: { method: 'video_call', reference: 'call-42' } };
@@ -36,13 +37,13 @@ function httpRequest(
   });
 }
 
-const read = (request: HttpRequest, trustEasyAuth?: boolean) =>
+const read = (request: HttpRequest) =>
   readActionRequest(request, {
     action: 'mfa.reset',
     route: 'users/{user}/mfa/reset',
     schema: ResetMfaSchema,
     correlationId: 'corr-1',
-    ...(trustEasyAuth === undefined ? {} : { trustEasyAuth }),
+    caller: testCaller({ id: 'app:servicenow' }),
   });
 
 async function refusal(promise: Promise<unknown>): Promise<AppError> {
@@ -63,11 +64,11 @@ describe('readActionRequest', () => {
       action: 'mfa.reset',
       user: { kind: 'upn', upn: TARGET.userPrincipalName },
       input: { ...BODY, revokeSessions: true, dryRun: false },
-      caller: 'function-key',
+      caller: testCaller({ id: 'app:servicenow' }),
       correlationId: 'corr-1',
       idempotency: {
         key: KEY,
-        scope: 'function-key|POST|users/{user}/mfa/reset',
+        scope: 'app:servicenow|POST|users/{user}/mfa/reset',
         // The parameters other than {user} and the validated body, as JSON with sorted keys.
         fingerprint: sha256(
           '{"input":{"dryRun":false,"revokeSessions":true,"ticket":"INC1",' +
@@ -117,17 +118,7 @@ describe('readActionRequest', () => {
 
   it('scopes the key by the method as sent', async () => {
     const action = await read(httpRequest({ method: 'DELETE' }));
-    expect(action.idempotency.scope).toBe('function-key|DELETE|users/{user}/mfa/reset');
-  });
-
-  it('names the caller by the Easy Auth principal only when told to trust it', async () => {
-    const headers = { 'x-ms-client-principal-name': 'alice@contoso.com' };
-    const trusted = await read(httpRequest({ headers }), true);
-    expect(trusted.caller).toBe('principal:alice@contoso.com');
-    expect(trusted.idempotency.scope).toBe('principal:alice@contoso.com|POST|users/{user}/mfa/reset');
-    expect((await read(httpRequest({ headers }))).caller).toBe('function-key');
-    expect((await read(httpRequest({ headers }), false)).caller).toBe('function-key');
-    expect((await read(httpRequest(), true)).caller).toBe('function-key');
+    expect(action.idempotency.scope).toBe('app:servicenow|DELETE|users/{user}/mfa/reset');
   });
 
   it('asks for an Idempotency-Key when there is none', async () => {
@@ -171,6 +162,7 @@ describe('actionHandler', () => {
     const seen: unknown[] = [];
     const handler = actionHandler(() => fakes.deps, {
       action: 'sessions.revoke',
+      role: 'Recovery.Reset',
       route: 'users/{user}/sessions/revoke',
       schema: ActionBaseSchema,
       run: (deps, action, request) => {
@@ -199,6 +191,7 @@ describe('actionHandler', () => {
     let ran = false;
     const handler = actionHandler(() => actionFakes().deps, {
       action: 'sessions.revoke',
+      role: 'Recovery.Reset',
       route: 'users/{user}/sessions/revoke',
       schema: ActionBaseSchema,
       run: () => {

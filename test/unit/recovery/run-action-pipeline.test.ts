@@ -176,7 +176,7 @@ describe('runAction: the guard', () => {
         targetUpn: TARGET.userPrincipalName,
         ticket: 'INC1',
         correlationId: CORRELATION_ID,
-        details: { code: 'protected_account', caller: 'function-key' },
+        details: { code: 'protected_account', caller: { id: 'function-key' } },
       },
     ]);
     expect(fakes.steps).toEqual([
@@ -194,7 +194,7 @@ describe('runAction: the guard', () => {
     expect(fakes.refused[0]?.detail).toBe(detail);
     expect(fakes.events[0]).toMatchObject({
       type: 'security.break_glass_attempt',
-      details: { code: 'break_glass_account', caller: 'function-key' },
+      details: { code: 'break_glass_account', caller: { id: 'function-key' } },
     });
   });
 
@@ -375,7 +375,7 @@ describe('runAction: failures and events', () => {
         targetUpn: TARGET.userPrincipalName,
         ticket: 'INC1',
         correlationId: CORRELATION_ID,
-        details: { code: 'graph_unavailable' },
+        details: { code: 'graph_unavailable', caller: { id: 'function-key' } },
       },
     ]);
     expect(fakes.steps).toEqual([
@@ -411,7 +411,7 @@ describe('runAction: failures and events', () => {
     });
   });
 
-  it('announces a success with the summary as details, and without details when there is none', async () => {
+  it('announces a success with the summary and the caller as details', async () => {
     const withSummary = actionFakes();
     await runAction(
       withSummary.deps,
@@ -428,12 +428,12 @@ describe('runAction: failures and events', () => {
         targetUpn: TARGET.userPrincipalName,
         ticket: 'INC1',
         correlationId: CORRELATION_ID,
-        details: { failed: 1 },
+        details: { failed: 1, caller: { id: 'function-key' } },
       },
     ]);
     const bare = actionFakes();
     await runAction(bare.deps, actionRequest(), done());
-    expect(bare.events[0]).not.toHaveProperty('details');
+    expect(bare.events[0]?.details).toEqual({ caller: { id: 'function-key' } });
   });
 
   it('answers although the completion event cannot be published, and logs it', async () => {
@@ -465,9 +465,14 @@ describe('runAction: the lockout flag', () => {
     fakes.deps.lockouts.put = () => Promise.reject(new ReferenceError('table'));
     expect((await runAction(fakes.deps, actionRequest(), recovered())).status).toBe(200);
     expect(fakes.warnings).toEqual(['could not resolve the lockout flag: ReferenceError']);
-    const other = actionFakes({ lockout: 'lockout' });
-    other.deps.lockouts.get = () => rejectWithout('x');
-    await runAction(other.deps, actionRequest(), recovered());
-    expect(other.warnings).toEqual(['could not resolve the lockout flag: unknown']);
+  });
+
+  it('refuses, before acting, when the flag cannot be read: an attack flag might be open', async () => {
+    const fakes = actionFakes({ lockout: 'lockout' });
+    fakes.deps.lockouts.get = () => rejectWithout('x');
+    const perform = recovered();
+    const error = await thrown(runAction(fakes.deps, actionRequest(), perform));
+    expect(error.code).toBe('audit_unavailable');
+    expect(perform).not.toHaveBeenCalled();
   });
 });

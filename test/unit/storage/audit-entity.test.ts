@@ -56,6 +56,14 @@ describe('audit vocabulary', () => {
       'sessions.revoke',
       'mfa.suspend',
       'mfa.restore',
+      'methods.read',
+      'approval.request',
+      'approval.approve',
+      'approval.deny',
+      'lockout.acknowledge',
+      'lockout.resolve',
+      'writes.switch',
+      'brake.release',
     ]);
     expect(AUDIT_OUTCOMES).toEqual(['started', 'succeeded', 'partial', 'failed', 'refused', 'unknown']);
   });
