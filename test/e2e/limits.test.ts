@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { FunctionsHostProcess } from '../../local/functions-host-process';
 import { type Stack, startStack } from '../../local/stack';
+import { checkGraphCalls } from '../support/graph-calls-check';
 import { restartHost } from '../support/restart-host';
 import { callStack } from '../support/stack-call';
 
@@ -23,6 +24,7 @@ const DAY_SECONDS = 24 * 3600;
 let stack: Stack;
 let target: Pick<Stack, 'baseUrl' | 'functionKey' | 'callerAuth' | 'callerTokens'>;
 let restarted: FunctionsHostProcess | undefined;
+checkGraphCalls(() => stack?.graph);
 
 beforeAll(async () => {
   stack = await startStack({ hostPort: 0, timers: false, appSettings: LIMITS });
