@@ -164,6 +164,7 @@ describe('checkTarget by object id', () => {
     expect(batches()).toHaveLength(1);
     const [first] = batches();
     expect(stepIds(first)).toEqual(['user', 'memberOf', 'u-el', 'u-ac', 'u-ra', 'u-pg']);
+    expect(first?.map((step) => step.method)).toEqual(Array(6).fill('GET'));
     expect(first?.[0]).toMatchObject({
       method: 'GET',
       url: `/users/${USER_ID}?$select=id,userPrincipalName,displayName,userType`,
@@ -305,6 +306,7 @@ describe('checkTarget by UPN', () => {
     expect(first?.[0]?.url).toBe(`/users/${UPN}?$select=id,userPrincipalName,displayName,userType`);
     expect(first?.[1]?.url).toBe(`/users/${UPN}/transitiveMemberOf?$top=999`);
     expect(stepIds(second)).toEqual(['u-el', 'u-ac', 'u-ra', 'u-pg', 'g0-el', 'g0-ac', 'g0-ra']);
+    expect([...(first ?? []), ...(second ?? [])].map((step) => step.method)).toEqual(Array(9).fill('GET'));
     expect(second?.slice(0, 4).map((step) => principalOf(step))).toEqual([
       USER_ID,
       USER_ID,
@@ -424,7 +426,7 @@ describe('an unknown target', () => {
     );
     expect(error.code).toBe('user_not_found');
     expect(error.detail).toBe(`No user ${UPN} in the tenant.`);
-    expect(error.options).toEqual({});
+    expect(error.options).toStrictEqual({});
   });
 });
 
@@ -450,7 +452,7 @@ describe('failing closed', () => {
         code: 'guard_unavailable',
         detail: `${PREFIX}${name} answered 500 generalException.`,
       });
-      expect(error.options).toEqual({ graphRequestId: `step-${kind}`, graphCode: 'generalException' });
+      expect(error.options).toStrictEqual({ graphRequestId: `step-${kind}`, graphCode: 'generalException' });
     },
   );
 
@@ -466,7 +468,7 @@ describe('failing closed', () => {
   it('leaves out a code Graph did not give', async () => {
     const { error } = await checkError(failing('memberOf', { status: 502 }));
     expect(error.detail).toBe(`${PREFIX}the membership look-up answered 502.`);
-    expect(error.options).toEqual({});
+    expect(error.options).toStrictEqual({});
   });
 
   it('takes no status outside 2xx as an answer', async () => {
@@ -482,7 +484,7 @@ describe('failing closed', () => {
         body: graphError('TooManyRequests', 'step-429'),
       }),
     );
-    expect(error.options).toEqual({
+    expect(error.options).toStrictEqual({
       graphRequestId: 'step-429',
       graphCode: 'TooManyRequests',
       retryAfterSeconds: 120,
@@ -537,7 +539,7 @@ describe('failing closed', () => {
     const { error } = await checkError(
       failing('ac', { status: 403, body: graphError('UnknownError', 'pim-1', message) }),
     );
-    expect(error.options).toEqual({ graphRequestId: 'pim-1', graphCode: 'PermissionScopeNotGranted' });
+    expect(error.options).toStrictEqual({ graphRequestId: 'pim-1', graphCode: 'PermissionScopeNotGranted' });
     expect(error.detail).toBe(`${PREFIX}an active role look-up answered 403 PermissionScopeNotGranted.`);
   });
 
@@ -562,13 +564,13 @@ describe('failing closed', () => {
   it('refuses a user without a GUID id, naming the last batch’s request-id', async () => {
     const { error } = await checkError({ user: { ...ADELE, id: 'not-a-guid' } });
     expect(error.detail).toBe(`${PREFIX}The user look-up gave no usable user.`);
-    expect(error.options).toEqual({ graphRequestId: 'batch-0' });
+    expect(error.options).toStrictEqual({ graphRequestId: 'batch-0' });
   });
 
   it('refuses a user without a userPrincipalName, and adds no request-id Graph did not give', async () => {
     const { error } = await checkError({ user: { id: USER_ID }, requestId: () => undefined });
     expect(error.code).toBe('guard_unavailable');
-    expect(error.options).toEqual({});
+    expect(error.options).toStrictEqual({});
   });
 
   it('refuses a membership without a type', async () => {
@@ -658,7 +660,7 @@ describe('paged memberships', () => {
     expect(error.detail).toBe(
       `${PREFIX}the membership look-up gave a nextLink outside the configured Graph origin.`,
     );
-    expect(error.options).toEqual({ graphRequestId: 'batch-0' });
+    expect(error.options).toStrictEqual({ graphRequestId: 'batch-0' });
     expect(sent).toHaveLength(1);
   });
 
