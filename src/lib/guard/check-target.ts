@@ -324,7 +324,6 @@ class GuardSession {
       if (error instanceof UnusablePageError) throw this.unavailable(error.message);
       const appError = toAppError(error);
       if (appError.code === 'time_budget_exceeded') throw appError;
-      if (appError.options.graphRequestId) this.requestIds.push(appError.options.graphRequestId);
       throw new AppError(
         'guard_unavailable',
         `The protected-account check could not be completed: ${appError.detail}`,
