@@ -115,7 +115,8 @@ describe('mergeAnomaly', () => {
   });
 
   it('leaves out a UPN nobody knows', () => {
-    const { userPrincipalName: _, ...anonymous } = RECOVERY;
+    const anonymous: Recovery = { ...RECOVERY };
+    delete anonymous.userPrincipalName;
     const merged = mergeAnomaly(undefined, { recovery: anonymous, anomalous: [judged('r1', 1)], now: NOW });
     expect(merged.kind === 'opened' && 'userPrincipalName' in merged.flag).toBe(false);
   });
@@ -191,7 +192,8 @@ describe('mergeAnomaly', () => {
   });
 
   it('keeps the known UPN when the recovery has none', () => {
-    const { userPrincipalName: _, ...anonymous } = RECOVERY;
+    const anonymous: Recovery = { ...RECOVERY };
+    delete anonymous.userPrincipalName;
     const merged = mergeAnomaly(lockoutFlag({ status: 'open' }), {
       recovery: anonymous,
       anomalous: [judged('r1', 5)],
