@@ -38,7 +38,12 @@ export function registerAsUser(tenant: Tenant, value: unknown): RecordedRegistra
   const user = tenant.findUser(key);
   if (user === undefined) throw new Error(`Invalid registration: no user ${key}`);
   const registeredAt = at === undefined ? new Date() : new Date(at);
-  const signedInAt = new Date(registeredAt.getTime() - 60_000);
+  // A minute before registering, but never before the pass existed: the sign-in uses it.
+  const pass = tenant.methodsOf(user).find((method) => method.type === 'temporaryAccessPass');
+  const passFrom = pass?.createdDateTime === undefined ? -Infinity : Date.parse(pass.createdDateTime) + 1000;
+  const signedInAt = new Date(
+    Math.min(registeredAt.getTime(), Math.max(registeredAt.getTime() - 60_000, passFrom)),
+  );
   const [signIn] = addSignIns(tenant, [
     {
       userId: user.id,
