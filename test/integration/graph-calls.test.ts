@@ -133,7 +133,13 @@ const EXERCISES: Record<string, (graph: Client) => Promise<unknown>> = {
     ),
   'GET v1.0 /auditLogs/directoryAudits': async (graph) => {
     const time = new Date(Date.now() - 60_000).toISOString();
-    const recovery = { id: 'a1', time, action: 'tap.issue', outcome: 'succeeded', targetId: diego.id } as const;
+    const recovery = {
+      id: 'a1',
+      time,
+      action: 'tap.issue',
+      outcome: 'succeeded',
+      targetId: diego.id,
+    } as const;
     await watchRecoveries(
       {
         reportsGraph: graph,

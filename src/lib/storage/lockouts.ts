@@ -84,7 +84,10 @@ function toEntity(flag: LockoutFlag) {
   };
   for (const [key, value] of Object.entries(flag)) {
     if (value === undefined || key === 'userId') continue;
-    entity[key] = key === 'recentEvents' || key === 'countedAttempts' || key === 'anomaly' ? JSON.stringify(value) : value;
+    entity[key] =
+      key === 'recentEvents' || key === 'countedAttempts' || key === 'anomaly'
+        ? JSON.stringify(value)
+        : value;
   }
   if (flag.userPrincipalName) entity.upnLower = flag.userPrincipalName.toLowerCase();
   return entity;
