@@ -7,11 +7,12 @@ import {
   parseThrottling,
   type ReportsThrottlingInput,
 } from './rate-limit';
+import { registerAsUser } from './registration-control';
 import type { RequestLog } from './request-log';
 import { addSignIns, generateSignIns } from './sign-in-generator';
 import { parseSeed, type Tenant } from './tenant';
 
-/** The simulator's own API under `/_sim/` (no auth): state, reset, faults, latency, request log, sign-ins, throttling. */
+/** The simulator's own API under `/_sim/` (no auth): state, reset, faults, latency, request log, sign-ins, registrations, throttling. */
 export const CONTROL_PREFIX = '/_sim/';
 
 export interface ControlDeps {
@@ -95,6 +96,8 @@ export function handleControlRequest(request: GraphRequest, deps: ControlDeps): 
         return json(201, { value: addSignIns(deps.tenant, body.value) });
       case 'POST signins/generate':
         return json(201, generateSignIns(deps.tenant, body.value));
+      case 'POST registrations':
+        return json(201, registerAsUser(deps.tenant, body.value));
       case 'GET throttling':
         return json(200, throttling(deps.tenant));
       case 'POST throttling':

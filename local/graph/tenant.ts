@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 
+import { DirectoryAuditStore } from './directory-audit-store';
 import { DirectoryThrottle } from './directory-throttle';
 import { AuthenticationMethodsThrottlingSchema, RequestRateLimiter } from './rate-limit';
 import {
@@ -37,6 +38,7 @@ export function loadSeedFile(path: string): TenantData {
 export class Tenant {
   private data: TenantData;
   private signInStore: SignInStore;
+  private auditStore = new DirectoryAuditStore();
   /**
    * The identity-and-access reports limit (sign-in logs), per app and tenant. Not tenant data:
    * its settings outlive reset; reset forgets the requests counted so far.
@@ -56,6 +58,11 @@ export class Tenant {
     return this.signInStore;
   }
 
+  /** The directory audit log: registrations through the method routes and `/_sim/registrations`. */
+  get directoryAudits(): DirectoryAuditStore {
+    return this.auditStore;
+  }
+
   get id(): string {
     return this.data.tenant.id;
   }
@@ -64,6 +71,7 @@ export class Tenant {
   reset(seed?: TenantData): void {
     this.data = structuredClone(seed ?? this.initial);
     this.signInStore = new SignInStore(this.data.signIns);
+    this.auditStore = new DirectoryAuditStore();
     this.reportsThrottle.forget();
     this.authenticationMethodsThrottle.forget();
     this.directoryThrottle.forget();

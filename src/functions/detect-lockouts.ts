@@ -8,7 +8,7 @@ export function makeDetectLockoutsHandler(deps: () => DetectLockoutsDeps): Timer
     const report = await detectLockouts(deps());
     const level = report.outcome === 'complete' ? 'log' : 'warn';
     context[level](
-      `detectLockouts: outcome=${report.outcome} window=${report.window.start}..${report.window.end} pages=${report.pages} events=${report.events} attempts=${report.attempts} users=${report.users} opened=${report.opened} reopened=${report.reopened} updated=${report.updated} conflicts=${report.conflicts} readMs=${report.readMs} writeMs=${report.writeMs} pastDue=${timer.isPastDue}`,
+      `detectLockouts: outcome=${report.outcome} window=${report.window.start}..${report.window.end} pages=${report.pages} events=${report.events} attempts=${report.attempts} users=${report.users} opened=${report.opened} reopened=${report.reopened} updated=${report.updated} conflicts=${report.conflicts} readMs=${report.readMs} writeMs=${report.writeMs}${report.watch ? ` watched=${report.watch.users} raised=${report.watch.raised}` : ''} pastDue=${timer.isPastDue}`,
     );
   };
 }

@@ -288,6 +288,9 @@ const EnvironmentSchema = z
     DETECT_LOCKOUTS_ATTACK_THRESHOLD: positiveInt(1),
     DETECT_LOCKOUTS_RECENT_EVENTS: positiveInt(10).pipe(z.number().max(25)),
     DETECT_LOCKOUTS_TIME_BUDGET_SECONDS: positiveInt(240),
+    // Registrations after a reset or TAP (docs/post-recovery-watch.md); 0 switches the watch off.
+    POST_RECOVERY_WATCH_HOURS: wholeNumber(24).pipe(z.number().max(24 * 7)),
+    POST_RECOVERY_BASELINE_DAYS: positiveInt(14).pipe(z.number().max(30)),
     // Reports API budget: Graph allows 5 per 10 s per app and tenant; 0 switches pacing off (bench).
     REPORTS_REQUESTS_PER_WINDOW: wholeNumber(4),
     REPORTS_WINDOW_SECONDS: positiveInt(10),
@@ -358,6 +361,10 @@ export interface Config {
     attackThreshold: number;
     recentEvents: number;
     timeBudgetMs: number;
+    /** How long after each reset or TAP new registrations are judged; 0 = off. */
+    postRecoveryWatchMs: number;
+    /** How far before a recovery the user's successful sign-ins set where they usually are. */
+    postRecoveryBaselineMs: number;
   };
   /** Pacing of the sign-in (reports) API; `requestsPerWindow` 0 = off. */
   reports: { requestsPerWindow: number; windowMs: number };
@@ -444,6 +451,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       attackThreshold: settings.DETECT_LOCKOUTS_ATTACK_THRESHOLD,
       recentEvents: settings.DETECT_LOCKOUTS_RECENT_EVENTS,
       timeBudgetMs: settings.DETECT_LOCKOUTS_TIME_BUDGET_SECONDS * 1000,
+      postRecoveryWatchMs: settings.POST_RECOVERY_WATCH_HOURS * 3_600_000,
+      postRecoveryBaselineMs: settings.POST_RECOVERY_BASELINE_DAYS * 86_400_000,
     },
     reports: {
       requestsPerWindow: settings.REPORTS_REQUESTS_PER_WINDOW,

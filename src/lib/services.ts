@@ -9,6 +9,7 @@ import { createTableApprovalStore } from './approvals/table-store';
 import { type Config, loadConfig } from './config';
 import type { DetectLockoutsDeps } from './detection/detect-lockouts';
 import { PacingHandler, RequestPacer } from './detection/pacer';
+import { watchRecoveries } from './detection/post-recovery-watch';
 import { createProtectedUsers } from './detection/protected-users';
 import type { DetectionNotice, LockoutStore, ScanStateStore } from './detection/repositories';
 import { createGraphClient } from './graph/client';
@@ -24,7 +25,11 @@ import { createTableIdempotencyStore, type IdempotencyStore } from './storage/id
 import { createQueueLockoutEventPublisher } from './storage/lockout-events';
 import { createTableLockoutStore } from './storage/lockouts';
 import { createQueueService } from './storage/queue-service';
-import { createQueueEventPublisher, type EventPublisher } from './storage/recovery-events';
+import {
+  createQueueEventPublisher,
+  type EventPublisher,
+  type NewRecoveryEvent,
+} from './storage/recovery-events';
 import { createTableScanStateStore } from './storage/scan-state';
 import { createTableSuspensionStore, type SuspensionStore } from './storage/suspensions';
 import { createTableClient, createTableService } from './storage/table-service';
@@ -78,13 +83,27 @@ export function getServices(): Services {
         details: notice.details,
       });
     };
+    const audit = createTableAuditLog({ table: () => table(TABLES.audit) });
+    const reportsGraph = createGraphClient(config.graph, credential, [new PacingHandler(pacer)]);
+    const graphOrigin = new URL(config.graph.baseUrl).origin;
+    const watchDeps = {
+      reportsGraph,
+      graphOrigin,
+      lockouts,
+      audit,
+      publish: (event: NewRecoveryEvent) => events.publish(event),
+      settings: {
+        watchMs: config.detection.postRecoveryWatchMs,
+        baselineMs: config.detection.postRecoveryBaselineMs,
+      },
+    };
     services = {
       config,
       credential,
       graph,
       tables: createTableService(config.storage, credential),
       queues,
-      audit: createTableAuditLog({ table: () => table(TABLES.audit) }),
+      audit,
       idempotency: createTableIdempotencyStore({ table: () => table(TABLES.idempotency) }),
       suspensions: createTableSuspensionStore({ table: () => table(TABLES.suspensions) }),
       events,
@@ -95,9 +114,10 @@ export function getServices(): Services {
       approvals: createTableApprovalStore({ table: () => table(TABLES.approvals) }),
       limitsStore: createTableLimitsStore({ table: () => table(TABLES.limits) }),
       detection: {
-        reportsGraph: createGraphClient(config.graph, credential, [new PacingHandler(pacer)]),
-        graphOrigin: new URL(config.graph.baseUrl).origin,
+        reportsGraph,
+        graphOrigin,
         scanState,
+        watch: (window, options) => watchRecoveries(watchDeps, window, options),
         lockouts,
         lockoutEvents: createQueueLockoutEventPublisher({
           queue: queues.getQueueClient(config.queues.lockoutEvents),

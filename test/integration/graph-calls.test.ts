@@ -2,6 +2,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
 
 import { streamSignIns } from '../../src/lib/detection/fetch-sign-ins';
+import { watchRecoveries } from '../../src/lib/detection/post-recovery-watch';
 import { createProtectedUsers } from '../../src/lib/detection/protected-users';
 import { deleteMethod } from '../../src/lib/graph/delete-method';
 import { GRAPH_CALLS, type GraphCall } from '../../src/lib/graph/graph-calls';
@@ -130,6 +131,33 @@ const EXERCISES: Record<string, (graph: Client) => Promise<unknown>> = {
       { start: new Date(Date.now() - 3_600_000), end: new Date(), errorCodes: [50074] },
       { origin: fixture.simulator.url, deadline: Date.now() + 10_000, onSignIn: () => undefined },
     ),
+  'GET v1.0 /auditLogs/directoryAudits': async (graph) => {
+    const time = new Date(Date.now() - 60_000).toISOString();
+    const recovery = {
+      id: 'a1',
+      time,
+      action: 'tap.issue',
+      outcome: 'succeeded',
+      targetId: diego.id,
+    } as const;
+    await watchRecoveries(
+      {
+        reportsGraph: graph,
+        graphOrigin: fixture.simulator.url,
+        lockouts: { get: () => Promise.resolve(undefined), put: () => Promise.resolve(undefined) },
+        audit: {
+          list: () =>
+            Promise.resolve({
+              entries: [{ ...recovery, caller: 'test', correlationId: 'c', graphRequestIds: [] }],
+            }),
+        },
+        publish: () => Promise.resolve(),
+        settings: { watchMs: 3_600_000, baselineMs: 86_400_000 },
+      },
+      { start: new Date(Date.now() - 3_600_000), end: new Date() },
+      { deadline: Date.now() + 10_000, now: () => new Date() },
+    );
+  },
   'POST beta /$batch': async (graph) => {
     const path = userPath(byId(methodHolder('qrCodePin').userId));
     const listMethods = () =>

@@ -2,6 +2,7 @@ import type { RouteDefinition } from '../router';
 import { getAuthenticationMethod, listAuthenticationMethods } from './authentication-methods';
 import { AUTHENTICATION_STATE_ROUTES } from './authentication-states';
 import { batch } from './batch';
+import { listDirectoryAuditsRoute } from './directory-audits';
 import { GROUP_MEMBER_ROUTES } from './group-transitive-members';
 import { GROUP_ROUTES } from './groups';
 import { METHOD_DELETION_ROUTES } from './method-deletion';
@@ -37,4 +38,6 @@ export const GRAPH_ROUTES: readonly RouteDefinition[] = [
   ...GROUP_MEMBER_ROUTES,
   // Lockout detection: the sign-in log.
   ...SIGN_IN_ROUTES,
+  // The watch after a recovery: methods registered since.
+  listDirectoryAuditsRoute,
 ];

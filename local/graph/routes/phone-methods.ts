@@ -107,6 +107,7 @@ const createPhoneMethod: RouteDefinition = {
       smsSignInState: smsSignInStateFor(context.tenant, lookup.user, phoneType, number),
     };
     context.tenant.putMethod(lookup.user, phone);
+    context.tenant.directoryAudits.adminRegistered(lookup.user, 'Phone', context.claims.appid);
     return ok(
       {
         '@odata.context': authenticationContextUrl(context, lookup.key, 'phoneMethods/$entity'),

@@ -122,6 +122,11 @@ const createTemporaryAccessPass: RouteDefinition = {
     for (const previous of passesOf(context, lookup.user))
       context.tenant.removeMethod(lookup.user, previous.id);
     context.tenant.putMethod(lookup.user, tap);
+    context.tenant.directoryAudits.adminRegistered(
+      lookup.user,
+      'Temporary Access Pass',
+      context.claims.appid,
+    );
     return ok(
       {
         '@odata.context': authenticationContextUrl(context, lookup.key, 'temporaryAccessPassMethods/$entity'),

@@ -2,6 +2,7 @@ import { type Client, GraphError } from '@microsoft/microsoft-graph-client';
 
 import { FailureAggregator } from './aggregate';
 import { streamSignIns } from './fetch-sign-ins';
+import type { WatchReport } from './post-recovery-watch';
 import type { ScanOutcome, ScanState, ScanStateStore } from './repositories';
 import { scanWindow } from './scan-window';
 import { type FlagWriterDeps, writeFlags } from './write-flags';
@@ -12,6 +13,11 @@ export interface DetectLockoutsDeps extends FlagWriterDeps {
   /** The configured Graph origin, e.g. https://graph.microsoft.com. */
   graphOrigin: string;
   scanState: ScanStateStore;
+  /** The watch after recoveries (post-recovery-watch.ts), over the same window; absent = none. */
+  watch?: (
+    window: { start: Date; end: Date },
+    options: { deadline: number; now: () => Date },
+  ) => Promise<WatchReport>;
   now?: () => Date;
 }
 
@@ -33,6 +39,7 @@ export interface DetectionReport {
   readMs: number;
   /** Reading the users' flags, protection, messages and flag writes, ms. */
   writeMs: number;
+  watch?: WatchReport;
 }
 
 const LICENCE_ERROR = 'Authentication_RequestFromNonPremiumTenantOrB2CTenant';
@@ -163,6 +170,10 @@ export async function detectLockouts(deps: DetectLockoutsDeps): Promise<Detectio
   report.users = users.length;
   await writeFlags(deps, users, { horizon: window.start, now, counts: report });
   report.writeMs = Math.round(performance.now() - writeStarted);
+  if (complete && deps.watch) {
+    report.watch = await deps.watch(window, { deadline: started.getTime() + settings.timeBudgetMs, now });
+    complete = report.watch.complete;
+  }
 
   if (!complete) {
     // The time budget ended paging: flags for what was read are written (re-reads count nothing

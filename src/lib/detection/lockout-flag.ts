@@ -1,15 +1,19 @@
-import type { LockoutCategory } from './classify';
+import type { PostRecoveryAnomaly } from './post-recovery-anomaly';
 import type { RecentEvent } from './recent-event';
 
 export const LOCKOUT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 export type LockoutStatus = (typeof LOCKOUT_STATUSES)[number];
+/** What a failed sign-in can be (classify.ts). */
 export const LOCKOUT_CATEGORIES = ['lockout', 'suspected_attack'] as const;
+/** What a flag can be: a sign-in category, or a registration after a recovery that looks like someone else's. */
+export const FLAG_CATEGORIES = [...LOCKOUT_CATEGORIES, 'post_recovery_anomaly'] as const;
+export type FlagCategory = (typeof FLAG_CATEGORIES)[number];
 
 /** One flagged user (the `Lockouts` table). */
 export interface LockoutFlag {
   userId: string;
   userPrincipalName?: string;
-  category: LockoutCategory;
+  category: FlagCategory;
   status: LockoutStatus;
   /** The guard would refuse to act on this user: the flag is information, never a green light. */
   protected: boolean;
@@ -32,6 +36,8 @@ export interface LockoutFlag {
   /** The `eventId` of the queue message sent when this flag (re-)opened. */
   openEventId: string;
   reopenCount: number;
+  /** The registrations after a recovery that raised this flag (post-recovery-anomaly.ts). */
+  anomaly?: PostRecoveryAnomaly;
 }
 
 export interface StoredLockoutFlag extends LockoutFlag {

@@ -1,5 +1,4 @@
-import type { LockoutCategory } from './classify';
-import type { LockoutFlag, LockoutStatus, StoredLockoutFlag } from './lockout-flag';
+import type { FlagCategory, LockoutFlag, LockoutStatus, StoredLockoutFlag } from './lockout-flag';
 
 /** Where the scan stands (the `ScanState` table, one row). */
 export interface ScanState {
@@ -28,7 +27,7 @@ export interface ScanStateStore {
 
 export interface LockoutQuery {
   status?: LockoutStatus;
-  category?: LockoutCategory;
+  category?: FlagCategory;
   /** Flags whose last failure is at or after this instant. */
   since?: Date;
   limit?: number;
@@ -73,7 +72,7 @@ export interface LockoutEvent {
   time: string;
   userId: string;
   userPrincipalName?: string;
-  category: LockoutCategory;
+  category: FlagCategory;
   protected: boolean;
   lockoutAttempts: number;
   attackAttempts: number;

@@ -294,6 +294,17 @@ export const GRAPH_CALLS: readonly GraphCall[] = [
     why: 'the lockout scan reads failed sign-ins page by page (5 requests per 10 s per app and tenant)',
   },
   {
+    method: 'GET',
+    version: 'v1.0',
+    path: '/auditLogs/directoryAudits',
+    batchable: false,
+    permissions: ['AuditLog.Read.All'],
+    leastPrivileged: 'AuditLog.Read.All',
+    why:
+      'the watch after a reset or TAP reads "User registered security info" audits, paced with the sign-ins ' +
+      '(the same reports limit); Microsoft lists Directory.Read.All beside it, which reading audits has not needed',
+  },
+  {
     method: 'POST',
     version: 'v1.0',
     path: '/$batch',

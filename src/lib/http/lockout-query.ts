@@ -1,13 +1,13 @@
 import { z } from 'zod';
 
-import { LOCKOUT_CATEGORIES, LOCKOUT_STATUSES } from '../detection/lockout-flag';
+import { FLAG_CATEGORIES, LOCKOUT_STATUSES } from '../detection/lockout-flag';
 import { PageQueryFields } from './page-query';
 import { singleLineText } from './plain-text';
 
 /** GET /lockouts query string: every parameter optional, unknown ones refused. */
 export const LockoutQuerySchema = z.strictObject({
   status: z.enum(LOCKOUT_STATUSES).optional(),
-  category: z.enum(LOCKOUT_CATEGORIES).optional(),
+  category: z.enum(FLAG_CATEGORIES).optional(),
   ...PageQueryFields,
 });
 

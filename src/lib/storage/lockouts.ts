@@ -3,11 +3,13 @@ import { z } from 'zod';
 
 import { forEachLimited } from '../concurrency';
 import {
+  FLAG_CATEGORIES,
   LOCKOUT_CATEGORIES,
   LOCKOUT_STATUSES,
   type LockoutFlag,
   type StoredLockoutFlag,
 } from '../detection/lockout-flag';
+import { PostRecoveryAnomalySchema } from '../detection/post-recovery-anomaly';
 import type { FlagWrite, LockoutPage, LockoutQuery, LockoutStore } from '../detection/repositories';
 import { AppError } from '../http/problem';
 import { encodeCursor, queryFingerprint } from './audit-keys';
@@ -55,7 +57,7 @@ const json = <T extends z.ZodType>(schema: T) =>
 const RowSchema = z.object({
   rowKey: z.string(),
   userPrincipalName: z.string().optional(),
-  category: z.enum(LOCKOUT_CATEGORIES),
+  category: z.enum(FLAG_CATEGORIES),
   status: z.enum(LOCKOUT_STATUSES),
   protected: z.boolean(),
   lockoutAttempts: z.number().int(),
@@ -71,6 +73,7 @@ const RowSchema = z.object({
   ticket: z.string().optional(),
   openEventId: z.string(),
   reopenCount: z.number().int(),
+  anomaly: json(PostRecoveryAnomalySchema).optional(),
   etag: z.string(),
 });
 
@@ -81,7 +84,10 @@ function toEntity(flag: LockoutFlag) {
   };
   for (const [key, value] of Object.entries(flag)) {
     if (value === undefined || key === 'userId') continue;
-    entity[key] = key === 'recentEvents' || key === 'countedAttempts' ? JSON.stringify(value) : value;
+    entity[key] =
+      key === 'recentEvents' || key === 'countedAttempts' || key === 'anomaly'
+        ? JSON.stringify(value)
+        : value;
   }
   if (flag.userPrincipalName) entity.upnLower = flag.userPrincipalName.toLowerCase();
   return entity;
@@ -90,7 +96,7 @@ function toEntity(flag: LockoutFlag) {
 function fromRow(row: unknown): StoredLockoutFlag {
   const { rowKey, ...rest } = RowSchema.parse(row);
   const flag: StoredLockoutFlag = { userId: rowKey, ...rest };
-  for (const key of ['userPrincipalName', 'acknowledgedAt', 'resolvedAt', 'ticket'] as const) {
+  for (const key of ['userPrincipalName', 'acknowledgedAt', 'resolvedAt', 'ticket', 'anomaly'] as const) {
     if (flag[key] === undefined) delete flag[key];
   }
   return flag;

@@ -18,9 +18,30 @@ describe('detection settings', () => {
       attackThreshold: 1,
       recentEvents: 10,
       timeBudgetMs: 240_000,
+      postRecoveryWatchMs: 24 * 3_600_000,
+      postRecoveryBaselineMs: 14 * 86_400_000,
     });
     expect(config.queues.lockoutEvents).toBe('lockout-events');
     expect(config.reports).toEqual({ requestsPerWindow: 4, windowMs: 10_000 });
+  });
+
+  it('switches the watch after a recovery off with 0 and bounds it to a week, its baseline to 30 days', () => {
+    expect(loadConfig({ ...AZURITE, POST_RECOVERY_WATCH_HOURS: '0' }).detection.postRecoveryWatchMs).toBe(0);
+    expect(loadConfig({ ...AZURITE, POST_RECOVERY_WATCH_HOURS: '168' }).detection.postRecoveryWatchMs).toBe(
+      168 * 3_600_000,
+    );
+    expect(() => loadConfig({ ...AZURITE, POST_RECOVERY_WATCH_HOURS: '169' })).toThrow(
+      /POST_RECOVERY_WATCH_HOURS/,
+    );
+    expect(
+      loadConfig({ ...AZURITE, POST_RECOVERY_BASELINE_DAYS: '30' }).detection.postRecoveryBaselineMs,
+    ).toBe(30 * 86_400_000);
+    expect(() => loadConfig({ ...AZURITE, POST_RECOVERY_BASELINE_DAYS: '31' })).toThrow(
+      /POST_RECOVERY_BASELINE_DAYS/,
+    );
+    expect(() => loadConfig({ ...AZURITE, POST_RECOVERY_BASELINE_DAYS: '0' })).toThrow(
+      /POST_RECOVERY_BASELINE_DAYS/,
+    );
   });
 
   it('takes a list of error codes, de-duplicated', () => {
