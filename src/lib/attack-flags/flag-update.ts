@@ -1,6 +1,5 @@
 import { type Caller, callerDetails, hasRole } from '../auth/caller';
 import type { Role } from '../auth/roles';
-import type { LockoutCategory } from '../detection/classify';
 import {
   changeFlag,
   findLockout,
@@ -8,15 +7,20 @@ import {
   type FlagChange,
   type LockoutView,
 } from '../detection/lockout-api';
+import type { FlagCategory } from '../detection/lockout-flag';
 import { AppError } from '../http/problem';
 import type { UserReference } from '../http/user-reference';
 import type { AuditAttempt, AuditLog } from '../storage/audit-log';
 import type { EventPublisher } from '../storage/recovery-events';
 
-/** Who may acknowledge or resolve a flag, by its category: an attack flag is security operations' to close. */
-export const FLAG_ROLES: Record<LockoutCategory, readonly Role[]> = {
+/**
+ * Who may acknowledge or resolve a flag, by its category: an attack flag, and a method registered
+ * oddly after a recovery (docs/post-recovery-watch.md), are security operations' to close.
+ */
+export const FLAG_ROLES: Record<FlagCategory, readonly Role[]> = {
   lockout: ['Recovery.Reset', 'Recovery.IssueTap'],
   suspected_attack: ['Recovery.SecurityOps'],
+  post_recovery_anomaly: ['Recovery.SecurityOps'],
 };
 
 const ANY_FLAG_ROLE = [...new Set(Object.values(FLAG_ROLES).flat())];

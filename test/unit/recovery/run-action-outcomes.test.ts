@@ -8,8 +8,8 @@ import { type ActionDeps, type ActionRequest, runAction } from '../../../src/lib
 import type { AuditEntry, AuditResult } from '../../../src/lib/storage/audit-log';
 import type { IdempotencyStore } from '../../../src/lib/storage/idempotency-store';
 import { testCaller } from '../../support/callers';
-import { memoryApprovals } from '../../support/memory-approvals';
 import { admitAll } from '../../support/limits';
+import { memoryApprovals } from '../../support/memory-approvals';
 
 const TARGET = {
   id: '66b022fa-5f4b-45ff-86f2-1ae4037c6f3d',

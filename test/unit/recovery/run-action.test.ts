@@ -11,8 +11,8 @@ import type { AuditAttempt, AuditEntry, AuditLog, AuditResult } from '../../../s
 import type { IdempotencyBegin, IdempotencyStore } from '../../../src/lib/storage/idempotency-store';
 import type { NewRecoveryEvent } from '../../../src/lib/storage/recovery-events';
 import { testCaller } from '../../support/callers';
-import { memoryApprovals } from '../../support/memory-approvals';
 import { admitAll } from '../../support/limits';
+import { memoryApprovals } from '../../support/memory-approvals';
 
 const TARGET = {
   id: '66b022fa-5f4b-45ff-86f2-1ae4037c6f3d',
