@@ -208,11 +208,13 @@ describe('step-up for protected accounts', () => {
     });
   });
 
-  it('lets the stepped-up person through to the guard, and never challenges for break-glass or applications', async () => {
+  it('lets the stepped-up person through to the two-person rule, and never challenges for break-glass or applications', async () => {
+    // Past the step-up, a Privileged caller's request waits for a second person (docs/approvals.md).
     const stepped = await reset(joni(), as(mint({ roles: privileged, acrs: [STEP_UP] })));
-    expect(stepped.body.code).toBe('protected_account');
+    expect(stepped.status).toBe(202);
+    expect(stepped.body.approvalId).toEqual(expect.any(String));
     const app = await reset(joni(), as(mint({ kind: 'application', roles: privileged })));
-    expect(app.body.code).toBe('protected_account');
+    expect(app.status).toBe(202);
     const breakGlass = await reset(
       demoSeedUser('breakGlass').userPrincipalName,
       as(mint({ roles: privileged })),

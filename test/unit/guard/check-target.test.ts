@@ -158,7 +158,7 @@ describe('checkTarget by object id', () => {
     const { decision, batches, sent } = await check({}, USER_ID.toUpperCase());
     expect(decision).toEqual({
       allowed: true,
-      target: { ...ADELE, groupIds: new Set() },
+      target: { ...ADELE, groupIds: new Set(), administrativeUnitIds: new Set() },
       graphRequestIds: ['batch-0'],
     });
     expect(batches()).toHaveLength(1);
@@ -178,7 +178,7 @@ describe('checkTarget by object id', () => {
     const { decision } = await check({
       user: { id: USER_ID.toUpperCase(), userPrincipalName: UPN, displayName: null, userType: null },
     });
-    expect(decision.target).toEqual({ id: USER_ID, userPrincipalName: UPN, groupIds: new Set() });
+    expect(decision.target).toEqual({ id: USER_ID, userPrincipalName: UPN, groupIds: new Set(), administrativeUnitIds: new Set() });
   });
 
   it('lists every group the user is in (lower case), not its directory roles or administrative units', async () => {
