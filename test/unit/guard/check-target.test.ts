@@ -178,7 +178,12 @@ describe('checkTarget by object id', () => {
     const { decision } = await check({
       user: { id: USER_ID.toUpperCase(), userPrincipalName: UPN, displayName: null, userType: null },
     });
-    expect(decision.target).toEqual({ id: USER_ID, userPrincipalName: UPN, groupIds: new Set(), administrativeUnitIds: new Set() });
+    expect(decision.target).toEqual({
+      id: USER_ID,
+      userPrincipalName: UPN,
+      groupIds: new Set(),
+      administrativeUnitIds: new Set(),
+    });
   });
 
   it('lists every group the user is in (lower case), not its directory roles or administrative units', async () => {
