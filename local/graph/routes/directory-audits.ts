@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
-
 import { authorize } from '../auth';
 import { parseDirectoryAuditFilter } from '../directory-audit-filter';
-import type { GraphErrorSpec, HandlerResult } from '../messages';
+import type { HandlerResult } from '../messages';
 import { ok, queryParameter } from '../messages';
 import { nextLinkWithToken } from '../odata-query';
 import { throttleKey } from '../rate-limit';
+import { REPORTS_PAGE_SIZE as PAGE_SIZE, ReportsErrors } from '../reports-errors';
 import type { RouteContext, RouteDefinition } from '../router';
 
 /**
@@ -24,65 +23,22 @@ import type { RouteContext, RouteDefinition } from '../router';
 const TEMPLATE = '/auditLogs/directoryAudits';
 /** The list page names AuditLog.Read.All (with Directory.Read.All) for apps. */
 const PERMISSIONS = ['AuditLog.Read.All'];
-const PAGE_SIZE = 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-const error = (
-  status: number,
-  code: string,
-  message: string,
-  extra: Partial<GraphErrorSpec> = {},
-): GraphErrorSpec => ({
-  kind: 'error',
-  status,
-  code,
-  message,
-  ...extra,
-});
-
-const AuditErrors = {
-  /** The reports service's own 403, as observed for signIns ([obs] microsoft-graph-docs#13632); for this list inferred. */
-  permissionMissing: () =>
-    error(
-      403,
-      'Authentication_MSGraphPermissionMissing',
-      'Calling principal does not have required MSGraph permissions AuditLog.Read.All',
-    ),
-  /** As for signIns ([obs] microsoft-graph-docs#5676); for this list inferred. */
-  invalidFilter: () => error(400, 'BadRequest', 'Invalid filter clause'),
-  /** Inferred. */
-  invalidTop: (top: string) =>
-    error(
-      400,
-      'BadRequest',
-      `Invalid page size specified: '${top}'. Must be between 1 and ${PAGE_SIZE} inclusive.`,
-    ),
-  /** Inferred. */
-  invalidSkipToken: () => error(400, 'BadRequest', 'Invalid skip token.'),
-  /** As for signIns ([obs] MicrosoftDocs/azure-docs#70953). */
-  throttled: (retryAfterSeconds: number) =>
-    error(
-      429,
-      'UnknownError',
-      `This request is throttled. Please try again after the value specified in the Retry-After header. CorrelationId: ${randomUUID()}`,
-      { headers: { 'Retry-After': String(retryAfterSeconds) } },
-    ),
-} as const;
 
 function listDirectoryAudits(context: RouteContext): HandlerResult {
   const { claims, tenant, request, version } = context;
-  if (!authorize(claims, PERMISSIONS)) return AuditErrors.permissionMissing();
+  if (!authorize(claims, PERMISSIONS)) return ReportsErrors.permissionMissing();
   const allowed = tenant.reportsThrottle.take(throttleKey(claims));
-  if (!allowed.ok) return AuditErrors.throttled(allowed.retryAfterSeconds);
+  if (!allowed.ok) return ReportsErrors.throttled(allowed.retryAfterSeconds);
 
   const top = queryParameter(request, '$top');
   let size = PAGE_SIZE;
   if (top !== null) {
     size = /^\d+$/.test(top.trim()) ? Number(top.trim()) : NaN;
-    if (!(size >= 1 && size <= PAGE_SIZE)) return AuditErrors.invalidTop(top);
+    if (!(size >= 1 && size <= PAGE_SIZE)) return ReportsErrors.invalidTop(top);
   }
   const parsed = parseDirectoryAuditFilter(queryParameter(request, '$filter'));
-  if (!parsed.ok) return AuditErrors.invalidFilter();
+  if (!parsed.ok) return ReportsErrors.invalidFilter();
 
   const { licences } = tenant.view();
   const retentionDays = licences.p1 === false && !licences.p2 ? 7 : 30;
@@ -96,7 +52,7 @@ function listDirectoryAudits(context: RouteContext): HandlerResult {
   if (token !== null) {
     const after = Buffer.from(token, 'base64url').toString('utf8');
     const index = wanted.findIndex((audit) => audit.id === after);
-    if (index === -1) return AuditErrors.invalidSkipToken();
+    if (index === -1) return ReportsErrors.invalidSkipToken();
     start = index + 1;
   }
   const page = wanted.slice(start, start + size);

@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
-
 import { authorize } from '../auth';
 import { GraphErrors } from '../errors';
-import type { GraphErrorSpec, HandlerResult } from '../messages';
+import type { HandlerResult } from '../messages';
 import { ok, queryParameter } from '../messages';
 import { nextLinkWithToken } from '../odata-query';
 import { GRAPH_VERSIONS, graphSpec } from '../openapi-spec';
@@ -13,6 +11,7 @@ import {
   type SignInView,
 } from '../projection/sign-in';
 import { throttleKey } from '../rate-limit';
+import { REPORTS_PAGE_SIZE as PAGE_SIZE, ReportsErrors } from '../reports-errors';
 import type { RouteContext, RouteDefinition } from '../router';
 import { parseSignInFilter } from '../sign-in-filter';
 import { SIGN_IN_RETENTION_DAYS, type StoredSignIn } from '../sign-in-store';
@@ -30,71 +29,7 @@ import { SIGN_IN_RETENTION_DAYS, type StoredSignIn } from '../sign-in-store';
  * without P1/P2 gets the licence 403.
  */
 
-const PAGE_SIZE = 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-const error = (
-  status: number,
-  code: string,
-  message: string,
-  extra: Partial<GraphErrorSpec> = {},
-): GraphErrorSpec => ({
-  kind: 'error',
-  status,
-  code,
-  message,
-  ...extra,
-});
-
-const SignInErrors = {
-  /**
-   * [obs] microsoft-graph-docs#13632 (List signIns without AuditLog.Read.All), graph-explorer-v4
-   * #2731, #3165: the reports service's own 403, not the directory's Authorization_RequestDenied.
-   */
-  permissionMissing: () =>
-    error(
-      403,
-      'Authentication_MSGraphPermissionMissing',
-      'Calling principal does not have required MSGraph permissions AuditLog.Read.All',
-    ),
-  /** [obs] microsoft-graph-docs#5676, #14173: the reports service's answer to any filter it can't run. */
-  invalidFilter: () => error(400, 'BadRequest', 'Invalid filter clause'),
-  /** Wording inferred (the doc gives the maximum, not the error); code as for the filter. */
-  invalidTop: (top: string) =>
-    error(
-      400,
-      'BadRequest',
-      `Invalid page size specified: '${top}'. Must be between 1 and ${PAGE_SIZE} inclusive.`,
-    ),
-  /** Inferred. */
-  invalidSkipToken: () => error(400, 'BadRequest', 'Invalid skip token.'),
-  /** Inferred: only createdDateTime is documented for $orderby. */
-  invalidOrderBy: () => error(400, 'BadRequest', 'Invalid orderby clause'),
-  /** Code and wording inferred. */
-  notFound: (id: string) => error(404, 'ResourceNotFound', `Resource '${id}' does not exist.`),
-  /**
-   * A tenant without Entra ID P1/P2: the message is in the docs' "Common errors" ([doc] entra
-   * howto-analyze-activity-logs-with-microsoft-graph), code and status [obs]
-   * microsoftgraph/msgraph-sdk-dotnet#1006, invictus-ir/Microsoft-Extractor-Suite#202.
-   */
-  licenceRequired: () =>
-    error(
-      403,
-      'Authentication_RequestFromNonPremiumTenantOrB2CTenant',
-      "Neither tenant is B2C or tenant doesn't have premium license",
-    ),
-  /**
-   * [obs] MicrosoftDocs/azure-docs#70953 (the reports service's 429, as relayed by AzureAD
-   * PowerShell): code UnknownError with this message, and Retry-After. Content type inferred.
-   */
-  throttled: (retryAfterSeconds: number) =>
-    error(
-      429,
-      'UnknownError',
-      `This request is throttled. Please try again after the value specified in the Retry-After header. CorrelationId: ${randomUUID()}`,
-      { headers: { 'Retry-After': String(retryAfterSeconds) } },
-    ),
-} as const;
 
 /**
  * A query option: the exact `$name` first, else any casing (the beta list page's own example sends
@@ -115,12 +50,12 @@ function option(context: RouteContext, name: string): string | null {
 function guard(context: RouteContext, template: string): HandlerResult | undefined {
   const { claims, tenant, version } = context;
   const permissions = graphSpec(version).applicationPermissions('GET', template) ?? [];
-  if (!authorize(claims, permissions)) return SignInErrors.permissionMissing();
+  if (!authorize(claims, permissions)) return ReportsErrors.permissionMissing();
   // Gateway-level limit: counted before the licence and query checks (inferred order).
   const allowed = tenant.reportsThrottle.take(throttleKey(claims));
-  if (!allowed.ok) return SignInErrors.throttled(allowed.retryAfterSeconds);
+  if (!allowed.ok) return ReportsErrors.throttled(allowed.retryAfterSeconds);
   const { licences } = tenant.view();
-  if (licences.p1 === false && !licences.p2) return SignInErrors.licenceRequired();
+  if (licences.p1 === false && !licences.p2) return ReportsErrors.licenceRequired();
   return undefined;
 }
 
@@ -173,16 +108,16 @@ function listSignIns(context: RouteContext): HandlerResult {
   let size = PAGE_SIZE;
   if (top !== null) {
     size = /^\d+$/.test(top.trim()) ? Number(top.trim()) : NaN;
-    if (!(size >= 1 && size <= PAGE_SIZE)) return SignInErrors.invalidTop(top);
+    if (!(size >= 1 && size <= PAGE_SIZE)) return ReportsErrors.invalidTop(top);
   }
   const parsed = parseSignInFilter(option(context, '$filter'), version);
-  if (!parsed.ok) return SignInErrors.invalidFilter();
+  if (!parsed.ok) return ReportsErrors.invalidFilter();
   const { filter } = parsed;
   const orderBy = option(context, '$orderby');
   let descending = true;
   if (orderBy !== null) {
     const match = /^\s*createdDateTime(?:\s+(asc|desc))?\s*$/i.exec(orderBy);
-    if (match === null) return SignInErrors.invalidOrderBy();
+    if (match === null) return ReportsErrors.invalidOrderBy();
     // OData's default direction is ascending.
     descending = match[1]?.toLowerCase() === 'desc';
   }
@@ -192,7 +127,7 @@ function listSignIns(context: RouteContext): HandlerResult {
   const tokenText = option(context, '$skiptoken');
   const cursor = tokenText === null ? undefined : decodeToken(tokenText);
   if (tokenText !== null && (cursor === undefined || cursor.descending !== descending)) {
-    return SignInErrors.invalidSkipToken();
+    return ReportsErrors.invalidSkipToken();
   }
 
   const now = Date.now();
@@ -253,7 +188,7 @@ function getSignIn(context: RouteContext): HandlerResult {
   const stored = context.tenant.signIns.get(id);
   const now = Date.now();
   if (stored === undefined || stored.visibleAt > now || stored.time < now - SIGN_IN_RETENTION_DAYS * DAY_MS) {
-    return SignInErrors.notFound(id);
+    return ReportsErrors.notFound(id);
   }
   const select = parseSelect(context);
   if (!select.ok) return select.error;
