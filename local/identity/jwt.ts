@@ -1,7 +1,7 @@
 import { createSign, createVerify } from 'node:crypto';
 
-/** Claims of an Entra app-only access token issued to a managed identity (v1.0 token format). */
-export interface AccessTokenClaims {
+/** The claims every Entra access token carries: audience, issuer, lifetime, tenant and subject. */
+interface EntraTokenClaims {
   aud: string;
   iss: string;
   iat: number;
@@ -10,6 +10,10 @@ export interface AccessTokenClaims {
   tid: string;
   oid: string;
   sub: string;
+}
+
+/** Claims of an Entra app-only access token issued to a managed identity (v1.0 token format). */
+export interface AccessTokenClaims extends EntraTokenClaims {
   appid: string;
   /** v2.0 tokens name the client `azp`; both are present so either kind of reader works. */
   azp: string;
@@ -29,15 +33,7 @@ export interface JwtHeader {
 }
 
 /** Claims of an Entra access token for the app's own API (docs/callers.md), user or application. */
-export interface CallerTokenClaims {
-  aud: string;
-  iss: string;
-  iat: number;
-  nbf: number;
-  exp: number;
-  tid: string;
-  oid: string;
-  sub: string;
+export interface CallerTokenClaims extends EntraTokenClaims {
   /** v1.0 names the client application `appid`, v2.0 `azp`. */
   appid?: string;
   azp?: string;
