@@ -43,10 +43,16 @@ describe('targetAccessRefusal', () => {
   it('lets a scoped caller act on members of its administrative units or groups only', () => {
     expect(targetAccessRefusal(scoped, allowed({ units: [UNIT] }), settings)).toBeUndefined();
     expect(targetAccessRefusal(scoped, allowed({ groups: [GROUP] }), settings)).toBeUndefined();
-    expect(
-      targetAccessRefusal(scoped, allowed({ groups: ['7bbd059a-ac06-40eb-a737-34a9df4711a5'] }), settings)
-        ?.code,
-    ).toBe('out_of_scope');
+    const outside = targetAccessRefusal(
+      scoped,
+      allowed({ groups: ['7bbd059a-ac06-40eb-a737-34a9df4711a5'] }),
+      settings,
+    );
+    expect(outside?.code).toBe('out_of_scope');
+    // The caller is told why, in words an operator can act on (docs/callers.md, "Object scope").
+    expect(outside?.detail).toBe(
+      'This caller may act only on members of its administrative units or groups.',
+    );
     expect(targetAccessRefusal(testCaller(), allowed(), settings)).toBeUndefined();
   });
 
