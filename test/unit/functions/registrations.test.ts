@@ -4,6 +4,8 @@ import path from 'node:path';
 import { type HttpFunctionOptions, HttpRequest, InvocationContext } from '@azure/functions';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
+import { API_OPERATIONS } from '../../../src/lib/api/operations';
+
 const registered = vi.hoisted(() => new Map<string, HttpFunctionOptions>());
 
 vi.mock('@azure/functions', async (importOriginal) => {
@@ -19,6 +21,9 @@ vi.mock('@azure/functions', async (importOriginal) => {
 });
 
 const FUNCTIONS_DIR = path.resolve(__dirname, '../../../src/functions');
+const PUBLIC_ROUTES = API_OPERATIONS.filter((operation) => operation.access === 'public').map(
+  (operation) => operation.route,
+);
 const TENANT = '2f85a001-1450-4f57-8ed3-c840c8849cd8';
 const API = '5d0f8e34-3c3a-4a0e-9d61-0a4b1f6c2e77';
 
@@ -55,13 +60,34 @@ afterEach(() => {
 });
 
 describe('function registrations', () => {
-  it('functionKey mode: the host asks for a key on every HTTP route except /health', async () => {
+  it('registers exactly the operations of the catalogue, each under its operationId', async () => {
     const all = await registrations({ CALLER_AUTH: 'functionKey' });
-    const anonymous = all.filter(([, options]) => (options.authLevel ?? 'anonymous') === 'anonymous');
-    expect(anonymous.map(([, options]) => options.route)).toEqual(['health']);
+    const registeredOperations = all.map(([name, options]) => ({
+      operationId: name,
+      methods: options.methods,
+      route: options.route,
+    }));
+    const described = API_OPERATIONS.map(({ operationId, method, route }) => ({
+      operationId,
+      methods: [method],
+      route,
+    }));
+    const byId = (a: { operationId: string }, b: { operationId: string }) =>
+      a.operationId.localeCompare(b.operationId);
+    expect(registeredOperations.sort(byId)).toEqual(described.sort(byId));
   });
 
-  it('entraToken mode: no route but /health answers a request without a valid token', async () => {
+  it('the public routes are /health and the API description', () => {
+    expect(PUBLIC_ROUTES.sort()).toEqual(['health', 'openapi.json']);
+  });
+
+  it('functionKey mode: the host asks for a key on every HTTP route except the public ones', async () => {
+    const all = await registrations({ CALLER_AUTH: 'functionKey' });
+    const anonymous = all.filter(([, options]) => (options.authLevel ?? 'anonymous') === 'anonymous');
+    expect(anonymous.map(([, options]) => options.route).sort()).toEqual(PUBLIC_ROUTES.sort());
+  });
+
+  it('entraToken mode: no route but the public ones answers a request without a valid token', async () => {
     const all = await registrations({
       CALLER_AUTH: 'entraToken',
       CALLER_TENANT_ID: TENANT,
@@ -69,8 +95,9 @@ describe('function registrations', () => {
       // Never reached: a request without a well-formed token is refused before any key look-up.
       CALLER_JWKS_URL: 'http://127.0.0.1:9/discovery/v2.0/keys',
     });
+    const isPublic = (options: HttpFunctionOptions) => PUBLIC_ROUTES.includes(options.route ?? '');
     const appGated = all.filter(
-      ([, options]) => options.route !== 'health' && (options.authLevel ?? 'anonymous') === 'anonymous',
+      ([, options]) => !isPublic(options) && (options.authLevel ?? 'anonymous') === 'anonymous',
     );
     expect(appGated.length).toBeGreaterThanOrEqual(10);
     for (const [name, options] of appGated) {
@@ -86,7 +113,7 @@ describe('function registrations', () => {
       ).resolves.toEqual({ status: 401, challenge: 'Bearer error="invalid_token"' });
     }
     const others = all.filter(
-      ([, options]) => options.route !== 'health' && !appGated.some(([, o]) => o === options),
+      ([, options]) => !isPublic(options) && !appGated.some(([, o]) => o === options),
     );
     for (const [name, options] of others) expect(options.authLevel, name).toBe('function');
   });
