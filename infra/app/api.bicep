@@ -1,6 +1,18 @@
 param location string
 param tags object
 param resourceToken string
+@description('Client id of the API app registration (callers\' token audience, v2 tokens).')
+param apiClientId string
+@description('App ID URI of the API app registration (token audience, v1 tokens).')
+param apiAppIdUri string
+@description('Tables the app writes: src/lib/storage/tables.ts (a test holds the two lists equal).')
+param tableNames array
+@description('Queues the app writes: the queue settings of src/lib/config.ts.')
+param queueNames object
+@description('Accounts no route may ever act on (object ids, comma-separated): fill in your break-glass accounts.')
+param breakGlassObjectIds string = ''
+@description('Groups whose members are protected (object ids, comma-separated).')
+param protectedGroupIds string = ''
 
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
@@ -30,13 +42,21 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     name: 'default'
     resource container 'containers' = { name: deploymentContainer }
   }
+  resource tableService 'tableServices' = {
+    name: 'default'
+    resource appTables 'tables' = [for table in tableNames: { name: table }]
+  }
+  resource queueService 'queueServices' = {
+    name: 'default'
+    resource appQueues 'queues' = [for queue in items(queueNames): { name: queue.value }]
+  }
 }
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: 'log-mfa-${resourceToken}'
   location: location
   tags: tags
-  properties: { retentionInDays: 30, sku: { name: 'PerGB2018' } }
+  properties: { retentionInDays: 30, sku: { name: 'PerGB2018' }, features: { disableLocalAuth: true } }
 }
 
 resource insights 'Microsoft.Insights/components@2020-02-02' = {
@@ -80,6 +100,15 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'GRAPH_CREDENTIAL', value: 'managedIdentity' }
         { name: 'STORAGE_TABLE_ENDPOINT', value: storage.properties.primaryEndpoints.table }
         { name: 'STORAGE_QUEUE_ENDPOINT', value: storage.properties.primaryEndpoints.queue }
+        { name: 'RECOVERY_EVENTS_QUEUE', value: queueNames.RECOVERY_EVENTS_QUEUE }
+        { name: 'LOCKOUT_EVENTS_QUEUE', value: queueNames.LOCKOUT_EVENTS_QUEUE }
+        // Callers bring Entra ID tokens for the API's app registration (docs/callers.md).
+        { name: 'CALLER_AUTH', value: 'entraToken' }
+        { name: 'CALLER_TENANT_ID', value: tenant().tenantId }
+        { name: 'CALLER_API_CLIENT_ID', value: apiClientId }
+        { name: 'CALLER_API_APP_ID_URI', value: apiAppIdUri }
+        { name: 'BREAK_GLASS_OBJECT_IDS', value: breakGlassObjectIds }
+        { name: 'PROTECTED_GROUP_IDS', value: protectedGroupIds }
         // The host resolves %…_SCHEDULE% placeholders at startup and refuses to start without them.
         { name: 'DETECT_LOCKOUTS_SCHEDULE', value: '0 */5 * * * *' }
         { name: 'RESTORE_SUSPENDED_MFA_SCHEDULE', value: '0 * * * * *' }
@@ -122,4 +151,7 @@ resource metricsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 output functionAppName string = functionApp.name
+output apiBaseUrl string = 'https://${functionApp.properties.defaultHostName}/api'
 output identityPrincipalId string = identity.properties.principalId
+output storageAccountName string = storage.name
+output appInsightsName string = insights.name
