@@ -22,7 +22,7 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = if (!empty(a
   }
 }
 
-resource brakeEngaged 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
+resource brakeEngaged 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   name: 'alert-mfa-brake-${resourceToken}'
   location: location
   tags: tags

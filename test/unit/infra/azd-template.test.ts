@@ -212,6 +212,16 @@ describe('the Function App', () => {
     expect(storage).toMatch(/^\s*allowSharedKeyAccess: false$/m);
   });
 
+  it("grants the app's identity blob, queue and table data roles on its storage account", () => {
+    // Built-in role ids: learn.microsoft.com/azure/role-based-access-control/built-in-roles
+    expect(api).toMatch(/storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'/);
+    expect(api).toMatch(/storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'/);
+    expect(api).toMatch(/storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'/);
+    expect(api).toMatch(
+      /for roleId in \[storageBlobDataOwner, storageQueueDataContributor, storageTableDataContributor\]: \{\s+name: guid\(storage\.id, identity\.id, roleId\)\s+scope: storage/,
+    );
+  });
+
   it('runs on Flex Consumption, Node 22', () => {
     expect(resourceBodies(api, 'Microsoft.Web/serverfarms')[0]).toMatch(/tier: 'FlexConsumption'/);
     expect(resourceBodies(api, 'Microsoft.Web/sites')[0]).toMatch(
