@@ -81,7 +81,9 @@ export function resetAuditSummary(report: ResetReport): Record<string, unknown> 
     failed: report.failed.map((failure) => `${failure.type}:${failure.status}:${failure.graphCode ?? ''}`),
     remaining: report.remaining.length,
     sessionsRevoked: report.sessionsRevoked,
-    ...(report.sessionsRevocationFailure ? { sessionsRevocationFailure: report.sessionsRevocationFailure } : {}),
+    ...(report.sessionsRevocationFailure
+      ? { sessionsRevocationFailure: report.sessionsRevocationFailure }
+      : {}),
     confirmed: report.confirmed,
   };
 }
