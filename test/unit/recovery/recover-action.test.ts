@@ -83,7 +83,7 @@ function setUp(options: { refused?: string[]; tap?: () => Response; policy?: Tap
     });
     return Promise.resolve(json(200, { responses }, { 'request-id': `batch-${stub.sent.length}` }));
   });
-  const fakes = actionFakes({ graph: stub.graph, lockout: 'lockout' });
+  const fakes = actionFakes({ graph: stub.graph, lockout: options.attack ? 'suspected_attack' : 'lockout' });
   const deps = { ...fakes.deps, tapPolicy: () => Promise.resolve(options.policy ?? POLICY) };
   const tapCreates = () => stub.sent.filter(isTapCreate);
   return { ...fakes, deps, stub, methods, tapCreates };
@@ -207,5 +207,14 @@ describe('recoverUser', () => {
     );
     expect(setup.stub.sent.map((request) => request.method)).toEqual(['GET']);
     expect(setup.methods.size).toBe(3);
+  });
+
+  it('is refused while the target has an open suspected-attack flag, changing nothing', async () => {
+    const setup = setUp({ attack: true });
+    await expect(recoverUser(setup.deps, recoverRequest())).rejects.toSatisfy(
+      (error) => error instanceof AppError && error.code === 'suspected_attack_open',
+    );
+    expect(setup.stub.sent.filter((request) => request.method !== 'GET')).toEqual([]);
+    expect(setup.refused.map((refusal) => refusal.code)).toEqual(['suspected_attack_open']);
   });
 });
