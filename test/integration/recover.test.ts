@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
 import type { GuardVerdict } from '../../src/lib/recovery/action-guard';
-import { type RecoverUserInput, recoverUser } from '../../src/lib/recovery/recover-action';
+import { recoverUser, type RecoverUserInput } from '../../src/lib/recovery/recover-action';
 import { createTapPolicyCache } from '../../src/lib/recovery/tap-policy-cache';
 import { actionFakes, actionRequest } from '../support/action-fakes';
 import { appGraphClient } from '../support/app-graph-client';
-import { demoSeed, demoSeedUser } from '../support/demo-tenant';
+import { demoSeedUser } from '../support/demo-tenant';
 import { useGraphSimulator } from '../support/graph-fixture';
 
 const fixture = useGraphSimulator({ resetAfterEach: true });

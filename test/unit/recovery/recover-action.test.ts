@@ -60,7 +60,9 @@ const isTapCreate = (request: SentRequest) =>
  * One user's methods in Graph: a batch DELETE step removes the method (204) unless it is in
  * `refused` (403); revocation succeeds; the TAP create answers `tap`. Lists show what is left.
  */
-function setUp(options: { refused?: string[]; tap?: () => Response; policy?: TapPolicy } = {}) {
+function setUp(
+  options: { refused?: string[]; tap?: () => Response; policy?: TapPolicy; attack?: boolean } = {},
+) {
   const methods = new Map([PASSWORD, OATH, EMAIL].map((method) => [method.id, method]));
   const stub = stubGraph((request: SentRequest) => {
     if (request.method === 'GET') return Promise.resolve(json(200, { value: [...methods.values()] }));
