@@ -202,6 +202,28 @@ describe('recoverUser', () => {
     expect(setup.stored).toEqual([]);
   });
 
+  it('answers unknown, with the reset, when the pass request got no answer, and replays that without a second create', async () => {
+    const setup = setUp({
+      tap: () => json(504, { error: { code: 'GatewayTimeout', message: '' } }, { 'request-id': 'req-504' }),
+    });
+    const response = await recoverUser(setup.deps, recoverRequest());
+
+    expect(response.status).toBe(503);
+    expect(response.body).toMatchObject({
+      code: 'time_budget_exceeded',
+      outcome: 'unknown',
+      passDisclosed: false,
+      temporaryAccessPass: null,
+      reset: { outcome: 'complete' },
+    });
+    expect(setup.completed.map((result) => result.outcome)).toEqual(['unknown']);
+    expect(setup.completed[0]?.graphRequestIds).toContain('req-504');
+    expect(setup.lockoutPuts).toEqual([]);
+    const replay = await recoverUser(setup.deps, recoverRequest());
+    expect(replay.body).toMatchObject({ outcome: 'unknown', passDisclosed: false });
+    expect(setup.tapCreates()).toHaveLength(1);
+  });
+
   it('refuses a lifetime outside the policy before anything changes', async () => {
     const setup = setUp();
     await expect(recoverUser(setup.deps, recoverRequest({ lifetimeMinutes: 600 }))).rejects.toSatisfy(
