@@ -13,9 +13,9 @@ export interface ApiOperation {
   summary: string;
   /**
    * Who may call: `public` (no caller), `caller` (any authenticated caller; the role depends on
-   * what the request touches), or the app role a caller needs (docs/callers.md).
+   * what the request touches), or the app role(s) a caller needs, all of them (docs/callers.md).
    */
-  access: Role | 'public' | 'caller';
+  access: Role | readonly Role[] | 'public' | 'caller';
 }
 
 /** Every HTTP operation the app registers; a unit test holds the registrations to this list. */
@@ -61,6 +61,13 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     route: 'users/{user}/tap',
     summary: 'Issue a Temporary Access Pass',
     access: 'Recovery.IssueTap',
+  },
+  {
+    operationId: 'recoverUser',
+    method: 'POST',
+    route: 'users/{user}/recover',
+    summary: 'Reset MFA, revoke sessions, then issue a Temporary Access Pass',
+    access: ['Recovery.Reset', 'Recovery.IssueTap'],
   },
   {
     operationId: 'addPhone',

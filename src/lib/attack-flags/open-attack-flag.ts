@@ -12,6 +12,7 @@ import type { EventPublisher } from '../storage/recovery-events';
 const BLOCKED_ACTIONS: ReadonlySet<AuditAction> = new Set([
   'tap.issue',
   'mfa.reset',
+  'mfa.recover',
   'phone.add',
   'mfa.suspend',
 ]);

@@ -57,9 +57,9 @@ export function authenticate(request: HttpRequest): Promise<Caller> {
   return processAuthenticator(request);
 }
 
-/** The caller, refused with 403 `forbidden` unless it holds `role`. */
-export async function requireCaller(request: HttpRequest, role: Role): Promise<Caller> {
+/** The caller, refused with 403 `forbidden` unless it holds `role` (every one, if several). */
+export async function requireCaller(request: HttpRequest, role: Role | readonly Role[]): Promise<Caller> {
   const caller = await authenticate(request);
-  requireRole(caller, role);
+  for (const required of typeof role === 'string' ? [role] : role) requireRole(caller, required);
   return caller;
 }

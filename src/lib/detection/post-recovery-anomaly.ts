@@ -8,7 +8,7 @@ import type { JudgedRegistration } from './post-recovery-rules';
 /** The recovery a watch window follows: one succeeded (or partial) reset or TAP from the audit trail. */
 export interface Recovery {
   auditId: string;
-  action: 'mfa.reset' | 'tap.issue';
+  action: 'mfa.reset' | 'tap.issue' | 'mfa.recover';
   userId: string;
   userPrincipalName?: string;
   /** When the action started: the window opens here. */
@@ -18,7 +18,11 @@ export interface Recovery {
 const ReasonSchema = z.enum(['new_ip_address', 'new_country', 'ip_address_unknown', 'several_methods']);
 
 export const PostRecoveryAnomalySchema = z.object({
-  recovery: z.object({ auditId: z.string(), action: z.enum(['mfa.reset', 'tap.issue']), time: z.string() }),
+  recovery: z.object({
+    auditId: z.string(),
+    action: z.enum(['mfa.reset', 'tap.issue', 'mfa.recover']),
+    time: z.string(),
+  }),
   registrations: z.array(
     z.object({
       id: z.string(),

@@ -1,7 +1,7 @@
 import type { AuditLog } from '../storage/audit-log';
 import type { Recovery } from './post-recovery-anomaly';
 
-const RECOVERY_ACTIONS = ['mfa.reset', 'tap.issue'] as const;
+const RECOVERY_ACTIONS = ['mfa.reset', 'tap.issue', 'mfa.recover'] as const;
 /** A partial reset still removed methods: the user (or whoever holds the account) registers anew. */
 const RECOVERED = new Set(['succeeded', 'partial']);
 const PAGE = 100;

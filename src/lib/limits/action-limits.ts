@@ -43,6 +43,7 @@ type Read = { ok: true; snapshot: LimitSnapshot } | { ok: false; error: unknown 
 /** A reset that only plans changes nothing, so it counts as an ordinary call, not a recovery. */
 export function countedAs(request: Pick<ActionRequest, 'action' | 'input'>): CountedAs {
   if (request.action === 'tap.issue') return 'tap';
+  if (request.action === 'mfa.recover') return 'recover';
   if (request.action === 'mfa.reset' && (request.input as { dryRun?: boolean }).dryRun !== true)
     return 'reset';
   return 'other';

@@ -28,8 +28,11 @@ export interface TargetRow {
 
 export type LimitSettings = Config['limits'];
 
-/** What a call counts as: a TAP or a reset (not a dry run) also counts against its target and the brake. */
-export type CountedAs = 'tap' | 'reset' | 'other';
+/**
+ * What a call counts as: a TAP or a reset (not a dry run) also counts against its target and the
+ * brake; a one-call recovery (reset and TAP) counts as both.
+ */
+export type CountedAs = 'tap' | 'reset' | 'recover' | 'other';
 
 export interface LimitAttempt {
   countedAs: CountedAs;
@@ -101,11 +104,14 @@ export function decide(
   const target = snapshot.target ?? { taps: [], resets: [] };
   const taps = within(target.taps, now, settings.targetWindowMs);
   const resets = within(target.resets, now, settings.targetWindowMs);
-  const [counted, limit, noun] =
-    countedAs === 'tap'
-      ? [taps, settings.tapsPerTarget, 'Temporary Access Passes']
-      : [resets, settings.resetsPerTarget, 'MFA resets'];
-  if (counted.length >= limit) {
+  const countsTap = countedAs !== 'reset';
+  const countsReset = countedAs !== 'tap';
+  const counters: [boolean, number[], number, string][] = [
+    [countsReset, resets, settings.resetsPerTarget, 'MFA resets'],
+    [countsTap, taps, settings.tapsPerTarget, 'Temporary Access Passes'],
+  ];
+  for (const [applies, counted, limit, noun] of counters) {
+    if (!applies || counted.length < limit) continue;
     return {
       kind: 'refuse',
       code: 'target_rate_limited',
@@ -114,8 +120,8 @@ export function decide(
     };
   }
   const nextTarget: TargetRow = {
-    taps: countedAs === 'tap' ? [...taps, now] : taps,
-    resets: countedAs === 'reset' ? [...resets, now] : resets,
+    taps: countsTap ? [...taps, now] : taps,
+    resets: countsReset ? [...resets, now] : resets,
     ...etagOf(target),
   };
 

@@ -18,8 +18,8 @@ export function actionHandler<Deps extends ActionDeps, Schema extends z.ZodType<
   deps: (context: Parameters<HttpHandler>[1]) => Deps,
   options: {
     action: AuditAction;
-    /** The app role a caller needs for this route. */
-    role: Role;
+    /** The app role a caller needs for this route (every one, if several). */
+    role: Role | readonly Role[];
     route: string;
     schema: Schema;
     run: (

@@ -47,3 +47,11 @@ export const SuspendMfaSchema = ActionBaseSchema.extend({
 export const MethodIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be an authentication method id');
+
+/** One-call recovery: the reset's scope and revocation, then the pass's options (docs/recover.md). */
+export const RecoverUserSchema = ActionBaseSchema.extend({
+  methodTypes: ResetMfaSchema.shape.methodTypes,
+  revokeSessions: ResetMfaSchema.shape.revokeSessions,
+  lifetimeMinutes: IssueTapSchema.shape.lifetimeMinutes,
+  isUsableOnce: IssueTapSchema.shape.isUsableOnce,
+});

@@ -4,10 +4,10 @@ import { createTap, type TapPolicy } from '../graph/tap';
 import { AppError, toProblemDocument } from '../http/problem';
 import type { GuardTarget } from './action-guard';
 import type { IssueTapSchema } from './action-schemas';
-import type { ActionDeps, ActionOutcome, ActionRequest, ActionResponse } from './run-action';
+import type { ActionContext, ActionDeps, ActionOutcome, ActionRequest, ActionResponse } from './run-action';
 import { runAction } from './run-action';
 import type { TapPolicyReader } from './tap-policy-cache';
-import { resolveTapRequest, tapTargetWarning } from './tap-request';
+import { type ResolvedTapRequest, resolveTapRequest, tapTargetWarning } from './tap-request';
 
 export type IssueTapInput = z.output<typeof IssueTapSchema>;
 
@@ -24,48 +24,78 @@ export async function issueTap(
     request,
     async (context, policy) => {
       const resolved = resolveTapRequest(policy, request.input);
-      const warning = tapTargetWarning(policy, context.target.id, context.target.groupIds);
-      let tap;
+      let pass;
       try {
-        tap = await createTap(context.graph, context.userPath, resolved, context.clientRequestId);
+        pass = await createPass(context, policy, resolved);
       } catch (error) {
         if (error instanceof AppError && error.options.effectUnknown) {
           return undeliveredPass(error, context.target, request.correlationId);
         }
         throw error;
       }
-      const start = new Date(tap.startDateTime ?? tap.createdDateTime);
       const metadata = {
         user: { id: context.target.id, userPrincipalName: context.target.userPrincipalName },
-        methodId: tap.id,
-        startDateTime: start.toISOString(),
-        lifetimeInMinutes: tap.lifetimeInMinutes,
-        expiresDateTime: new Date(start.getTime() + tap.lifetimeInMinutes * 60_000).toISOString(),
-        isUsableOnce: tap.isUsableOnce,
-        isUsable: tap.isUsable ?? null,
-        methodUsabilityReason: tap.methodUsabilityReason ?? null,
-        warnings: warning ? [warning] : [],
+        ...pass.metadata,
       };
       return {
         status: 201,
         resolvesLockout: true,
-        body: { temporaryAccessPass: tap.temporaryAccessPass, ...metadata },
+        body: { temporaryAccessPass: pass.temporaryAccessPass, ...metadata },
         headers: { 'cache-control': 'no-store' },
         replayBody: { temporaryAccessPass: null, passDisclosed: true, ...metadata },
-        audit: {
-          outcome: 'succeeded',
-          summary: {
-            methodId: tap.id,
-            lifetimeInMinutes: tap.lifetimeInMinutes,
-            isUsableOnce: tap.isUsableOnce,
-            startDateTime: metadata.startDateTime,
-            targetWarning: Boolean(warning),
-          },
-        },
+        audit: { outcome: 'succeeded', summary: pass.summary },
       };
     },
     (graph, _user, clientRequestId) => deps.tapPolicy(graph, clientRequestId),
   );
+}
+
+export interface CreatedPass {
+  /** For the caller's answer only: never logged, stored or replayed. */
+  temporaryAccessPass: string;
+  metadata: {
+    methodId: string;
+    startDateTime: string;
+    lifetimeInMinutes: number;
+    expiresDateTime: string;
+    isUsableOnce: boolean;
+    isUsable: boolean | null;
+    methodUsabilityReason: string | null;
+    warnings: string[];
+  };
+  /** What the audit entry and the event keep of it. */
+  summary: Record<string, unknown>;
+}
+
+/** Creates the pass for the guard-resolved target, warning when the policy does not target them. */
+export async function createPass(
+  context: ActionContext,
+  policy: TapPolicy,
+  resolved: ResolvedTapRequest,
+): Promise<CreatedPass> {
+  const warning = tapTargetWarning(policy, context.target.id, context.target.groupIds);
+  const tap = await createTap(context.graph, context.userPath, resolved, context.clientRequestId);
+  const start = new Date(tap.startDateTime ?? tap.createdDateTime);
+  return {
+    temporaryAccessPass: tap.temporaryAccessPass,
+    metadata: {
+      methodId: tap.id,
+      startDateTime: start.toISOString(),
+      lifetimeInMinutes: tap.lifetimeInMinutes,
+      expiresDateTime: new Date(start.getTime() + tap.lifetimeInMinutes * 60_000).toISOString(),
+      isUsableOnce: tap.isUsableOnce,
+      isUsable: tap.isUsable ?? null,
+      methodUsabilityReason: tap.methodUsabilityReason ?? null,
+      warnings: warning ? [warning] : [],
+    },
+    summary: {
+      methodId: tap.id,
+      lifetimeInMinutes: tap.lifetimeInMinutes,
+      isUsableOnce: tap.isUsableOnce,
+      startDateTime: start.toISOString(),
+      targetWarning: Boolean(warning),
+    },
+  };
 }
 
 /**
@@ -74,7 +104,7 @@ export async function issueTap(
  * pass disclosed), and the answer is kept for replay, so the same Idempotency-Key never creates a
  * second pass; a new request (new key) issues one, replacing any the lost request created.
  */
-function undeliveredPass(cause: AppError, target: GuardTarget, correlationId: string): ActionOutcome {
+export function undeliveredPass(cause: AppError, target: GuardTarget, correlationId: string): ActionOutcome {
   const problem = new AppError(
     'time_budget_exceeded',
     'The pass request reached Microsoft Graph but no pass came back in time: one may exist that was never delivered. ' +

@@ -8,6 +8,8 @@ export const AUDIT_ACTIONS = [
   'mfa.reset',
   'method.delete',
   'tap.issue',
+  // One-call recovery: reset, then a TAP once the reset is confirmed (docs/recover.md).
+  'mfa.recover',
   'phone.add',
   'sessions.revoke',
   'mfa.suspend',

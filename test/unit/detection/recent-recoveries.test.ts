@@ -19,7 +19,7 @@ const entry = (fields: Partial<AuditEntry>): AuditEntry => ({
 });
 
 describe('recentRecoveries', () => {
-  it('reads every page of both actions since the instant, keeping what succeeded or partly did', async () => {
+  it('reads every page of the three recovery actions since the instant, keeping what succeeded or partly did', async () => {
     const since = new Date('2026-11-24T09:00:00Z');
     const queries: AuditQuery[] = [];
     const pages: Record<string, { entries: AuditEntry[]; continuationToken?: string }> = {
@@ -36,6 +36,7 @@ describe('recentRecoveries', () => {
           entry({ id: 't4', targetId: undefined }),
         ],
       },
+      'mfa.recover|': { entries: [entry({ id: 'm1', action: 'mfa.recover', outcome: 'partial' })] },
     };
     const audit = {
       list: (query: AuditQuery) => {
@@ -53,11 +54,19 @@ describe('recentRecoveries', () => {
         userPrincipalName: 'megan@contoso.example',
         time: '2026-11-25T09:00:00.000Z',
       },
+      {
+        auditId: 'm1',
+        action: 'mfa.recover',
+        userId: USER,
+        userPrincipalName: 'megan@contoso.example',
+        time: '2026-11-25T09:00:00.000Z',
+      },
     ]);
     expect(queries).toEqual([
       { action: 'mfa.reset', since, limit: 100 },
       { action: 'mfa.reset', since, limit: 100, continuationToken: 'next' },
       { action: 'tap.issue', since, limit: 100 },
+      { action: 'mfa.recover', since, limit: 100 },
     ]);
   });
 });

@@ -127,6 +127,24 @@ describe('action limits', () => {
     );
   });
 
+  it('counts a one-call recovery against both the reset and the TAP limits of its target', async () => {
+    const memory = memoryLimitsStore();
+    const { limits } = limitsWith(memory.store, { resetsPerTarget: 1 });
+    expect(await limits.begin(request({ action: 'mfa.recover' })).admit(target(1))).toBeUndefined();
+    expect(memory.target(user(1))).toMatchObject({
+      taps: [expect.any(Number)],
+      resets: [expect.any(Number)],
+    });
+    // The reset slot is used up: neither a reset nor another recovery goes, a TAP still does.
+    expect((await limits.begin(request({ action: 'mfa.recover' })).admit(target(1)))?.code).toBe(
+      'target_rate_limited',
+    );
+    expect((await limits.begin(request({ action: 'mfa.reset' })).admit(target(1)))?.code).toBe(
+      'target_rate_limited',
+    );
+    expect(await limits.begin(request({ action: 'tap.issue' })).admit(target(1))).toBeUndefined();
+  });
+
   it('fails closed with limits_unavailable when the store cannot be read', async () => {
     const memory = memoryLimitsStore();
     const store = { ...memory.store, read: () => Promise.reject(new Error('ECONNREFUSED')) };

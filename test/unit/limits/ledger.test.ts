@@ -106,6 +106,25 @@ describe('limit decisions', () => {
     });
   });
 
+  it('counts a one-call recovery as a reset and a TAP, refused when either count is full', () => {
+    const recover = { ...tap, countedAs: 'recover' as const };
+    expect(decide(empty(), recover, defaults)).toMatchObject({
+      kind: 'admit',
+      target: { taps: [NOW], resets: [NOW] },
+      brake: { recent: [{ user: USER, at: NOW }] },
+    });
+    const full = [NOW - 3, NOW - 2, NOW - 1];
+    for (const target of [
+      { taps: full, resets: [] },
+      { taps: [], resets: full },
+    ]) {
+      expect(decide({ ...empty(), target }, recover, defaults)).toMatchObject({
+        code: 'target_rate_limited',
+        retryAfterSeconds: 24 * 3600,
+      });
+    }
+  });
+
   it('refuses the caller past its hourly count, for any mutating call, with Retry-After', () => {
     const calls = Array.from({ length: 60 }, (_, i) => NOW - 30 * 60_000 + i);
     const decision = decide(

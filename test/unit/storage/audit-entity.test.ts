@@ -52,6 +52,7 @@ describe('audit vocabulary', () => {
       'mfa.reset',
       'method.delete',
       'tap.issue',
+      'mfa.recover',
       'phone.add',
       'sessions.revoke',
       'mfa.suspend',

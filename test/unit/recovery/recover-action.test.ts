@@ -1,0 +1,244 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+import type { TapPolicy } from '../../../src/lib/graph/tap';
+import { AppError } from '../../../src/lib/http/problem';
+import { recoverUser, type RecoverUserInput } from '../../../src/lib/recovery/recover-action';
+import { actionFakes, actionRequest, TARGET } from '../../support/action-fakes';
+import { json, type SentRequest, stubGraph } from '../graph/stub-graph';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+const PASSWORD = {
+  '@odata.type': '#microsoft.graph.passwordAuthenticationMethod',
+  id: '28c10230-6103-485e-b985-444c60001490',
+};
+const OATH = {
+  '@odata.type': '#microsoft.graph.softwareOathAuthenticationMethod',
+  id: 'b172893e-893e-b172-3e89-72b13e8972b1',
+};
+const EMAIL = {
+  '@odata.type': '#microsoft.graph.emailAuthenticationMethod',
+  id: '3ddfcfc8-9383-446f-83cc-3ab9be4be18f',
+};
+
+/** Microsoft's documented defaults for the TAP method configuration, for all users. */
+const POLICY: TapPolicy = {
+  state: 'enabled',
+  defaultLifetimeInMinutes: 60,
+  minimumLifetimeInMinutes: 60,
+  maximumLifetimeInMinutes: 480,
+  isUsableOnce: false,
+  includeTargets: [{ id: 'all_users', targetType: 'group' }],
+  excludeTargets: [],
+};
+
+const PASS = 'TAPRocks!';
+/** Graph's answer to the create, shaped as in Microsoft's "Create temporaryAccessPassMethod" example. */
+const CREATED = {
+  id: '6f1c4b2b-3ac4-4f5e-8e6a-3f1c2b4d5e6f',
+  temporaryAccessPass: PASS,
+  createdDateTime: '2026-03-02T12:00:00.000Z',
+  startDateTime: '2026-03-02T12:05:00.000Z',
+  lifetimeInMinutes: 60,
+  isUsableOnce: true,
+  isUsable: true,
+  methodUsabilityReason: 'EnabledByPolicy',
+};
+
+interface Step {
+  id: string;
+  method: string;
+  url: string;
+}
+
+const isTapCreate = (request: SentRequest) =>
+  request.method === 'POST' && request.url.endsWith('/authentication/temporaryAccessPassMethods');
+
+/**
+ * One user's methods in Graph: a batch DELETE step removes the method (204) unless it is in
+ * `refused` (403); revocation succeeds; the TAP create answers `tap`. Lists show what is left.
+ */
+function setUp(
+  options: { refused?: string[]; tap?: () => Response; policy?: TapPolicy; attack?: boolean } = {},
+) {
+  const methods = new Map([PASSWORD, OATH, EMAIL].map((method) => [method.id, method]));
+  const stub = stubGraph((request: SentRequest) => {
+    if (request.method === 'GET') return Promise.resolve(json(200, { value: [...methods.values()] }));
+    if (isTapCreate(request)) {
+      return Promise.resolve(options.tap?.() ?? json(201, CREATED, { 'request-id': 'req-create' }));
+    }
+    const responses = (request.body as { requests: Step[] }).requests.map((step) => {
+      const id = step.url.split('/').pop() ?? '';
+      if (options.refused?.includes(id)) {
+        return {
+          id: step.id,
+          status: 403,
+          body: {
+            error: { code: 'accessDenied', message: 'denied', innerError: { 'request-id': 'req-403' } },
+          },
+        };
+      }
+      methods.delete(id);
+      return { id: step.id, status: 204 };
+    });
+    return Promise.resolve(json(200, { responses }, { 'request-id': `batch-${stub.sent.length}` }));
+  });
+  const fakes = actionFakes({ graph: stub.graph, lockout: options.attack ? 'suspected_attack' : 'lockout' });
+  const deps = { ...fakes.deps, tapPolicy: () => Promise.resolve(options.policy ?? POLICY) };
+  const tapCreates = () => stub.sent.filter(isTapCreate);
+  return { ...fakes, deps, stub, methods, tapCreates };
+}
+
+const recoverRequest = (input: Partial<RecoverUserInput> = {}) =>
+  actionRequest<RecoverUserInput>({ action: 'mfa.recover', input: { revokeSessions: true, ...input } });
+
+const USER = { id: TARGET.id, userPrincipalName: TARGET.userPrincipalName };
+const stored = (value: unknown) => JSON.stringify(value);
+
+describe('recoverUser', () => {
+  it('resets, confirms, and only then issues one pass, answered once and kept only as metadata', async () => {
+    const setup = setUp();
+    const response = await recoverUser(setup.deps, recoverRequest());
+
+    expect([...setup.methods.keys()]).toEqual([PASSWORD.id]);
+    const order = setup.stub.sent.map((request) =>
+      isTapCreate(request) ? 'tap' : request.method === 'GET' ? 'list' : 'batch',
+    );
+    // The prefetched list, the deletes (with the revocation), the confirming list, then the pass.
+    expect(order).toEqual(['list', 'batch', 'list', 'tap']);
+    expect(setup.tapCreates()[0]?.body).toEqual({ lifetimeInMinutes: 60, isUsableOnce: true });
+    expect(response.status).toBe(200);
+    expect(response.headers).toEqual({ 'cache-control': 'no-store' });
+    expect(response.body).toMatchObject({
+      user: USER,
+      outcome: 'complete',
+      reset: { outcome: 'complete', remaining: [], sessionsRevoked: true, confirmed: true },
+      tap: { issued: true, temporaryAccessPass: PASS, methodId: CREATED.id, lifetimeInMinutes: 60 },
+    });
+
+    expect(setup.started.map((attempt) => attempt.action)).toEqual(['mfa.recover']);
+    expect(setup.completed).toHaveLength(1);
+    expect(setup.completed[0]?.outcome).toBe('succeeded');
+    expect(setup.completed[0]?.summary).toMatchObject({
+      outcome: 'complete',
+      reset: { removed: 2, remaining: 0, sessionsRevoked: true },
+      tap: { issued: true, methodId: CREATED.id },
+    });
+    expect(setup.events.map((event) => [event.type, event.action, event.outcome])).toEqual([
+      ['recovery.action.completed', 'mfa.recover', 'succeeded'],
+    ]);
+    expect(setup.lockoutPuts).toEqual([{ status: 'resolved', ticket: 'INC1' }]);
+    expect(setup.stored).toHaveLength(1);
+    expect(setup.stored[0]?.body).toMatchObject({ tap: { temporaryAccessPass: null, passDisclosed: true } });
+    for (const kept of [setup.completed, setup.events, setup.stored, setup.warnings]) {
+      expect(stored(kept)).not.toContain(PASS);
+    }
+
+    // The same Idempotency-Key: the stored answer, the pass not disclosed again, nothing written.
+    const writes = () => setup.stub.sent.filter((request) => request.method !== 'GET').length;
+    const written = writes();
+    const replay = await recoverUser(setup.deps, recoverRequest());
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toMatchObject({
+      outcome: 'complete',
+      tap: { temporaryAccessPass: null, passDisclosed: true },
+    });
+    expect(writes()).toBe(written);
+    expect(setup.tapCreates()).toHaveLength(1);
+  });
+
+  it('issues no pass while a method in scope remains: partial, not kept for replay, lockout left open', async () => {
+    const setup = setUp({ refused: [OATH.id] });
+    const response = await recoverUser(setup.deps, recoverRequest());
+
+    expect(setup.tapCreates()).toEqual([]);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      outcome: 'partial',
+      reset: { outcome: 'partial', remaining: [{ id: OATH.id, type: 'softwareOath' }] },
+      tap: { issued: false, reason: 'reset_incomplete' },
+    });
+    expect(stored(response.body)).not.toContain('temporaryAccessPass');
+    expect(setup.completed[0]?.outcome).toBe('partial');
+    expect(setup.completed[0]?.summary).toMatchObject({ tap: { issued: false, reason: 'reset_incomplete' } });
+    expect(setup.stored).toEqual([]);
+    expect(setup.steps).toContain('idempotency.release');
+    expect(setup.lockoutPuts).toEqual([]);
+  });
+
+  it('still resets when the tenant disables passes, answering partial with the reason', async () => {
+    const setup = setUp({ policy: { ...POLICY, state: 'disabled' } });
+    const response = await recoverUser(setup.deps, recoverRequest());
+
+    expect([...setup.methods.keys()]).toEqual([PASSWORD.id]);
+    expect(setup.tapCreates()).toEqual([]);
+    expect(response.body).toMatchObject({
+      outcome: 'partial',
+      reset: { outcome: 'complete' },
+      tap: { issued: false, reason: 'tap_policy_disabled' },
+    });
+    expect(setup.completed[0]?.outcome).toBe('partial');
+    expect(setup.lockoutPuts).toEqual([]);
+  });
+
+  it('answers partial with Graph’s refusal when the reset is complete but the pass is refused', async () => {
+    const setup = setUp({
+      tap: () =>
+        json(403, {
+          error: { code: 'accessDenied', message: 'no', innerError: { 'request-id': 'req-tap-403' } },
+        }),
+    });
+    const response = await recoverUser(setup.deps, recoverRequest());
+
+    expect(setup.tapCreates()).toHaveLength(1);
+    expect(response.body).toMatchObject({
+      outcome: 'partial',
+      reset: { outcome: 'complete' },
+      tap: { issued: false },
+    });
+    expect(setup.completed[0]?.outcome).toBe('partial');
+    expect(setup.stored).toEqual([]);
+  });
+
+  it('answers unknown, with the reset, when the pass request got no answer, and replays that without a second create', async () => {
+    const setup = setUp({
+      tap: () => json(504, { error: { code: 'GatewayTimeout', message: '' } }, { 'request-id': 'req-504' }),
+    });
+    const response = await recoverUser(setup.deps, recoverRequest());
+
+    expect(response.status).toBe(503);
+    expect(response.body).toMatchObject({
+      code: 'time_budget_exceeded',
+      outcome: 'unknown',
+      passDisclosed: false,
+      temporaryAccessPass: null,
+      reset: { outcome: 'complete' },
+    });
+    expect(setup.completed.map((result) => result.outcome)).toEqual(['unknown']);
+    expect(setup.completed[0]?.graphRequestIds).toContain('req-504');
+    expect(setup.lockoutPuts).toEqual([]);
+    const replay = await recoverUser(setup.deps, recoverRequest());
+    expect(replay.body).toMatchObject({ outcome: 'unknown', passDisclosed: false });
+    expect(setup.tapCreates()).toHaveLength(1);
+  });
+
+  it('refuses a lifetime outside the policy before anything changes', async () => {
+    const setup = setUp();
+    await expect(recoverUser(setup.deps, recoverRequest({ lifetimeMinutes: 600 }))).rejects.toSatisfy(
+      (error) => error instanceof AppError && error.code === 'invalid_request',
+    );
+    expect(setup.stub.sent.map((request) => request.method)).toEqual(['GET']);
+    expect(setup.methods.size).toBe(3);
+  });
+
+  it('is refused while the target has an open suspected-attack flag, changing nothing', async () => {
+    const setup = setUp({ attack: true });
+    await expect(recoverUser(setup.deps, recoverRequest())).rejects.toSatisfy(
+      (error) => error instanceof AppError && error.code === 'suspected_attack_open',
+    );
+    expect(setup.stub.sent.filter((request) => request.method !== 'GET')).toEqual([]);
+    expect(setup.refused.map((refusal) => refusal.code)).toEqual(['suspected_attack_open']);
+  });
+});
