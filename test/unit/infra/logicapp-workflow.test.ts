@@ -1,12 +1,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { HttpRequest } from '@azure/functions';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 
 import { buildOpenApiDocument } from '../../../src/lib/api/openapi-document';
 import { LOCKOUT_CATEGORIES } from '../../../src/lib/detection/lockout-flag';
 import type { LockoutEvent } from '../../../src/lib/detection/repositories';
+import { readActionRequest } from '../../../src/lib/recovery/action-request';
+import { ActionBaseSchema } from '../../../src/lib/recovery/action-schemas';
+import { testCaller } from '../../support/callers';
 import {
   actionContainers,
   allActions,
@@ -208,6 +213,48 @@ describe('Logic App workflow (infra/logicapp/workflow.json)', () => {
     expect(body.ticket).toBe("@body('Create_ticket')?['number']");
     // The API wants 16–128 characters; the prefix keeps a short ticket number above the minimum.
     expect(key.replace(/@\{[^}]*\}/, '').length).toBeGreaterThanOrEqual(16);
+  });
+
+  it('sends recover a key and body the API accepts, for a ticket number as ServiceNow writes it', async () => {
+    // Sample values for the expressions the Recover action reads.
+    const samples: Record<string, string> = {
+      "body('Create_ticket')?['number']": 'INC0012345',
+      "body('Parse_event')?['userId']": '6e7b768e-07e2-4810-8459-485f84f8f204',
+      "body('Parse_event')?['eventId']": '3f1c2a9e-0b7d-5e41-a2c3-9d8e7f6a5b4c',
+      "parameters('verificationMethod')": String(definition.parameters.verificationMethod?.defaultValue),
+    };
+    const render = (value: unknown): unknown => {
+      if (typeof value === 'string') {
+        const whole = /^@(?!\{)(.*)$/.exec(value);
+        if (whole) return samples[whole[1] ?? ''] ?? value;
+        return value.replace(/@\{([^}]*)\}/g, (_match, expression: string) => samples[expression] ?? '');
+      }
+      if (value && typeof value === 'object') {
+        return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, render(inner)]));
+      }
+      return value;
+    };
+    const inputs = render(allActions(definition).get('Recover')?.inputs) as {
+      headers: Record<string, string>;
+      body: unknown;
+    };
+    // The action base every mutating route takes, plus the recover options this workflow sets.
+    const schema = ActionBaseSchema.extend({ revokeSessions: z.boolean(), isUsableOnce: z.boolean() });
+    const request = new HttpRequest({
+      method: 'POST',
+      url: 'https://func.example/api/users/x/recover',
+      headers: inputs.headers,
+      params: { user: samples["body('Parse_event')?['userId']"] ?? '' },
+      body: { string: JSON.stringify(inputs.body) },
+    });
+    const read = await readActionRequest(request, {
+      action: 'mfa.reset',
+      route: 'users/{user}/recover',
+      schema,
+      correlationId: 'corr-1',
+      caller: testCaller({ id: 'app:logicapp' }),
+    });
+    expect(read.input).toMatchObject({ ticket: 'INC0012345', verification: { method: 'manager_approval' } });
   });
 
   it('has a catch scope that runs when the chain fails or times out', () => {
