@@ -72,7 +72,9 @@ function connectorParameter(parameter: Json): Json {
   const out: Json = {
     ...parameter,
     'x-ms-summary': titleOf(String(parameter.name)),
-    description: sentence(String(parameter.description ?? titleOf(String(parameter.name)))),
+    description: sentence(
+      typeof parameter.description === 'string' ? parameter.description : titleOf(String(parameter.name)),
+    ),
   };
   if (RARELY_USED_PARAMETERS.has(String(parameter.name))) out['x-ms-visibility'] = 'advanced';
   if (parameter.schema !== undefined) out.schema = connectorSchema(parameter.schema);
