@@ -174,7 +174,12 @@ export function buildOpenApiDocument(security: ApiSecurity = { mode: 'functionKe
   }
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
-    info: { title: API_TITLE, version: API_VERSION, description: API_DESCRIPTION },
+    info: {
+      title: API_TITLE,
+      version: API_VERSION,
+      description: API_DESCRIPTION,
+      license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
+    },
     servers: [{ url: '/api' }],
   });
 }

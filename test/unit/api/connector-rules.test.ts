@@ -31,9 +31,9 @@ function* walk(value: unknown, at = '$'): Generator<[string, Json]> {
 }
 
 /** Every property of every schema (bodies, responses, definitions). */
-const schemaProperties = [...walk(definition)].flatMap(([at, node]) =>
+const schemaProperties: [string, Json][] = [...walk(definition)].flatMap(([at, node]) =>
   at.endsWith('.properties')
-    ? Object.entries(node).map(([name, property]) => [`${at}.${name}`, property as Json])
+    ? Object.entries(node).map(([name, property]): [string, Json] => [`${at}.${name}`, property as Json])
     : [],
 );
 
