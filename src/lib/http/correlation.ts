@@ -4,7 +4,7 @@ import { GUID } from '../guid';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 
-const SAFE_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+export const SAFE_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The caller's id when it is safe to echo into headers and logs; a new one otherwise. */
 export function correlationIdFrom(headerValue: string | null): string {

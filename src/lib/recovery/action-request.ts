@@ -13,7 +13,7 @@ import type { AuditAction } from '../storage/audit-log';
 import type { ActionBase } from './action-schemas';
 import type { ActionRequest } from './run-action';
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{16,128}$/;
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{16,128}$/;
 
 /** JSON with sorted keys, so the same request always has the same fingerprint. */
 function canonicalJson(value: unknown): string {

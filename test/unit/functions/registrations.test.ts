@@ -78,7 +78,7 @@ describe('function registrations', () => {
   });
 
   it('the public routes are /health and the API description', () => {
-    expect(PUBLIC_ROUTES.sort()).toEqual(['health', 'openapi.json']);
+    expect(PUBLIC_ROUTES.sort()).toEqual(['health', 'openapi.json', 'swagger.json']);
   });
 
   it('functionKey mode: the host asks for a key on every HTTP route except the public ones', async () => {
