@@ -35,6 +35,20 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     access: 'public',
   },
   {
+    operationId: 'getApiReference',
+    method: 'GET',
+    route: 'docs',
+    summary: 'Open the interactive API reference',
+    access: 'public',
+  },
+  {
+    operationId: 'getApiReferenceAsset',
+    method: 'GET',
+    route: 'docs/{asset}',
+    summary: "Get a file of the API reference's page",
+    access: 'public',
+  },
+  {
     operationId: 'getUserMethods',
     method: 'GET',
     route: 'users/{user}/methods',
