@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type Stack, startStack } from '../../local/stack';
+import { API_OPERATIONS } from '../../src/lib/api/operations';
+import { type BrowserSession, openBrowser, saveScreenshot } from '../support/browser';
+import { demoTenant } from '../support/demo-tenant';
+
+// The API reference page in Debian's Chromium against the local stack (entraToken mode): it loads
+// everything from this origin, lists every operation, and "Try it out" calls the API.
+
+let stack: Stack;
+let browser: BrowserSession;
+
+beforeAll(async () => {
+  stack = await startStack({ hostPort: 0, timers: false });
+  browser = await openBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('GET /api/docs in a browser', () => {
+  it('loads with no console error, no CSP violation and no request leaving loopback', async () => {
+    const { page } = browser;
+    const response = await page.goto(`${stack.baseUrl}/docs`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toMatch(/^default-src 'self';/);
+    await page.locator('.opblock').first().waitFor();
+    expect(browser.consoleErrors).toEqual([]);
+    expect(browser.cspViolations).toEqual([]);
+    expect(browser.blockedRequests).toEqual([]);
+  });
+
+  it("shows every operation's summary", async () => {
+    const { page } = browser;
+    expect(API_OPERATIONS.length).toBeGreaterThan(10);
+    for (const operation of API_OPERATIONS) {
+      const block = page.locator(`#operations-default-${operation.operationId}`);
+      await expect(block.locator('.opblock-summary-description').textContent()).resolves.toBe(
+        operation.summary,
+      );
+      expect(await block.locator('.opblock-summary-description').isVisible(), operation.operationId).toBe(
+        true,
+      );
+    }
+  });
+
+  it("'Try it out' on GET /users/{user}/methods with the demo reader's token shows the seeded methods", async () => {
+    const { page } = browser;
+    const user = demoTenant().ordinaryUser;
+
+    await page.locator('.auth-wrapper button.authorize').click();
+    const dialog = page.locator('.dialog-ux');
+    await dialog.getByLabel('auth-bearer-value').fill(stack.callerTokens.reader);
+    await dialog.locator('.auth-btn-wrapper button.authorize').click();
+    await dialog.locator('button.btn-done').click();
+
+    const operation = page.locator('#operations-default-getUserMethods');
+    await operation.locator('.opblock-summary-control').click();
+    await operation.locator('button.try-out__btn').click();
+    await operation.locator('input[placeholder="user"]').fill(user.userPrincipalName);
+    await operation.locator('button.execute').click();
+
+    const live = operation.locator('.live-responses-table');
+    await expect(live.locator('tbody tr.response .response-col_status').textContent()).resolves.toBe('200');
+    const body = JSON.parse(
+      (await live.locator('tbody .response-col_description .highlight-code pre').first().textContent()) ?? '',
+    ) as { user: { id: string }; methods: { id: string }[] };
+    expect(body.user.id).toBe(user.id);
+    expect(body.methods.map((method) => method.id).sort()).toEqual([...user.methodIds].sort());
+
+    const screenshot = await saveScreenshot(page, 'api-reference');
+    expect(screenshot).toMatch(/test-results\/api-reference\.png$/);
+    expect(browser.consoleErrors).toEqual([]);
+    expect(browser.cspViolations).toEqual([]);
+    expect(browser.blockedRequests).toEqual([]);
+  });
+});
