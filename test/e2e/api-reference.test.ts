@@ -83,3 +83,22 @@ describe('GET /api/docs in a browser', () => {
     expect(browser.blockedRequests).toEqual([]);
   });
 });
+
+describe('the reference files over HTTP', () => {
+  it('serves an allow-listed file anonymously, with its content type and the CSP', async () => {
+    const response = await fetch(`${stack.baseUrl}/docs/swagger-ui.css`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'self';/);
+  });
+
+  it.each(['..%2Fpackage.json', '..%2F..%2Fhost.json', 'index.html', 'swagger-ui-bundle.js.map'])(
+    'answers 404 problem+json for %s',
+    async (name) => {
+      const response = await fetch(`${stack.baseUrl}/docs/${name}`);
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect(await response.json()).toMatchObject({ code: 'not_found' });
+    },
+  );
+});
