@@ -11,8 +11,7 @@ import {
 } from '../../../src/lib/api/reference-page';
 
 const DIST = path.resolve(__dirname, '../../../node_modules/swagger-ui-dist');
-const header = (response: HttpResponseInit, name: string) =>
-  new Headers(response.headers).get(name);
+const header = (response: HttpResponseInit, name: string) => new Headers(response.headers).get(name);
 /** The body of a text answer (the page and the init script are strings). */
 function text(response: HttpResponseInit): string {
   expect(typeof response.body).toBe('string');
