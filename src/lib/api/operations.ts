@@ -146,6 +146,20 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     responses: [done('The Swagger 2.0 document.', ApiDescriptionSchema)],
   },
   {
+    operationId: 'getApiReference',
+    method: 'GET',
+    route: 'docs',
+    summary: 'Open the interactive API reference',
+    access: 'public',
+  },
+  {
+    operationId: 'getApiReferenceAsset',
+    method: 'GET',
+    route: 'docs/{asset}',
+    summary: "Get a file of the API reference's page",
+    access: 'public',
+  },
+  {
     operationId: 'getUserMethods',
     method: 'GET',
     route: 'users/{user}/methods',
