@@ -6,14 +6,16 @@ import { recordDetectionRun } from '../lib/telemetry/records';
 
 export function makeDetectLockoutsHandler(deps: () => DetectLockoutsDeps): TimerHandler {
   return async (timer, context) => {
-    const report = await detectLockouts(deps());
+    const detection = deps();
+    const report = await detectLockouts(detection);
+    const now = (detection.now ?? (() => new Date()))();
     recordDetectionRun({
       outcome: report.outcome,
       users: report.users,
       opened: report.opened,
       reopened: report.reopened,
       ...(report.scannedThrough
-        ? { lagSeconds: Math.round((Date.now() - Date.parse(report.scannedThrough)) / 1000) }
+        ? { lagSeconds: Math.round((now.getTime() - Date.parse(report.scannedThrough)) / 1000) }
         : {}),
     });
     const level = report.outcome === 'complete' ? 'log' : 'warn';
