@@ -314,6 +314,8 @@ const EnvironmentSchema = z
     BRAKE_USERS: positiveInt(10).pipe(z.number().max(500)),
     BRAKE_WINDOW_MINUTES: positiveInt(10),
     // --- end of limits ---
+    // Set by App Service when Application Insights is connected; unset, telemetry goes to the console.
+    APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
   })
   .superRefine((env, ctx) => {
     checkCallerSettings(env, ctx);
@@ -402,6 +404,8 @@ export interface Config {
     brakeWindowMs: number;
   };
   // --- end of limits ---
+  /** Application Insights (docs/telemetry.md). */
+  telemetry: { connectionString: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -485,6 +489,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       brakeWindowMs: settings.BRAKE_WINDOW_MINUTES * 60_000,
     },
     // --- end of limits ---
+    telemetry: { connectionString: settings.APPLICATIONINSIGHTS_CONNECTION_STRING },
   };
 }
 

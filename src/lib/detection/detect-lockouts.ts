@@ -40,6 +40,8 @@ export interface DetectionReport {
   /** Reading the users' flags, protection, messages and flag writes, ms. */
   writeMs: number;
   watch?: WatchReport;
+  /** The watermark once the run ended: sign-ins up to here are read (absent before the first complete run). */
+  scannedThrough?: string;
 }
 
 const LICENCE_ERROR = 'Authentication_RequestFromNonPremiumTenantOrB2CTenant';
@@ -91,6 +93,7 @@ export async function detectLockouts(deps: DetectLockoutsDeps): Promise<Detectio
     conflicts: 0,
     readMs: 0,
     writeMs: 0,
+    ...(state.watermark ? { scannedThrough: state.watermark } : {}),
   };
   const next: ScanState = {
     ...withoutEtag(state),
@@ -182,6 +185,7 @@ export async function detectLockouts(deps: DetectLockoutsDeps): Promise<Detectio
     return report;
   }
   next.watermark = window.end.toISOString();
+  report.scannedThrough = next.watermark;
   next.lastOutcome = 'complete';
   if (!(await deps.scanState.write(next, state.etag))) report.outcome = 'superseded';
   return report;

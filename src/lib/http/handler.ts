@@ -1,5 +1,6 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 
+import { recordRefusal } from '../telemetry/records';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation';
 import { AppError, toProblemDocument } from './problem';
 
@@ -45,6 +46,12 @@ function problemResponse(
       `correlationId=${correlationId} ${appError.message} graphRequestId=${appError.options.graphRequestId ?? '-'}`,
     );
   }
+  recordRefusal({
+    operation: context.functionName,
+    status: appError.status,
+    code: appError.code,
+    correlationId,
+  });
   const headers = new Headers({ 'content-type': 'application/problem+json' });
   if (appError.options.retryAfterSeconds !== undefined) {
     headers.set('retry-after', String(appError.options.retryAfterSeconds));

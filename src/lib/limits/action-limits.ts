@@ -5,6 +5,7 @@ import { AppError } from '../http/problem';
 import type { GuardTarget } from '../recovery/action-guard';
 import type { ActionRequest } from '../recovery/run-action';
 import type { EventPublisher } from '../storage/recovery-events';
+import { recordBrakeEngaged } from '../telemetry/records';
 import { type CountedAs, decide, type LimitDecision, type LimitSettings, type LimitSnapshot } from './ledger';
 import type { LimitsStore } from './limits-store';
 
@@ -115,6 +116,14 @@ export function createActionLimits(deps: ActionLimitsDeps): ActionLimits {
         if (decision.kind === 'trip') {
           if (await store.commit({ callerId, targetId, brake: decision.brake })) {
             // Only the call whose write engaged the brake reports it: one event per trip.
+            recordBrakeEngaged({
+              action: request.action,
+              correlationId: request.correlationId,
+              targetId: target.id,
+              distinctUsers: decision.distinctUsers,
+              brakeUsers: settings.brakeUsers,
+              windowMinutes: settings.brakeWindowMs / 60_000,
+            });
             await publish({
               type: 'security.brake_engaged',
               severity: 'high',

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { odata, type TableClient } from '@azure/data-tables';
 
 import { AppError } from '../http/problem';
+import { recordAction } from '../telemetry/records';
 import {
   AUDIT_ACTIONS,
   AuditEntitySchema,
@@ -191,11 +192,20 @@ export function createTableAuditLog(options: TableAuditLogOptions): AuditLog {
       entry.code = clip(code, 100);
       entry.detail = clipDetail(detail);
       entry.completedTime = entry.time;
+      recordAction(entry);
       return await insert(entry);
     },
 
     complete: async (entry, result) => {
       assertNoSecrets(result);
+      // The outcome happened whether or not its row can be written.
+      recordAction({
+        action: entry.action,
+        outcome: result.outcome,
+        code: result.code,
+        correlationId: entry.correlationId,
+        targetId: entry.targetId,
+      });
       return await storage('complete the entry', async () => {
         const client = await table();
         const row = await readRow(client, entry);

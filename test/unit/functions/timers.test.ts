@@ -9,6 +9,7 @@ import type { DetectionNotice, ScanState } from '../../../src/lib/detection/repo
 import type { AuditEntry, AuditLog } from '../../../src/lib/storage/audit-log';
 import type { RecoveryEvent } from '../../../src/lib/storage/recovery-events';
 import type { Suspension, SuspensionStore } from '../../../src/lib/storage/suspensions';
+import { captureTelemetry } from '../../support/telemetry';
 
 // Both timers run here without a host: the handler the app registers, called with in-memory
 // dependencies, a Timer and an InvocationContext, as the worker would call it.
@@ -116,6 +117,7 @@ describe('restoreSuspendedMfa handler', () => {
 });
 
 describe('detectLockouts handler', () => {
+  const telemetry = captureTelemetry();
   function deps(signIns: (url: URL) => Response) {
     const written: ScanState[] = [];
     const notices: DetectionNotice[] = [];
@@ -165,6 +167,14 @@ describe('detectLockouts handler', () => {
       expect.stringMatching(/^detectLockouts: outcome=complete .* pastDue=true$/),
     );
     expect(warn).not.toHaveBeenCalled();
+    // Read up to now minus DETECT_LOCKOUTS_END_OFFSET_MINUTES (2 by default): 120 s behind.
+    expect(telemetry).toEqual([
+      {
+        name: 'mfa-recovery.detection_run',
+        dimensions: { outcome: 'complete' },
+        measurements: { users: 0, opened: 0, reopened: 0, lagSeconds: 120 },
+      },
+    ]);
   });
 
   it('warns when Graph fails, keeping the watermark where it was', async () => {
