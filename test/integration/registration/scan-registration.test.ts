@@ -22,6 +22,8 @@ import { useAzurite } from '../storage/azurite-fixture';
 const graph = useGraphSimulator({ resetAfterEach: true });
 const storage = useAzurite();
 const NOW = new Date('2026-12-06T02:30:00Z');
+/** Run ids sort by start time: later runs start later. */
+const dayAfter = (days: number) => () => new Date(NOW.getTime() + days * 86_400_000);
 const seed = demoSeed();
 const idOf = (name: string) => {
   const user = seed.users.find((candidate) => candidate.userPrincipalName.startsWith(`${name}@`));
@@ -150,7 +152,11 @@ describe('scanRegistration', () => {
     graph.simulator.reset(
       withoutMethods({ [idOf('HenriettaM')]: ['fido2'], [idOf('DebraB')]: ['microsoftAuthenticator'] }),
     );
-    const second = await scanRegistration({ ...deps, settings: { ...deps.settings, snapshotsKept: 1 } });
+    const second = await scanRegistration({
+      ...deps,
+      now: dayAfter(1),
+      settings: { ...deps.settings, snapshotsKept: 1 },
+    });
     expect(second).toMatchObject({ outcome: 'complete', atRisk: 10, notified: 2, pruned: 1 });
 
     const current = await store.readCurrent();
@@ -170,7 +176,7 @@ describe('scanRegistration', () => {
     expect(first.runId < second.runId).toBe(true);
 
     // Nothing changes: no event at all.
-    const third = await scanRegistration(deps);
+    const third = await scanRegistration({ ...deps, now: dayAfter(2) });
     expect(third).toMatchObject({ outcome: 'complete', notified: 0 });
   });
 
