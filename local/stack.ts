@@ -103,6 +103,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         CALLER_JWKS_URL: identity.jwksUrl,
         RESTORE_SUSPENDED_MFA_SCHEDULE: '0 * * * * *',
         DETECT_LOCKOUTS_SCHEDULE: '0 */5 * * * *',
+        SCAN_REGISTRATION_SCHEDULE: '0 30 2 * * *',
         ...demoGuardSettings(graph.state()),
         ...options.appSettings,
       },

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { GraphErrorSpec } from './messages';
 
 /**
- * The reports service (auditLogs/signIns and auditLogs/directoryAudits) answers for both lists with
+ * The reports service (auditLogs/signIns, auditLogs/directoryAudits and the registration report) answers for both lists with
  * the same errors; each is cited where it was observed. For directoryAudits they are inferred from
  * signIns, the same service.
  */
@@ -38,11 +38,11 @@ export const ReportsErrors = {
   /** [obs] microsoft-graph-docs#5676, #14173: the reports service's answer to any filter it can't run. */
   invalidFilter: () => error(400, 'BadRequest', 'Invalid filter clause'),
   /** Wording inferred (the doc gives the maximum, not the error); code as for the filter. */
-  invalidTop: (top: string) =>
+  invalidTop: (top: string, largest = REPORTS_PAGE_SIZE) =>
     error(
       400,
       'BadRequest',
-      `Invalid page size specified: '${top}'. Must be between 1 and ${REPORTS_PAGE_SIZE} inclusive.`,
+      `Invalid page size specified: '${top}'. Must be between 1 and ${largest} inclusive.`,
     ),
   /** Inferred. */
   invalidSkipToken: () => error(400, 'BadRequest', 'Invalid skip token.'),

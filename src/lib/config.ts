@@ -291,6 +291,13 @@ const EnvironmentSchema = z
     // Registrations after a reset or TAP (docs/post-recovery-watch.md); 0 switches the watch off.
     POST_RECOVERY_WATCH_HOURS: wholeNumber(24).pipe(z.number().max(24 * 7)),
     POST_RECOVERY_BASELINE_DAYS: positiveInt(14).pipe(z.number().max(30)),
+    // Registration readiness (docs/registration.md). Read by the host (`%SCAN_REGISTRATION_SCHEDULE%`).
+    SCAN_REGISTRATION_SCHEDULE: optionalText.transform((value) => value ?? '0 30 2 * * *'),
+    SCAN_REGISTRATION_TIME_BUDGET_SECONDS: positiveInt(480),
+    REGISTRATION_SNAPSHOTS_KEPT: positiveInt(90),
+    TELEPHONY_PROVIDER: optionalText
+      .pipe(z.enum(['microsoft', 'custom']).optional())
+      .transform((value) => value ?? 'microsoft'),
     // Reports API budget: Graph allows 5 per 10 s per app and tenant; 0 switches pacing off (bench).
     REPORTS_REQUESTS_PER_WINDOW: wholeNumber(4),
     REPORTS_WINDOW_SECONDS: positiveInt(10),
@@ -367,6 +374,13 @@ export interface Config {
     postRecoveryWatchMs: number;
     /** How far before a recovery the user's successful sign-ins set where they usually are. */
     postRecoveryBaselineMs: number;
+  };
+  registration: {
+    schedule: string;
+    timeBudgetMs: number;
+    snapshotsKept: number;
+    /** Who delivers SMS and voice calls: Microsoft's delivery ends on 2027-02-01. */
+    telephonyProvider: 'microsoft' | 'custom';
   };
   /** Pacing of the sign-in (reports) API; `requestsPerWindow` 0 = off. */
   reports: { requestsPerWindow: number; windowMs: number };
@@ -457,6 +471,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeBudgetMs: settings.DETECT_LOCKOUTS_TIME_BUDGET_SECONDS * 1000,
       postRecoveryWatchMs: settings.POST_RECOVERY_WATCH_HOURS * 3_600_000,
       postRecoveryBaselineMs: settings.POST_RECOVERY_BASELINE_DAYS * 86_400_000,
+    },
+    registration: {
+      schedule: settings.SCAN_REGISTRATION_SCHEDULE,
+      timeBudgetMs: settings.SCAN_REGISTRATION_TIME_BUDGET_SECONDS * 1000,
+      snapshotsKept: settings.REGISTRATION_SNAPSHOTS_KEPT,
+      telephonyProvider: settings.TELEPHONY_PROVIDER,
     },
     reports: {
       requestsPerWindow: settings.REPORTS_REQUESTS_PER_WINDOW,

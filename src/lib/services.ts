@@ -20,6 +20,8 @@ import type { CheckTarget } from './recovery/action-guard';
 import type { ActionDeps } from './recovery/run-action';
 import { createTapPolicyCache, type TapPolicyReader } from './recovery/tap-policy-cache';
 import { createTargetCheck } from './recovery/target-check';
+import type { ScanRegistrationDeps } from './registration/scan-registration';
+import { createTableSnapshotStore } from './registration/table-snapshot-store';
 import { type AuditLog, createTableAuditLog } from './storage/audit-log';
 import { createTableIdempotencyStore, type IdempotencyStore } from './storage/idempotency-store';
 import { createQueueLockoutEventPublisher } from './storage/lockout-events';
@@ -51,6 +53,7 @@ export interface Services {
   scanState: ScanStateStore;
   limitsStore: LimitsStore;
   detection: Omit<DetectLockoutsDeps, 'now'>;
+  registration: ScanRegistrationDeps;
   approvals: ApprovalStore;
 }
 
@@ -125,6 +128,14 @@ export function getServices(): Services {
         notify,
         settings: config.detection,
         protectedUsers: createProtectedUsers(graph, config),
+      },
+      registration: {
+        reportsGraph,
+        graphOrigin,
+        protectedUsers: createProtectedUsers(graph, config),
+        snapshots: createTableSnapshotStore({ table: () => table(TABLES.registrationSnapshots) }),
+        publish: (event: NewRecoveryEvent) => events.publish(event),
+        settings: config.registration,
       },
     };
   }

@@ -14,6 +14,7 @@ import { createTap, getTapPolicy } from '../../src/lib/graph/tap';
 import { userPath } from '../../src/lib/graph/user-path';
 import { getUser, listAuthenticationMethods } from '../../src/lib/graph/users';
 import { resetMfa } from '../../src/lib/recovery/reset-mfa';
+import { streamRegistrationDetails } from '../../src/lib/registration/registration-details';
 import { appGraphClient } from '../support/app-graph-client';
 import { demoSeed, demoSeedUser } from '../support/demo-tenant';
 import { inventoryEntryOf, sentByApp, unlistedGraphCalls } from '../support/graph-calls-check';
@@ -158,6 +159,12 @@ const EXERCISES: Record<string, (graph: Client) => Promise<unknown>> = {
       { deadline: Date.now() + 10_000, now: () => new Date() },
     );
   },
+  'GET v1.0 /reports/authenticationMethods/userRegistrationDetails': (graph) =>
+    streamRegistrationDetails(graph, {
+      origin: fixture.simulator.url,
+      deadline: Date.now() + 10_000,
+      onPage: () => Promise.resolve(),
+    }),
   'POST beta /$batch': async (graph) => {
     const path = userPath(byId(methodHolder('qrCodePin').userId));
     const listMethods = () =>

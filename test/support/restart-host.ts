@@ -36,6 +36,7 @@ export async function restartHost(
       CALLER_JWKS_URL: stack.identity.jwksUrl,
       RESTORE_SUSPENDED_MFA_SCHEDULE: '0 * * * * *',
       DETECT_LOCKOUTS_SCHEDULE: '0 */5 * * * *',
+      SCAN_REGISTRATION_SCHEDULE: '0 30 2 * * *',
       ...demoGuardSettings(stack.graph.state()),
       ...appSettings,
     },

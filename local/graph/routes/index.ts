@@ -14,6 +14,7 @@ import { revokeSignInSessions } from './sessions';
 import { SIGN_IN_ROUTES } from './sign-ins';
 import { TEMPORARY_ACCESS_PASS_ROUTES } from './temporary-access-pass';
 import { TRANSITIVE_MEMBER_OF_ROUTES } from './transitive-member-of';
+import { listUserRegistrationDetailsRoute } from './user-registration-details';
 import { getUser } from './users';
 
 /** Every Graph operation the simulator serves. A new route needs a case in the OpenAPI conformance test. */
@@ -40,4 +41,6 @@ export const GRAPH_ROUTES: readonly RouteDefinition[] = [
   ...SIGN_IN_ROUTES,
   // The watch after a recovery: methods registered since.
   listDirectoryAuditsRoute,
+  // Registration readiness: the registration report.
+  listUserRegistrationDetailsRoute,
 ];

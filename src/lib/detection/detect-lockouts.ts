@@ -54,13 +54,13 @@ function isGraphOutage(error: unknown): boolean {
   return error.statusCode === 429 || error.statusCode >= 500;
 }
 
-function describe(error: unknown): string {
+export function describeGraphFailure(error: unknown): string {
   if (!(error instanceof GraphError)) return 'unknown';
   const retryAfter = error.headers?.get('retry-after');
   return `Graph ${error.statusCode} ${error.code ?? ''}${retryAfter ? ` retry-after=${retryAfter}` : ''}`.trim();
 }
 
-function isLicenceError(error: unknown): boolean {
+export function isLicenceError(error: unknown): boolean {
   if (!(error instanceof GraphError) || error.statusCode !== 403) return false;
   return (
     error.code === LICENCE_ERROR || (typeof error.body === 'string' && error.body.includes(LICENCE_ERROR))
@@ -147,7 +147,7 @@ export async function detectLockouts(deps: DetectLockoutsDeps): Promise<Detectio
           ...withoutEtag(state),
           lastRunAt: started.toISOString(),
           lastOutcome: 'failed',
-          lastError: describe(error),
+          lastError: describeGraphFailure(error),
         },
         state.etag,
       );

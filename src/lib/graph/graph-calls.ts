@@ -305,6 +305,15 @@ export const GRAPH_CALLS: readonly GraphCall[] = [
       '(the same reports limit); Microsoft lists Directory.Read.All beside it, which reading audits has not needed',
   },
   {
+    method: 'GET',
+    version: 'v1.0',
+    path: '/reports/authenticationMethods/userRegistrationDetails',
+    batchable: false,
+    permissions: ['AuditLog.Read.All'],
+    leastPrivileged: 'AuditLog.Read.All',
+    why: "the registration scan reads every user's registered methods page by page, paced with the sign-ins (the same reports limit)",
+  },
+  {
     method: 'POST',
     version: 'v1.0',
     path: '/$batch',

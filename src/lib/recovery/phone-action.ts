@@ -4,6 +4,7 @@ import { asPhoneMethod, createPhoneMethod, enableSmsSignIn, type PhoneMethod } f
 import { type GraphAuthenticationMethod, listAuthenticationMethods } from '../graph/users';
 import { AppError } from '../http/problem';
 import { maskPhoneNumber } from '../lookup/mask';
+import { TELEPHONY_RETIREMENT } from '../registration/classify';
 import type { AddPhoneSchema } from './action-schemas';
 import { toGraphPhoneNumber } from './phone-number';
 import type { ActionContext, ActionDeps, ActionRequest, ActionResponse } from './run-action';
@@ -31,6 +32,23 @@ interface SmsSignIn {
   graphRequestId?: string;
 }
 
+/**
+ * Microsoft's SMS and voice delivery ends on the retirement date (docs/registration.md): from then
+ * on a phone only works for sign-in if the tenant brings its own telephony provider.
+ */
+function telephonyWarnings(deps: ActionDeps & { now?: () => Date }): { code: string; message: string }[] {
+  const now = deps.now?.() ?? new Date();
+  if (deps.config.registration.telephonyProvider !== 'microsoft' || now < TELEPHONY_RETIREMENT) return [];
+  return [
+    {
+      code: 'telephony_retired',
+      message:
+        'Microsoft-provided SMS and voice delivery ended on 2027-02-01: this phone cannot be used to sign in ' +
+        'unless the tenant uses its own telephony provider. Register a passkey or Microsoft Authenticator instead.',
+    },
+  ];
+}
+
 /** Graph answers a number as `+1 4255550100`; the digits (and extension) say whether it is the same phone. */
 const digitsOf = (phoneNumber: string) => phoneNumber.replace(/[^0-9x]/gi, '').toLowerCase();
 
@@ -41,7 +59,7 @@ const digitsOf = (phoneNumber: string) => phoneNumber.replace(/[^0-9x]/gi, '').t
  * of answering `method_exists`; a phone of that type with another number is `method_exists`.
  */
 export async function addBackupPhone(
-  deps: ActionDeps,
+  deps: ActionDeps & { now?: () => Date },
   request: ActionRequest & { input: AddPhoneInput },
 ): Promise<ActionResponse> {
   const phoneNumber = graphPhoneNumberOrThrow(request.input.phoneNumber);
@@ -76,6 +94,7 @@ export async function addBackupPhone(
         smsSignIn = await enableSms(context, phone, smsSignIn);
       }
       const partial = smsSignIn.requested && !smsSignIn.enabled;
+      const warnings = telephonyWarnings(deps);
       return {
         status: existing ? 200 : 201,
         body: {
@@ -88,6 +107,7 @@ export async function addBackupPhone(
             created: !existing,
           },
           smsSignIn,
+          ...(warnings.length > 0 ? { warnings } : {}),
         },
         audit: {
           outcome: partial ? 'partial' : 'succeeded',

@@ -21,7 +21,7 @@ import type { ActionBase } from './action-schemas';
 
 export interface ActionDeps {
   graph: Client;
-  config: Pick<Config, 'guard' | 'actions' | 'callers' | 'approvals'>;
+  config: Pick<Config, 'guard' | 'actions' | 'callers' | 'approvals' | 'registration'>;
   checkTarget: CheckTarget;
   audit: AuditLog;
   events: EventPublisher;

@@ -11,6 +11,7 @@ export const TABLES = {
   scanState: 'ScanState',
   approvals: 'Approvals',
   limits: 'Limits',
+  registrationSnapshots: 'RegistrationSnapshots',
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];

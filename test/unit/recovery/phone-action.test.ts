@@ -36,14 +36,26 @@ const phoneRequest = (input: Partial<AddPhoneInput> = {}) =>
  * Graph for one user: the methods list, the phone create (answering `created`) and enableSmsSignIn
  * (answering `enable`). Every request is recorded.
  */
-function setUp(options: { methods?: unknown[]; created?: Record<string, unknown>; enable?: () => Response }) {
+function setUp(options: {
+  methods?: unknown[];
+  created?: Record<string, unknown>;
+  enable?: () => Response;
+  now?: Date;
+  settings?: Record<string, string>;
+}) {
   const stub = stubGraph((request: SentRequest) => {
     if (request.method === 'GET') return Promise.resolve(json(200, { value: options.methods ?? [PASSWORD] }));
     if (request.url.endsWith('/enableSmsSignIn'))
       return Promise.resolve(options.enable?.() ?? new Response(null, { status: 204 }));
     return Promise.resolve(json(201, options.created ?? phone('mobile', '+1 4255550100')));
   });
-  return { ...actionFakes({ graph: stub.graph }), stub };
+  const fakes = actionFakes({
+    graph: stub.graph,
+    ...(options.settings ? { settings: options.settings } : {}),
+  });
+  // Before Microsoft's SMS and voice retirement unless a test says otherwise.
+  const now = options.now ?? new Date('2026-12-01T00:00:00Z');
+  return { ...fakes, deps: { ...fakes.deps, now: () => now }, stub };
 }
 
 const writes = (sent: SentRequest[]) => sent.filter((request) => request.method !== 'GET');
@@ -251,5 +263,36 @@ describe('addBackupPhone', () => {
       ],
     });
     expect((await addBackupPhone(setup.deps, phoneRequest())).status).toBe(201);
+  });
+});
+
+describe('addBackupPhone after the SMS and voice retirement (2027-02-01)', () => {
+  const warning = {
+    code: 'telephony_retired',
+    message: expect.stringContaining('2027-02-01') as unknown,
+  };
+  const bodyOf = async (setup: ReturnType<typeof setUp>, input: Partial<AddPhoneInput> = {}) =>
+    (await addBackupPhone(setup.deps, phoneRequest(input))).body as Record<string, unknown>;
+
+  it('warns from the first moment of the day with Microsoft as the provider', async () => {
+    expect(await bodyOf(setUp({ now: new Date('2027-01-31T23:59:59.999Z') }))).not.toHaveProperty('warnings');
+    expect(await bodyOf(setUp({ now: new Date('2027-02-01T00:00:00Z') }))).toMatchObject({
+      outcome: 'complete',
+      warnings: [warning],
+    });
+  });
+
+  it('warns when SMS sign-in is asked for too, and the phone is still added', async () => {
+    const setup = setUp({ now: new Date('2027-03-01T00:00:00Z') });
+    const body = await bodyOf(setup, { smsSignIn: true });
+    expect(body).toMatchObject({ method: { created: true }, warnings: [warning] });
+  });
+
+  it('does not warn when the tenant has its own telephony provider', async () => {
+    const setup = setUp({
+      now: new Date('2027-03-01T00:00:00Z'),
+      settings: { TELEPHONY_PROVIDER: 'custom' },
+    });
+    expect(await bodyOf(setup)).not.toHaveProperty('warnings');
   });
 });

@@ -1,0 +1,129 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { demoSeed } from '../support/demo-tenant';
+import { simulatorGet, useGraphSimulator } from '../support/graph-fixture';
+
+// GET /reports/authenticationMethods/userRegistrationDetails: shape (resource page), paging,
+// the reports errors, and rows computed from the tenant's methods (a delete shows at once).
+
+const fixture = useGraphSimulator({ resetAfterEach: true });
+const PATH = '/v1.0/reports/authenticationMethods/userRegistrationDetails';
+const seed = demoSeed();
+const upn = (name: string) => `${name}@contoso.onmicrosoft.com`;
+const byUpn = (name: string) => {
+  const user = seed.users.find((candidate) => candidate.userPrincipalName === upn(name));
+  if (user === undefined) throw new Error(`no ${name} in the demo seed`);
+  return user;
+};
+type Row = Record<string, unknown>;
+const rows = (body: { value?: Row[] }) => body.value ?? [];
+
+beforeAll(() => fixture.simulator.setReportsThrottling({ enabled: false }));
+
+describe('userRegistrationDetails', () => {
+  it('lists every enabled user with the documented properties', async () => {
+    const reply = await simulatorGet(fixture, PATH);
+    expect(reply.status).toBe(200);
+    const enabled = seed.users.filter((user) => user.accountEnabled);
+    expect(rows(reply.body).map((row) => row.id)).toEqual(enabled.map((user) => user.id));
+    expect(reply.body['@odata.context']).toBe(
+      'https://graph.microsoft.com/v1.0/$metadata#reports/authenticationMethods/userRegistrationDetails',
+    );
+    // JohannaL: password and a mobile phone only.
+    const johanna = rows(reply.body).find((row) => row.id === byUpn('JohannaL').id);
+    // The v1.0 resource's properties, no more (defaultMfaMethod is beta only).
+    expect(Object.keys(johanna ?? {}).sort()).toEqual(
+      [
+        'id',
+        'userPrincipalName',
+        'userDisplayName',
+        'userType',
+        'isAdmin',
+        'isSsprRegistered',
+        'isSsprEnabled',
+        'isSsprCapable',
+        'isMfaRegistered',
+        'isMfaCapable',
+        'isPasswordlessCapable',
+        'isSystemPreferredAuthenticationMethodEnabled',
+        'lastUpdatedDateTime',
+        'methodsRegistered',
+        'systemPreferredAuthenticationMethods',
+        'userPreferredMethodForSecondaryAuthentication',
+      ].sort(),
+    );
+    expect(johanna).toMatchObject({
+      userPrincipalName: upn('JohannaL'),
+      userDisplayName: byUpn('JohannaL').displayName,
+      userType: 'member',
+      isAdmin: false,
+      isMfaRegistered: true,
+      isMfaCapable: true,
+      isPasswordlessCapable: false,
+      methodsRegistered: ['mobilePhone'],
+      systemPreferredAuthenticationMethods: ['sms'],
+    });
+    // MeganB holds an active admin role in the seed, and a passkey and Windows Hello.
+    const megan = rows(reply.body).find((row) => row.id === byUpn('MeganB').id);
+    expect(megan).toMatchObject({ isAdmin: true, isPasswordlessCapable: true });
+    const guest = rows(reply.body).find((row) => row.userType === 'guest');
+    expect(guest?.methodsRegistered).toEqual(['mobilePhone', 'microsoftAuthenticatorPush']);
+    // Every row carries the same refresh time (the docs' example).
+    expect(new Set(rows(reply.body).map((row) => row.lastUpdatedDateTime)).size).toBe(1);
+  });
+
+  it('shows a removed method in the next read', async () => {
+    const johanna = byUpn('JohannaL');
+    const mobile = johanna.authenticationMethods.find((method) => method.type === 'phone');
+    const deleted = await fetch(
+      `${fixture.simulator.url}/v1.0/users/${johanna.id}/authentication/phoneMethods/${mobile?.id}`,
+      { method: 'DELETE', headers: { Authorization: `Bearer ${fixture.token}` } },
+    );
+    expect(deleted.status).toBe(204);
+    const reply = await simulatorGet(fixture, PATH);
+    const row = rows(reply.body).find((candidate) => candidate.id === johanna.id);
+    expect(row).toMatchObject({ methodsRegistered: [], isMfaCapable: false, isMfaRegistered: false });
+  });
+
+  it('pages with $top and @odata.nextLink, up to 999 a page', async () => {
+    const first = await simulatorGet(fixture, `${PATH}?$top=5`);
+    expect(rows(first.body)).toHaveLength(5);
+    const next = first.body['@odata.nextLink'] as string;
+    expect(next).toContain('$skiptoken=');
+    const seen = rows(first.body).map((row) => row.id);
+    for (let link: string | undefined = next; link !== undefined;) {
+      const page = await simulatorGet(fixture, link);
+      seen.push(...rows(page.body).map((row) => row.id));
+      link = page.body['@odata.nextLink'] as string | undefined;
+    }
+    expect(seen).toEqual(seed.users.filter((user) => user.accountEnabled).map((user) => user.id));
+    expect((await simulatorGet(fixture, `${PATH}?$top=999`)).status).toBe(200);
+    const tooMany = await simulatorGet(fixture, `${PATH}?$top=1000`);
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error?.code).toBe('BadRequest');
+  });
+
+  it('answers the reports 403 without AuditLog.Read.All', async () => {
+    const reply = await simulatorGet(fixture, PATH, { roles: ['User.Read.All'] });
+    expect(reply.status).toBe(403);
+    expect(reply.body.error?.code).toBe('Authentication_MSGraphPermissionMissing');
+  });
+
+  it('answers the licence 403 in a tenant without P1', async () => {
+    fixture.simulator.reset({ ...structuredClone(seed), licences: { p1: false, p2: false } });
+    const reply = await simulatorGet(fixture, PATH);
+    expect(reply.status).toBe(403);
+    expect(reply.body.error?.code).toBe('Authentication_RequestFromNonPremiumTenantOrB2CTenant');
+  });
+
+  it('counts against the reports limit shared with the sign-in log', async () => {
+    fixture.simulator.setReportsThrottling({ enabled: true, requests: 1, windowMs: 60_000 });
+    try {
+      expect((await simulatorGet(fixture, '/v1.0/auditLogs/signIns')).status).toBe(200);
+      const reply = await simulatorGet(fixture, PATH);
+      expect(reply.status).toBe(429);
+    } finally {
+      fixture.simulator.setReportsThrottling({ enabled: false });
+    }
+  });
+});
