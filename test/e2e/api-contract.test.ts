@@ -4,11 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Stack, startStack } from '../../local/stack';
 import { demoTenant } from '../support/demo-tenant';
+import { checkGraphCalls } from '../support/graph-calls-check';
 import { callStack } from '../support/stack-call';
 
 // Real answers from the local stack, over HTTP, checked against the schemas /api/openapi.json
 // documents for their operation, status and media type: the document cannot drift from the code.
 let stack: Stack;
+// Undefined when beforeAll failed before the stack started.
+checkGraphCalls(() => (stack as Stack | undefined)?.graph);
 let ajv: Ajv2020;
 
 beforeAll(async () => {

@@ -4,11 +4,14 @@ import { type Stack, startStack } from '../../local/stack';
 import { API_OPERATIONS } from '../../src/lib/api/operations';
 import { type BrowserSession, openBrowser, saveScreenshot } from '../support/browser';
 import { demoTenant } from '../support/demo-tenant';
+import { checkGraphCalls } from '../support/graph-calls-check';
 
 // The API reference page in Debian's Chromium against the local stack (entraToken mode): it loads
 // everything from this origin, lists every operation, and "Try it out" calls the API.
 
 let stack: Stack;
+// Undefined when beforeAll failed before the stack started.
+checkGraphCalls(() => (stack as Stack | undefined)?.graph);
 let browser: BrowserSession;
 
 /** Swagger UI's block for an operation (`operations-<tag>-<operationId>`, whatever its tag). */
