@@ -60,7 +60,7 @@ var resourceToken = toLower(uniqueString(subscription().id, environmentName, loc
 var tags = { 'azd-env-name': environmentName }
 
 // src/lib/storage/tables.ts and the queue defaults of src/lib/config.ts (tests hold them equal).
-var appTables = ['Audit', 'Idempotency', 'Suspensions', 'Lockouts', 'ScanState', 'Approvals', 'Limits']
+var appTables = ['Audit', 'Idempotency', 'Suspensions', 'Lockouts', 'ScanState', 'Approvals', 'Limits', 'RegistrationSnapshots']
 var appQueues = { RECOVERY_EVENTS_QUEUE: 'recovery-events', LOCKOUT_EVENTS_QUEUE: 'lockout-events' }
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
