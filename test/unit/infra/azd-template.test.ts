@@ -149,25 +149,6 @@ describe('modules', () => {
       }
     }
   });
-
-  it('calls the Logic App module with the interface the teams agreed on', () => {
-    const call = moduleCalls(main).find((candidate) => candidate.path === LOGIC_APP_MODULE);
-    expect(call?.params.sort()).toEqual(
-      [
-        'name',
-        'location',
-        'tags',
-        'identityId',
-        'identityClientId',
-        'apiBaseUrl',
-        'apiAppIdUri',
-        'storageAccountName',
-        'ticketUrl',
-        'passDeliveryUrl',
-        'securityChannelUrl',
-      ].sort(),
-    );
-  });
 });
 
 describe('the Function App', () => {
