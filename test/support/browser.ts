@@ -1,10 +1,19 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install chromium`); playwright-core never downloads a browser. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * A machine without Chromium skips the browser tests and says so; `.ci/run` installs it and sets
+ * REQUIRE_BROWSER=1, so in CI a missing browser fails instead of skipping.
+ */
+export const BROWSER_AVAILABLE = existsSync(CHROMIUM_PATH) || process.env.REQUIRE_BROWSER === '1';
+if (!BROWSER_AVAILABLE) {
+  console.warn(`No Chromium at ${CHROMIUM_PATH}: browser tests skipped (apt-get install chromium).`);
+}
 
 const RESULTS_DIR = path.resolve(__dirname, '../../test-results');
 
