@@ -162,7 +162,12 @@ describe('recoverUser', () => {
     });
     expect(stored(response.body)).not.toContain('temporaryAccessPass');
     expect(setup.completed[0]?.outcome).toBe('partial');
-    expect(setup.completed[0]?.summary).toMatchObject({ tap: { issued: false, reason: 'reset_incomplete' } });
+    expect(setup.completed[0]?.summary).toMatchObject({
+      outcome: 'partial',
+      tap: { issued: false, reason: 'reset_incomplete' },
+    });
+    expect(response.headers).toMatchObject({ 'cache-control': 'no-store' });
+    expect((response.body as { tap: { detail: string } }).tap.detail).toMatch(/no pass was issued/);
     expect(setup.stored).toEqual([]);
     expect(setup.steps).toContain('idempotency.release');
     expect(setup.lockoutPuts).toEqual([]);
@@ -179,6 +184,7 @@ describe('recoverUser', () => {
       reset: { outcome: 'complete' },
       tap: { issued: false, reason: 'tap_policy_disabled' },
     });
+    expect((response.body as { tap: { detail: string } }).tap.detail).toMatch(/policy is disabled/);
     expect(setup.completed[0]?.outcome).toBe('partial');
     expect(setup.lockoutPuts).toEqual([]);
   });
