@@ -4,6 +4,7 @@ import type { Role } from '../auth/roles';
 import { AuditQuerySchema } from '../http/audit-query';
 import { LockoutQuerySchema, LockoutUpdateSchema } from '../http/lockout-query';
 import type { ProblemCode } from '../http/problem';
+import { LockoutReportQuerySchema, RegistrationUsersQuerySchema } from '../http/report-query';
 import { BrakeReleaseSchema, WritesSwitchSchema } from '../limits/service-controls';
 import {
   ActionBaseSchema,
@@ -22,6 +23,7 @@ import {
   USER_ERRORS,
   USER_READ_ERRORS,
 } from './error-codes';
+import { LockoutReportSchema, RegistrationReportSchema, RegistrationUsersPageSchema } from './report-schemas';
 import {
   ActionResultSchema,
   ApiDescriptionSchema,
@@ -303,6 +305,52 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
       'lockout_changed',
       'audit_unavailable',
     ],
+  },
+  {
+    operationId: 'getRegistrationReport',
+    method: 'GET',
+    route: 'reports/registration',
+    summary: 'Get registration readiness per class and its trend',
+    access: 'Recovery.Read',
+    description: "Users per registration class from the latest scan, and every kept scan's counts.",
+    responses: [done('The latest counts and the trend.', RegistrationReportSchema)],
+    errors: [...CALLER_ERRORS, 'reports_unavailable'],
+  },
+  {
+    operationId: 'listRegistrationUsers',
+    method: 'GET',
+    route: 'reports/registration/users',
+    summary: 'List the users of one at-risk registration class',
+    access: 'Recovery.Read',
+    query: RegistrationUsersQuerySchema,
+    responses: [done('One page of users from the latest scan.', RegistrationUsersPageSchema)],
+    errors: [...CALLER_ERRORS, 'invalid_request', 'reports_unavailable'],
+  },
+  {
+    operationId: 'getLockoutReport',
+    method: 'GET',
+    route: 'reports/lockouts',
+    summary: 'Get lockout outcomes over a period',
+    access: 'Recovery.Read',
+    description:
+      'Lockouts opened, resolved and still open; detection delay and time to recover; re-lockouts, attacks, refusals and anomalies. Computed from the flags and the audit trail.',
+    query: LockoutReportQuerySchema,
+    responses: [done('The outcomes of the period.', LockoutReportSchema)],
+    errors: [...CALLER_ERRORS, 'invalid_request', 'reports_unavailable'],
+  },
+  {
+    operationId: 'getDashboard',
+    method: 'GET',
+    route: 'dashboard',
+    summary: 'Open the outcomes dashboard',
+    access: 'Recovery.Read',
+  },
+  {
+    operationId: 'getDashboardAsset',
+    method: 'GET',
+    route: 'dashboard/{asset}',
+    summary: "Get a file of the dashboard's page",
+    access: 'public',
   },
   // Any authenticated caller may read an approval it can see (docs/approvals.md).
   {

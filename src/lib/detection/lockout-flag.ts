@@ -9,6 +9,18 @@ export const LOCKOUT_CATEGORIES = ['lockout', 'suspected_attack'] as const;
 export const FLAG_CATEGORIES = [...LOCKOUT_CATEGORIES, 'post_recovery_anomaly'] as const;
 export type FlagCategory = (typeof FLAG_CATEGORIES)[number];
 
+/**
+ * An earlier, resolved flag of the same user, kept when the flag reopens so reports can count
+ * re-lockouts and past recoveries (docs/reports.md).
+ */
+export interface PastEpisode {
+  category: FlagCategory;
+  firstFailureAt: string;
+  openedAt: string;
+  resolvedAt: string;
+  ticket?: string;
+}
+
 /** One flagged user (the `Lockouts` table). */
 export interface LockoutFlag {
   userId: string;
@@ -36,6 +48,8 @@ export interface LockoutFlag {
   /** The `eventId` of the queue message sent when this flag (re-)opened. */
   openEventId: string;
   reopenCount: number;
+  /** Earlier episodes of this flag, newest first, bounded. */
+  pastEpisodes?: PastEpisode[];
   /** The registrations after a recovery that raised this flag (post-recovery-anomaly.ts). */
   anomaly?: PostRecoveryAnomaly;
 }

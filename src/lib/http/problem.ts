@@ -54,6 +54,7 @@ export const PROBLEMS = {
   },
   service_disabled: { status: 503, title: 'Changes are switched off for this service' },
   limits_unavailable: { status: 503, title: 'The limits store could not be read or updated' },
+  reports_unavailable: { status: 503, title: 'The stored flags, audit or snapshots could not be read' },
   // --- end of limits ---
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -13,14 +13,16 @@ export const REGISTRATION_CLASSES = [
 export type RegistrationClass = (typeof REGISTRATION_CLASSES)[number];
 
 /** The classes a user is nudged out of (docs/registration.md). */
-export const AT_RISK_CLASSES: readonly RegistrationClass[] = [
+export const AT_RISK_CLASSES = [
   'no_mfa',
   'weak_only',
   'sms_voice_only',
   'single_method',
-];
+] as const satisfies readonly RegistrationClass[];
+export type AtRiskClass = (typeof AT_RISK_CLASSES)[number];
 
-export const isAtRisk = (value: RegistrationClass): boolean => AT_RISK_CLASSES.includes(value);
+export const isAtRisk = (value: RegistrationClass): value is AtRiskClass =>
+  (AT_RISK_CLASSES as readonly RegistrationClass[]).includes(value);
 
 /** Microsoft-provided SMS and voice delivery ends at the start of this day (UTC). */
 export const TELEPHONY_RETIREMENT = new Date('2027-02-01T00:00:00Z');
