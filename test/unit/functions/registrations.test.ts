@@ -77,8 +77,15 @@ describe('function registrations', () => {
     expect(registeredOperations.sort(byId)).toEqual(described.sort(byId));
   });
 
-  it('the public routes are /health, the API descriptions and their reference page', () => {
-    expect(PUBLIC_ROUTES.sort()).toEqual(['docs', 'docs/{asset}', 'health', 'openapi.json', 'swagger.json']);
+  it("the public routes are /health, the API descriptions, their reference page and the pages' files", () => {
+    expect(PUBLIC_ROUTES.sort()).toEqual([
+      'dashboard/{asset}',
+      'docs',
+      'docs/{asset}',
+      'health',
+      'openapi.json',
+      'swagger.json',
+    ]);
   });
 
   it('functionKey mode: the host asks for a key on every HTTP route except the public ones', async () => {
