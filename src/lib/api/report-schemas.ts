@@ -90,3 +90,7 @@ export const LockoutReportSchema = z.looseObject({
   protectedRefusals: count('Actions refused in the period because the target is protected.'),
   postRecoveryAnomalies: count('Registrations after a recovery flagged as anomalies in the period.'),
 });
+
+export type RegistrationReport = z.infer<typeof RegistrationReportSchema>;
+export type RegistrationUsersPage = z.infer<typeof RegistrationUsersPageSchema>;
+export type LockoutReport = z.infer<typeof LockoutReportSchema>;
