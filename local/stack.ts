@@ -102,6 +102,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         CALLER_API_CLIENT_ID: identity.apiClientId,
         CALLER_JWKS_URL: identity.jwksUrl,
         RESTORE_SUSPENDED_MFA_SCHEDULE: '0 * * * * *',
+        MARK_ABANDONED_ATTEMPTS_SCHEDULE: '0 */15 * * * *',
         DETECT_LOCKOUTS_SCHEDULE: '0 */5 * * * *',
         SCAN_REGISTRATION_SCHEDULE: '0 30 2 * * *',
         ...demoGuardSettings(graph.state()),

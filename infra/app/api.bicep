@@ -112,6 +112,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         // The host resolves %…_SCHEDULE% placeholders at startup and refuses to start without them.
         { name: 'DETECT_LOCKOUTS_SCHEDULE', value: '0 */5 * * * *' }
         { name: 'RESTORE_SUSPENDED_MFA_SCHEDULE', value: '0 * * * * *' }
+        { name: 'MARK_ABANDONED_ATTEMPTS_SCHEDULE', value: '0 */15 * * * *' }
         { name: 'SCAN_REGISTRATION_SCHEDULE', value: '0 30 2 * * *' }
         // Microsoft's own SMS and voice end on 1 February 2027 (docs/registration.md); `custom` when the tenant has its own provider.
         { name: 'TELEPHONY_PROVIDER', value: 'microsoft' }

@@ -35,6 +35,7 @@ export async function restartHost(
       CALLER_API_CLIENT_ID: stack.identity.apiClientId,
       CALLER_JWKS_URL: stack.identity.jwksUrl,
       RESTORE_SUSPENDED_MFA_SCHEDULE: '0 * * * * *',
+      MARK_ABANDONED_ATTEMPTS_SCHEDULE: '0 */15 * * * *',
       DETECT_LOCKOUTS_SCHEDULE: '0 */5 * * * *',
       SCAN_REGISTRATION_SCHEDULE: '0 30 2 * * *',
       ...demoGuardSettings(stack.graph.state()),

@@ -3,6 +3,7 @@ import { Client, type Context } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it, vi } from 'vitest';
 
 import { makeDetectLockoutsHandler } from '../../../src/functions/detect-lockouts';
+import { makeMarkAbandonedAttemptsHandler } from '../../../src/functions/mark-abandoned-attempts';
 import { makeRestoreSuspendedMfaHandler } from '../../../src/functions/restore-suspended-mfa';
 import { loadConfig } from '../../../src/lib/config';
 import type { DetectionNotice, ScanState } from '../../../src/lib/detection/repositories';
@@ -11,7 +12,7 @@ import type { RecoveryEvent } from '../../../src/lib/storage/recovery-events';
 import type { Suspension, SuspensionStore } from '../../../src/lib/storage/suspensions';
 import { captureTelemetry } from '../../support/telemetry';
 
-// Both timers run here without a host: the handler the app registers, called with in-memory
+// The timers run here without a host: the handler the app registers, called with in-memory
 // dependencies, a Timer and an InvocationContext, as the worker would call it.
 
 const NOW = new Date('2026-03-02T12:00:00Z');
@@ -189,5 +190,48 @@ describe('detectLockouts handler', () => {
     expect(written[0]?.watermark).toBeUndefined();
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^detectLockouts: outcome=failed /));
     expect(log).not.toHaveBeenCalled();
+  });
+});
+
+describe('markAbandonedAttempts handler', () => {
+  function auditWith(entries: AuditEntry[]) {
+    const completed: [string, string | undefined][] = [];
+    const audit: AuditLog = {
+      start: () => Promise.reject(new Error('not used')),
+      refused: () => Promise.reject(new Error('not used')),
+      list: () => Promise.resolve({ entries }),
+      complete: (entry, result) => {
+        completed.push([entry.id, result.code]);
+        return Promise.resolve({ ...entry, ...result } as AuditEntry);
+      },
+    };
+    return { audit, completed };
+  }
+  const started = (id: string, minutesAgo: number): AuditEntry => ({
+    id,
+    action: 'tap.issue',
+    caller: 'function-key',
+    correlationId: id,
+    time: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+    outcome: 'started',
+    graphRequestIds: [],
+  });
+
+  it('marks the abandoned attempt and warns with the counts', async () => {
+    const { audit, completed } = auditWith([started('young', 1), started('old', 60)]);
+    const { ctx, log, warn } = context();
+    await makeMarkAbandonedAttemptsHandler(() => ({ audit }))(TIMER, ctx);
+    expect(completed).toEqual([['old', 'abandoned']]);
+    expect(warn).toHaveBeenCalledWith('markAbandonedAttempts: found=1 marked=1 raced=0 pastDue=true');
+    expect(log).not.toHaveBeenCalled();
+  });
+
+  it('logs quietly when nothing was abandoned', async () => {
+    const { audit, completed } = auditWith([started('young', 1)]);
+    const { ctx, log, warn } = context();
+    await makeMarkAbandonedAttemptsHandler(() => ({ audit }))(TIMER, ctx);
+    expect(completed).toEqual([]);
+    expect(log).toHaveBeenCalledWith('markAbandonedAttempts: found=0 marked=0 raced=0 pastDue=true');
+    expect(warn).not.toHaveBeenCalled();
   });
 });
