@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { type HttpHandler, HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { makeAddPhoneHandler } from '../../src/functions/add-phone';
 import { makeDeleteMethodHandler } from '../../src/functions/delete-method';
@@ -24,45 +24,13 @@ import { restoreDueSuspensions } from '../../src/lib/recovery/restore-due-suspen
 import { getActionServices, getServices } from '../../src/lib/services';
 import { useGraphSimulator } from '../support/graph-fixture';
 import { liveMethods, liveUser, users } from '../support/recovery-seed';
+import { useServiceSettings } from '../support/service-settings';
 import { useAzurite } from './storage/azurite-fixture';
 
 const graph = useGraphSimulator({ resetAfterEach: true });
 const storage = useAzurite();
 
-const SETTINGS = [
-  'GRAPH_BASE_URL',
-  'GRAPH_CREDENTIAL',
-  'IDENTITY_ENDPOINT',
-  'IDENTITY_HEADER',
-  'AZURE_CLIENT_ID',
-  'STORAGE_CONNECTION_STRING',
-  'STORAGE_TABLE_ENDPOINT',
-  'BREAK_GLASS_OBJECT_IDS',
-] as const;
-const saved = new Map<string, string | undefined>();
-
-// getServices reads the settings once, on its first call: set them as the stack would, then call it.
-beforeAll(() => {
-  for (const name of SETTINGS) saved.set(name, process.env[name]);
-  Object.assign(process.env, {
-    GRAPH_BASE_URL: graph.simulator.url,
-    GRAPH_CREDENTIAL: 'managedIdentity',
-    IDENTITY_ENDPOINT: graph.identity.url,
-    IDENTITY_HEADER: graph.identity.header,
-    AZURE_CLIENT_ID: graph.identity.clientId,
-    STORAGE_CONNECTION_STRING: storage.azurite.connectionString,
-    STORAGE_TABLE_ENDPOINT: '',
-    BREAK_GLASS_OBJECT_IDS: users.breakGlass.id,
-  });
-  getServices();
-});
-
-afterAll(() => {
-  for (const [name, value] of saved) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
+useServiceSettings(graph, storage, () => ({ BREAK_GLASS_OBJECT_IDS: users.breakGlass.id }));
 
 const VERIFIED = {
   ticket: 'INC0012345',

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { type HttpHandler, HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { makeDecideApprovalHandler } from '../../../src/functions/decide-approval';
 import { makeGetApprovalHandler } from '../../../src/functions/get-approval';
@@ -21,6 +21,7 @@ import { getActionServices, getServices } from '../../../src/lib/services';
 import { testCaller } from '../../support/callers';
 import { useGraphSimulator } from '../../support/graph-fixture';
 import { users } from '../../support/recovery-seed';
+import { useServiceSettings } from '../../support/service-settings';
 import { useAzurite } from '../storage/azurite-fixture';
 
 const CALLERS: Record<string, Caller> = {
@@ -61,37 +62,7 @@ vi.mock('../../../src/lib/auth/authenticate', () => {
 const graph = useGraphSimulator({ resetAfterEach: true });
 const storage = useAzurite();
 
-const SETTINGS = [
-  'GRAPH_BASE_URL',
-  'GRAPH_CREDENTIAL',
-  'IDENTITY_ENDPOINT',
-  'IDENTITY_HEADER',
-  'AZURE_CLIENT_ID',
-  'STORAGE_CONNECTION_STRING',
-  'STORAGE_TABLE_ENDPOINT',
-] as const;
-const saved = new Map<string, string | undefined>();
-
-beforeAll(() => {
-  for (const name of SETTINGS) saved.set(name, process.env[name]);
-  Object.assign(process.env, {
-    GRAPH_BASE_URL: graph.simulator.url,
-    GRAPH_CREDENTIAL: 'managedIdentity',
-    IDENTITY_ENDPOINT: graph.identity.url,
-    IDENTITY_HEADER: graph.identity.header,
-    AZURE_CLIENT_ID: graph.identity.clientId,
-    STORAGE_CONNECTION_STRING: storage.azurite.connectionString,
-    STORAGE_TABLE_ENDPOINT: '',
-  });
-  getServices();
-});
-
-afterAll(() => {
-  for (const [name, value] of saved) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
+useServiceSettings(graph, storage);
 
 interface Answer {
   status: number;

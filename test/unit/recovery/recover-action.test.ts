@@ -4,24 +4,12 @@ import type { TapPolicy } from '../../../src/lib/graph/tap';
 import { AppError } from '../../../src/lib/http/problem';
 import { recoverUser, type RecoverUserInput } from '../../../src/lib/recovery/recover-action';
 import { actionFakes, actionRequest, TARGET } from '../../support/action-fakes';
+import { EMAIL_METHOD, OATH_METHOD, PASSWORD_METHOD } from '../../support/graph-methods';
 import { json, type SentRequest, stubGraph } from '../graph/stub-graph';
 
 afterEach(() => {
   vi.unstubAllGlobals();
 });
-
-const PASSWORD = {
-  '@odata.type': '#microsoft.graph.passwordAuthenticationMethod',
-  id: '28c10230-6103-485e-b985-444c60001490',
-};
-const OATH = {
-  '@odata.type': '#microsoft.graph.softwareOathAuthenticationMethod',
-  id: 'b172893e-893e-b172-3e89-72b13e8972b1',
-};
-const EMAIL = {
-  '@odata.type': '#microsoft.graph.emailAuthenticationMethod',
-  id: '3ddfcfc8-9383-446f-83cc-3ab9be4be18f',
-};
 
 /** Microsoft's documented defaults for the TAP method configuration, for all users. */
 const POLICY: TapPolicy = {
@@ -63,7 +51,7 @@ const isTapCreate = (request: SentRequest) =>
 function setUp(
   options: { refused?: string[]; tap?: () => Response; policy?: TapPolicy; attack?: boolean } = {},
 ) {
-  const methods = new Map([PASSWORD, OATH, EMAIL].map((method) => [method.id, method]));
+  const methods = new Map([PASSWORD_METHOD, OATH_METHOD, EMAIL_METHOD].map((method) => [method.id, method]));
   const stub = stubGraph((request: SentRequest) => {
     if (request.method === 'GET') return Promise.resolve(json(200, { value: [...methods.values()] }));
     if (isTapCreate(request)) {
@@ -102,7 +90,7 @@ describe('recoverUser', () => {
     const setup = setUp();
     const response = await recoverUser(setup.deps, recoverRequest());
 
-    expect([...setup.methods.keys()]).toEqual([PASSWORD.id]);
+    expect([...setup.methods.keys()]).toEqual([PASSWORD_METHOD.id]);
     const order = setup.stub.sent.map((request) =>
       isTapCreate(request) ? 'tap' : request.method === 'GET' ? 'list' : 'batch',
     );
@@ -150,14 +138,14 @@ describe('recoverUser', () => {
   });
 
   it('issues no pass while a method in scope remains: partial, not kept for replay, lockout left open', async () => {
-    const setup = setUp({ refused: [OATH.id] });
+    const setup = setUp({ refused: [OATH_METHOD.id] });
     const response = await recoverUser(setup.deps, recoverRequest());
 
     expect(setup.tapCreates()).toEqual([]);
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({
       outcome: 'partial',
-      reset: { outcome: 'partial', remaining: [{ id: OATH.id, type: 'softwareOath' }] },
+      reset: { outcome: 'partial', remaining: [{ id: OATH_METHOD.id, type: 'softwareOath' }] },
       tap: { issued: false, reason: 'reset_incomplete' },
     });
     expect(stored(response.body)).not.toContain('temporaryAccessPass');
@@ -177,7 +165,7 @@ describe('recoverUser', () => {
     const setup = setUp({ policy: { ...POLICY, state: 'disabled' } });
     const response = await recoverUser(setup.deps, recoverRequest());
 
-    expect([...setup.methods.keys()]).toEqual([PASSWORD.id]);
+    expect([...setup.methods.keys()]).toEqual([PASSWORD_METHOD.id]);
     expect(setup.tapCreates()).toEqual([]);
     expect(response.body).toMatchObject({
       outcome: 'partial',

@@ -2,24 +2,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { type ResetMfaInput, resetUserMfa } from '../../../src/lib/recovery/reset-action';
 import { actionFakes, actionRequest, TARGET } from '../../support/action-fakes';
+import { EMAIL_METHOD, OATH_METHOD, PASSWORD_METHOD } from '../../support/graph-methods';
 import { json, type SentRequest, stubGraph } from '../graph/stub-graph';
 
 afterEach(() => {
   vi.unstubAllGlobals();
 });
-
-const PASSWORD = {
-  '@odata.type': '#microsoft.graph.passwordAuthenticationMethod',
-  id: '28c10230-6103-485e-b985-444c60001490',
-};
-const OATH = {
-  '@odata.type': '#microsoft.graph.softwareOathAuthenticationMethod',
-  id: 'b172893e-893e-b172-3e89-72b13e8972b1',
-};
-const EMAIL = {
-  '@odata.type': '#microsoft.graph.emailAuthenticationMethod',
-  id: '3ddfcfc8-9383-446f-83cc-3ab9be4be18f',
-};
 
 interface Step {
   id: string;
@@ -33,7 +21,7 @@ type StepAnswer = { status: number; headers?: Record<string, string>; body?: unk
  * answers it otherwise; the revoke step answers `revoke`. Lists show what is left.
  */
 function tenant(options: { refuse?: (step: Step) => StepAnswer | undefined; revoke?: StepAnswer } = {}) {
-  const methods = new Map([PASSWORD, OATH, EMAIL].map((method) => [method.id, method]));
+  const methods = new Map([PASSWORD_METHOD, OATH_METHOD, EMAIL_METHOD].map((method) => [method.id, method]));
   const stub = stubGraph((request: SentRequest) => {
     if (request.method === 'GET') return Promise.resolve(json(200, { value: [...methods.values()] }));
     const steps = (request.body as { requests: Step[] }).requests;
@@ -85,7 +73,7 @@ describe('resetUserMfa', () => {
   it('removes every removable method, revokes sessions, confirms, and resolves the lockout', async () => {
     const setup = setUp();
     const response = await resetUserMfa(setup.deps, resetRequest());
-    expect([...setup.methods.keys()]).toEqual([PASSWORD.id]);
+    expect([...setup.methods.keys()]).toEqual([PASSWORD_METHOD.id]);
     expect(setup.stepUrls()).toContain(`/users/${TARGET.id}/revokeSignInSessions`);
     expect(response.status).toBe(200);
     expect(response.headers).toEqual({});
@@ -98,7 +86,7 @@ describe('resetUserMfa', () => {
       confirmed: true,
     });
     expect((response.body as { removed: unknown[] }).removed).toEqual(
-      expect.arrayContaining([ref(OATH, 'softwareOath'), ref(EMAIL, 'email')]),
+      expect.arrayContaining([ref(OATH_METHOD, 'softwareOath'), ref(EMAIL_METHOD, 'email')]),
     );
     expect(setup.completed).toHaveLength(1);
     expect(setup.completed[0]?.outcome).toBe('succeeded');
@@ -123,11 +111,11 @@ describe('resetUserMfa', () => {
       setup.deps,
       resetRequest({ methodTypes: ['email'], revokeSessions: false }),
     );
-    expect(setup.stepUrls()).toEqual([`/users/${TARGET.id}/authentication/emailMethods/${EMAIL.id}`]);
-    expect([...setup.methods.keys()]).toEqual([PASSWORD.id, OATH.id]);
+    expect(setup.stepUrls()).toEqual([`/users/${TARGET.id}/authentication/emailMethods/${EMAIL_METHOD.id}`]);
+    expect([...setup.methods.keys()]).toEqual([PASSWORD_METHOD.id, OATH_METHOD.id]);
     expect(response.body).toMatchObject({
       outcome: 'complete',
-      removed: [ref(EMAIL, 'email')],
+      removed: [ref(EMAIL_METHOD, 'email')],
       sessionsRevoked: null,
     });
   });
@@ -160,7 +148,10 @@ describe('resetUserMfa', () => {
     });
     const response = await resetUserMfa(setup.deps, resetRequest());
     expect(response.headers).toEqual({});
-    expect(response.body).toMatchObject({ outcome: 'partial', remaining: [ref(OATH, 'softwareOath')] });
+    expect(response.body).toMatchObject({
+      outcome: 'partial',
+      remaining: [ref(OATH_METHOD, 'softwareOath')],
+    });
     expect(setup.completed[0]).toMatchObject({
       outcome: 'partial',
       summary: {
