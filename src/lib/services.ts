@@ -10,7 +10,7 @@ import { type Config, loadConfig } from './config';
 import type { DetectLockoutsDeps } from './detection/detect-lockouts';
 import { PacingHandler, RequestPacer } from './detection/pacer';
 import { watchRecoveries } from './detection/post-recovery-watch';
-import { createProtectedUsers } from './detection/protected-users';
+import { createProtectedLookup, createProtectedUsers } from './detection/protected-users';
 import type { DetectionNotice, LockoutStore, ScanStateStore } from './detection/repositories';
 import { createGraphClient } from './graph/client';
 import { createCredential } from './identity';
@@ -86,6 +86,10 @@ export function getServices(): Services {
         details: notice.details,
       });
     };
+    const registrationSnapshots = createTableSnapshotStore({
+      table: () => table(TABLES.registrationSnapshots),
+      snapshotsKept: config.registration.snapshotsKept,
+    });
     const audit = createTableAuditLog({ table: () => table(TABLES.audit) });
     const reportsGraph = createGraphClient(config.graph, credential, [new PacingHandler(pacer)]);
     const graphOrigin = new URL(config.graph.baseUrl).origin;
@@ -132,8 +136,8 @@ export function getServices(): Services {
       registration: {
         reportsGraph,
         graphOrigin,
-        protectedUsers: createProtectedUsers(graph, config),
-        snapshots: createTableSnapshotStore({ table: () => table(TABLES.registrationSnapshots) }),
+        protectedLookup: createProtectedLookup(graph, config),
+        snapshots: registrationSnapshots,
         publish: (event: NewRecoveryEvent) => events.publish(event),
         settings: config.registration,
       },

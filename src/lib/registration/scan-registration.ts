@@ -4,7 +4,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 
 import { forEachLimited } from '../concurrency';
 import { describeGraphFailure, isLicenceError } from '../detection/detect-lockouts';
-import type { ProtectedUsers } from '../detection/protected-users';
+import type { ProtectedLookup } from '../detection/protected-users';
 import type { NewRecoveryEvent } from '../storage/recovery-events';
 import {
   classifyRegistration,
@@ -20,10 +20,11 @@ export interface ScanRegistrationDeps {
   /** Paced with the sign-in scan: both share the reports limit. */
   reportsGraph: Client;
   graphOrigin: string;
-  protectedUsers: ProtectedUsers;
+  /** Reads the tenant's protected population; called once per run. */
+  protectedLookup: () => Promise<ProtectedLookup>;
   snapshots: RegistrationSnapshotStore;
   publish: (event: NewRecoveryEvent) => Promise<unknown>;
-  settings: { telephonyProvider: TelephonyProvider; timeBudgetMs: number; snapshotsKept: number };
+  settings: { telephonyProvider: TelephonyProvider; timeBudgetMs: number };
   now?: () => Date;
 }
 
@@ -76,6 +77,8 @@ export async function scanRegistration(deps: ScanRegistrationDeps): Promise<Scan
   try {
     const previous = await deps.snapshots.current();
     await deps.snapshots.begin(runId, startedAt.toISOString());
+    // Privileged accounts change rarely within a run; one read serves every page.
+    const isProtected = await deps.protectedLookup();
 
     const notify = async (user: AtRiskUser, previousClass: RegistrationClass | undefined) => {
       if (!(await deps.snapshots.claimNotice(previous?.runId, user.userId, user.class))) return;
@@ -103,7 +106,7 @@ export async function scanRegistration(deps: ScanRegistrationDeps): Promise<Scan
     };
 
     const onPage = async (rows: RegistrationDetails[]) => {
-      const protectedIds = await deps.protectedUsers(rows.map((row) => row.id));
+      const protectedIds = isProtected(rows.map((row) => row.id));
       const atRisk: AtRiskUser[] = [];
       for (const row of rows) {
         const audience = audienceOf(row, protectedIds);
@@ -156,7 +159,7 @@ export async function scanRegistration(deps: ScanRegistrationDeps): Promise<Scan
       previous?.etag,
     );
     report.outcome = switched ? 'complete' : 'superseded';
-    report.pruned = await deps.snapshots.prune(deps.settings.snapshotsKept);
+    report.pruned = await deps.snapshots.prune();
     return report;
   } catch (error) {
     report.outcome = isLicenceError(error) ? 'unlicensed' : 'failed';

@@ -1,4 +1,4 @@
-import type { RegistrationAudience, RegistrationClass } from './classify';
+import type { AtRiskClass, RegistrationAudience, RegistrationClass } from './classify';
 
 /** Users per class, for each audience (members, guests and protected accounts apart). */
 export type ClassCounts = Record<RegistrationAudience, Partial<Record<RegistrationClass, number>>>;
@@ -11,7 +11,7 @@ export interface AtRiskUser {
   userPrincipalName: string;
   displayName?: string;
   audience: RegistrationAudience;
-  class: RegistrationClass;
+  class: AtRiskClass;
   methodsRegistered: readonly string[];
   /** Only for sms_voice_only: the day the methods stop working. */
   telephonyEnds?: string;
@@ -46,8 +46,27 @@ export interface RegistrationSnapshotStore {
   releaseNotice(sinceRunId: string | undefined, userId: string): Promise<void>;
   /** Switches to the run; false if another run switched first (the ETag moved). */
   commit(summary: SnapshotSummary, fromEtag: string | undefined): Promise<boolean>;
-  /** Deletes snapshots beyond the newest `keep` and runs that never completed; returns how many. */
-  prune(keep: number): Promise<number>;
-  /** The current snapshot's summary and at-risk users, as a reader sees them. */
-  readCurrent(): Promise<{ summary: SnapshotSummary; atRisk: AtRiskUser[] } | undefined>;
+  /**
+   * Deletes complete snapshots beyond the newest kept ones (REGISTRATION_SNAPSHOTS_KEPT) and runs
+   * that never completed; returns how many.
+   */
+  prune(): Promise<number>;
+  /** The kept complete snapshots, oldest first, the current one last; empty before the first scan. */
+  listSnapshots(): Promise<SnapshotSummary[]>;
+  /**
+   * One page of a kept snapshot's users of one at-risk class, in object id order; undefined when
+   * the run is not (or no longer) a kept complete snapshot. `continuationToken` is the one a
+   * previous page of the same run and class returned.
+   */
+  listAtRisk(
+    runId: string,
+    cls: AtRiskClass,
+    page: { limit: number; continuationToken?: string },
+  ): Promise<AtRiskPage | undefined>;
+}
+
+export interface AtRiskPage {
+  users: AtRiskUser[];
+  /** Table Storage's token for the next page; absent on the last one. */
+  continuationToken?: string;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { storageOptions } from '../storage/storage-deadline';
 import { requireEtag, storageStatus } from '../storage/storage-errors';
-import { REGISTRATION_CLASSES } from './classify';
+import { AT_RISK_CLASSES, REGISTRATION_CLASSES } from './classify';
 import {
   type AtRiskUser,
   emptyCounts,
@@ -42,7 +42,7 @@ const UserSchema = z.object({
   userPrincipalName: z.string(),
   displayName: z.string().optional(),
   audience: z.enum(['member', 'guest', 'protected']),
-  class: z.enum(REGISTRATION_CLASSES),
+  class: z.enum(AT_RISK_CLASSES),
   methodsRegistered: z.string(),
   telephonyEnds: z.string().optional(),
 });
@@ -73,8 +73,52 @@ async function deletePartition(client: TableClient, partitionKey: string): Promi
   }
 }
 
+/** A complete run the pruning keeps: only those are read (a pruned run's rows are going or gone). */
+async function isKept(client: TableClient, runId: string): Promise<boolean> {
+  try {
+    return RunSchema.parse(await client.getEntity(RUNS, runId, storageOptions())).state === 'complete';
+  } catch (error) {
+    if (storageStatus(error) === 404) return false;
+    throw error;
+  }
+}
+
+/** Table Storage's continuation token (base64 JSON) must point into the run's own partition. */
+const TableTokenSchema = z.strictObject({ nextPartitionKey: z.string(), nextRowKey: z.string().optional() });
+
+function assertTokenWithin(token: string, partitionKey: string): void {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  const parsed = TableTokenSchema.safeParse(decoded);
+  if (!parsed.success || parsed.data.nextPartitionKey !== partitionKey)
+    throw new InvalidPageTokenError('The page token does not continue this snapshot.');
+}
+
+/** A continuation token that is not one this store issued for that run. */
+export class InvalidPageTokenError extends Error {
+  override readonly name = 'InvalidPageTokenError';
+}
+
+function toAtRiskUser(row: z.infer<typeof UserSchema>): AtRiskUser {
+  return {
+    userId: row.rowKey,
+    userPrincipalName: row.userPrincipalName,
+    ...(row.displayName === undefined ? {} : { displayName: row.displayName }),
+    audience: row.audience,
+    class: row.class,
+    methodsRegistered: z.array(z.string()).parse(JSON.parse(row.methodsRegistered)),
+    ...(row.telephonyEnds === undefined ? {} : { telephonyEnds: row.telephonyEnds }),
+  };
+}
+
 export function createTableSnapshotStore(options: {
   table: () => Promise<TableClient>;
+  /** REGISTRATION_SNAPSHOTS_KEPT: complete snapshots kept for the trend. */
+  snapshotsKept: number;
 }): RegistrationSnapshotStore {
   const summaryOf = (run: z.infer<typeof RunSchema>): SnapshotSummary => ({
     runId: run.rowKey,
@@ -186,7 +230,8 @@ export function createTableSnapshotStore(options: {
       }
     },
 
-    async prune(keep) {
+    async prune() {
+      const keep = options.snapshotsKept;
       const client = await options.table();
       const current = (await store.current())?.runId;
       const runs: z.infer<typeof RunSchema>[] = [];
@@ -212,25 +257,45 @@ export function createTableSnapshotStore(options: {
       return doomed.length;
     },
 
-    async readCurrent() {
+    async listSnapshots() {
       const client = await options.table();
-      const pointer = await store.current();
-      if (pointer === undefined) return undefined;
-      const run = RunSchema.parse(await client.getEntity(RUNS, pointer.runId, storageOptions()));
-      const atRisk: AtRiskUser[] = [];
-      for await (const entity of rows(client, odata`PartitionKey eq ${runPartition(pointer.runId)}`)) {
-        const row = UserSchema.parse(entity);
-        atRisk.push({
-          userId: row.rowKey,
-          userPrincipalName: row.userPrincipalName,
-          ...(row.displayName === undefined ? {} : { displayName: row.displayName }),
-          audience: row.audience,
-          class: row.class,
-          methodsRegistered: z.array(z.string()).parse(JSON.parse(row.methodsRegistered)),
-          ...(row.telephonyEnds === undefined ? {} : { telephonyEnds: row.telephonyEnds }),
-        });
+      const current = (await store.current())?.runId;
+      if (current === undefined) return [];
+      // A run marks itself complete just before it switches the pointer: one that is newer than
+      // the pointer has not switched (yet, or ever), so it is not part of the trend.
+      const complete: SnapshotSummary[] = [];
+      for await (const entity of rows(client, odata`PartitionKey eq ${RUNS}`)) {
+        const run = RunSchema.parse(entity);
+        if (run.state === 'complete' && run.rowKey <= current) complete.push(summaryOf(run));
       }
-      return { summary: summaryOf(run), atRisk };
+      return complete.slice(-options.snapshotsKept);
+    },
+
+    async listAtRisk(runId, cls, page) {
+      const client = await options.table();
+      if (!(await isKept(client, runId))) return undefined;
+      const partitionKey = runPartition(runId);
+      const users: AtRiskUser[] = [];
+      let continuationToken = page.continuationToken;
+      if (continuationToken !== undefined) assertTokenWithin(continuationToken, partitionKey);
+      // Table Storage may answer a filtered query with fewer rows than asked and a token: ask again
+      // for the rest, so a page is full unless it is the last.
+      do {
+        const answer = await client
+          .listEntities({
+            queryOptions: { filter: odata`PartitionKey eq ${partitionKey} and class eq ${cls}` },
+            ...storageOptions(),
+          })
+          .byPage({
+            maxPageSize: page.limit - users.length,
+            ...(continuationToken ? { continuationToken } : {}),
+          })
+          .next();
+        if (answer.done === true) break;
+        for (const entity of answer.value) users.push(toAtRiskUser(UserSchema.parse(entity)));
+        continuationToken = answer.value.continuationToken;
+      } while (continuationToken !== undefined && users.length < page.limit);
+      return { users, ...(continuationToken === undefined ? {} : { continuationToken }) };
     },
   };
   return store;

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import type { TenantData } from '../../../local/graph';
 import { loadConfig } from '../../../src/lib/config';
-import { createProtectedUsers } from '../../../src/lib/detection/protected-users';
+import { createProtectedLookup } from '../../../src/lib/detection/protected-users';
 import { createGraphClient } from '../../../src/lib/graph/client';
 import { scanRegistration, type ScanRegistrationDeps } from '../../../src/lib/registration/scan-registration';
 import type { RegistrationSnapshotStore } from '../../../src/lib/registration/snapshot';
@@ -12,6 +12,7 @@ import { createTableSnapshotStore } from '../../../src/lib/registration/table-sn
 import { createQueueEventPublisher, type RecoveryEvent } from '../../../src/lib/storage/recovery-events';
 import { demoSeed } from '../../support/demo-tenant';
 import { useGraphSimulator } from '../../support/graph-fixture';
+import { readCurrentSnapshot } from '../../support/registration-snapshot';
 import { useAzurite } from '../storage/azurite-fixture';
 
 // The registration scan against the simulator's report and Azurite: the first run, a change
@@ -51,7 +52,7 @@ interface Rig {
   events: () => Promise<RecoveryEvent[]>;
 }
 
-async function rig(): Promise<Rig> {
+async function rig(options: { snapshotsKept?: number } = {}): Promise<Rig> {
   vi.stubEnv('IDENTITY_ENDPOINT', graph.identity.url);
   vi.stubEnv('IDENTITY_HEADER', graph.identity.header);
   const config = loadConfig({
@@ -61,7 +62,10 @@ async function rig(): Promise<Rig> {
   });
   const credential = new ManagedIdentityCredential({ clientId: graph.identity.clientId });
   const table = await storage.freshTable();
-  const store = createTableSnapshotStore({ table: () => Promise.resolve(table) });
+  const store = createTableSnapshotStore({
+    table: () => Promise.resolve(table),
+    snapshotsKept: options.snapshotsKept ?? 90,
+  });
   const queue = QueueServiceClient.fromConnectionString(storage.azurite.connectionString).getQueueClient(
     storage.uniqueName('q'),
   );
@@ -73,10 +77,10 @@ async function rig(): Promise<Rig> {
     deps: {
       reportsGraph: createGraphClient(config.graph, credential),
       graphOrigin: new URL(config.graph.baseUrl).origin,
-      protectedUsers: createProtectedUsers(createGraphClient(config.graph, credential), config),
+      protectedLookup: createProtectedLookup(createGraphClient(config.graph, credential), config),
       snapshots: store,
       publish: (event) => publisher.publish(event),
-      settings: { telephonyProvider: 'microsoft', timeBudgetMs: 60_000, snapshotsKept: 90 },
+      settings: { telephonyProvider: 'microsoft', timeBudgetMs: 60_000 },
       now: () => NOW,
     },
     events: async () => {
@@ -119,11 +123,11 @@ afterEach(() => vi.unstubAllEnvs());
 describe('scanRegistration', () => {
   it('first run: a snapshot of every enabled user, the at-risk ones listed, one event each', async () => {
     const { deps, store, events } = await rig();
-    expect(await store.readCurrent()).toBeUndefined();
+    expect(await readCurrentSnapshot(store)).toBeUndefined();
     const report = await scanRegistration(deps);
     expect(report).toMatchObject({ outcome: 'complete', users: ENABLED_USERS, atRisk: 9, notified: 9 });
 
-    const current = await store.readCurrent();
+    const current = await readCurrentSnapshot(store);
     expect(current?.summary.runId).toBe(report.runId);
     expect(classes(current?.atRisk ?? [])).toEqual(FIRST_RUN);
     expect(total(current?.summary.counts ?? {})).toBe(ENABLED_USERS);
@@ -144,7 +148,7 @@ describe('scanRegistration', () => {
   });
 
   it('a change between runs: the new snapshot replaces the old, events only for users newly at risk', async () => {
-    const { deps, store, events } = await rig();
+    const { deps, store, events } = await rig({ snapshotsKept: 1 });
     const first = await scanRegistration(deps);
     await events();
     // HenriettaM loses her passkey (Authenticator left: single_method); DebraB her Authenticator
@@ -152,14 +156,10 @@ describe('scanRegistration', () => {
     graph.simulator.reset(
       withoutMethods({ [idOf('HenriettaM')]: ['fido2'], [idOf('DebraB')]: ['microsoftAuthenticator'] }),
     );
-    const second = await scanRegistration({
-      ...deps,
-      now: dayAfter(1),
-      settings: { ...deps.settings, snapshotsKept: 1 },
-    });
+    const second = await scanRegistration({ ...deps, now: dayAfter(1) });
     expect(second).toMatchObject({ outcome: 'complete', atRisk: 10, notified: 2, pruned: 1 });
 
-    const current = await store.readCurrent();
+    const current = await readCurrentSnapshot(store);
     expect(current?.summary.runId).toBe(second.runId);
     expect(classes(current?.atRisk ?? [])).toEqual({
       ...FIRST_RUN,
@@ -191,13 +191,13 @@ describe('scanRegistration', () => {
       snapshots: { ...store, commit: () => Promise.reject(new Error('host stopped')) },
     });
     expect(interrupted.outcome).toBe('failed');
-    const current = await store.readCurrent();
+    const current = await readCurrentSnapshot(store);
     expect(current?.summary.runId).toBe(first.runId);
     expect(classes(current?.atRisk ?? [])).toEqual(FIRST_RUN);
 
     const rerun = await scanRegistration(deps);
     expect(rerun).toMatchObject({ outcome: 'complete', notified: 0 });
-    expect(classes((await store.readCurrent())?.atRisk ?? [])).toEqual({
+    expect(classes((await readCurrentSnapshot(store))?.atRisk ?? [])).toEqual({
       ...FIRST_RUN,
       [idOf('HenriettaM')]: 'single_method',
     });
@@ -205,11 +205,41 @@ describe('scanRegistration', () => {
     expect(notified(sent)).toEqual([[idOf('HenriettaM'), 'single_method']]);
   });
 
+  it('reads the protected population once per run, however many report pages', async () => {
+    const { deps } = await rig();
+    const batches = () =>
+      graph.simulator.requests().filter((request) => request.path.endsWith('/$batch')).length;
+    const onePage = await scanRegistration(deps);
+    expect(onePage.pages).toBe(1);
+    const perRun = batches();
+    expect(perRun).toBeGreaterThan(0);
+
+    // 2,100 more members, each with a passkey (ready, so nothing more to write): three pages of at most 999.
+    const large = structuredClone(seed);
+    const passkey = seed.users
+      .flatMap((user) => user.authenticationMethods)
+      .find((method) => method.type === 'fido2');
+    for (let i = 0; i < 2100; i += 1) {
+      const hex = i.toString(16).padStart(12, '0');
+      large.users.push({
+        id: `00000000-0000-4000-8000-${hex}`,
+        userPrincipalName: `member${i}@contoso.onmicrosoft.com`,
+        displayName: `Member ${i}`,
+        authenticationMethods: [{ ...passkey, id: `10000000-0000-4000-8000-${hex}` }],
+      } as unknown as TenantData['users'][number]);
+    }
+    graph.simulator.reset(large);
+    graph.simulator.clearRequests();
+    const threePages = await scanRegistration({ ...deps, now: dayAfter(1) });
+    expect(threePages).toMatchObject({ outcome: 'complete', pages: 3 });
+    expect(batches()).toBe(perRun);
+  });
+
   it('a tenant without P1: unlicensed, no snapshot', async () => {
     const { deps, store } = await rig();
     graph.simulator.reset({ ...structuredClone(seed), licences: { p1: false, p2: false } });
     const report = await scanRegistration(deps);
     expect(report.outcome).toBe('unlicensed');
-    expect(await store.readCurrent()).toBeUndefined();
+    expect(await readCurrentSnapshot(store)).toBeUndefined();
   });
 });

@@ -30,10 +30,10 @@ describe('scanRegistration handler', () => {
     const handler = makeScanRegistrationHandler(() => ({
       reportsGraph: graph,
       graphOrigin: 'https://graph.microsoft.com',
-      protectedUsers: () => Promise.resolve(new Set()),
+      protectedLookup: () => Promise.resolve(() => new Set<string>()),
       snapshots,
       publish: () => Promise.resolve(),
-      settings: { telephonyProvider: 'microsoft', timeBudgetMs: 1000, snapshotsKept: 90 },
+      settings: { telephonyProvider: 'microsoft', timeBudgetMs: 1000 },
     }));
     await handler(TIMER, context);
     expect(warn).toHaveBeenCalledWith(
