@@ -9,7 +9,10 @@ import { readRegistrationReport } from '../lib/reports/registration-report';
 import { getServices } from '../lib/services';
 
 export function makeRegistrationReportHandler(
-  deps: () => { snapshots: RegistrationSnapshotStore; settings: { telephonyProvider: TelephonyProvider } },
+  deps: () => {
+    snapshots: RegistrationSnapshotStore;
+    settings: { telephonyProvider: TelephonyProvider; telephonyRetirement: Date };
+  },
 ) {
   return withProblemJson(async (request) => {
     await requireCaller(request, 'Recovery.Read');

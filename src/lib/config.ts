@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { DEFAULT_FUNCTION_KEY_ROLES, type Role, ROLES } from './auth/roles';
+import { TELEPHONY_RETIREMENT } from './registration/classify';
 import { isLoopbackHttp } from './storage/loopback';
 
 const GRAPH_HOSTS = new Set(['graph.microsoft.com']);
@@ -298,6 +299,10 @@ const EnvironmentSchema = z
     TELEPHONY_PROVIDER: optionalText
       .pipe(z.enum(['microsoft', 'custom']).optional())
       .transform((value) => value ?? 'microsoft'),
+    // A day (UTC); Microsoft has moved such dates before, and tests pin it.
+    TELEPHONY_RETIREMENT_DATE: optionalText
+      .pipe(z.iso.date({ error: 'must be a date such as 2027-02-01' }).optional())
+      .transform((value) => (value === undefined ? TELEPHONY_RETIREMENT : new Date(`${value}T00:00:00Z`))),
     // Reports API budget: Graph allows 5 per 10 s per app and tenant; 0 switches pacing off (bench).
     REPORTS_REQUESTS_PER_WINDOW: wholeNumber(4),
     REPORTS_WINDOW_SECONDS: positiveInt(10),
@@ -379,8 +384,10 @@ export interface Config {
     schedule: string;
     timeBudgetMs: number;
     snapshotsKept: number;
-    /** Who delivers SMS and voice calls: Microsoft's delivery ends on 2027-02-01. */
+    /** Who delivers SMS and voice calls: Microsoft's delivery ends on `telephonyRetirement`. */
     telephonyProvider: 'microsoft' | 'custom';
+    /** When Microsoft-provided SMS and voice delivery ends (default 2027-02-01). */
+    telephonyRetirement: Date;
   };
   /** Pacing of the sign-in (reports) API; `requestsPerWindow` 0 = off. */
   reports: { requestsPerWindow: number; windowMs: number };
@@ -477,6 +484,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeBudgetMs: settings.SCAN_REGISTRATION_TIME_BUDGET_SECONDS * 1000,
       snapshotsKept: settings.REGISTRATION_SNAPSHOTS_KEPT,
       telephonyProvider: settings.TELEPHONY_PROVIDER,
+      telephonyRetirement: settings.TELEPHONY_RETIREMENT_DATE,
     },
     reports: {
       requestsPerWindow: settings.REPORTS_REQUESTS_PER_WINDOW,

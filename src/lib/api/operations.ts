@@ -33,6 +33,7 @@ import {
   HealthReportSchema,
   LockoutPageSchema,
   LockoutSchema,
+  PhoneResultSchema,
   ServiceStateSchema,
   TapResultSchema,
   UserMethodsSchema,
@@ -226,7 +227,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     route: 'users/{user}/methods/phone',
     summary: 'Add a backup phone',
     access: 'Recovery.AddMethod',
-    ...action(AddPhoneSchema, done('The phone was added.'), {
+    ...action(AddPhoneSchema, done('The phone was added.', PhoneResultSchema), {
       ...ACTION_EXAMPLE,
       phoneNumber: '+1 425 555 0100',
       phoneType: 'mobile',

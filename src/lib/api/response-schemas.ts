@@ -88,6 +88,35 @@ export const ActionResultSchema = z
   })
   .describe('The result of the action.');
 
+export const PhoneResultSchema = ActionResultSchema.extend({
+  method: z
+    .looseObject({
+      id: z.string().describe('The method id.'),
+      phoneType: z.string().describe('mobile, alternateMobile or office.'),
+      phoneNumber: z.string().describe('The number, masked to its last 4 digits.'),
+      created: z.boolean().describe('False when a retry found the phone already added.'),
+    })
+    .describe('The phone.'),
+  smsSignIn: z
+    .looseObject({
+      requested: z.boolean().describe('Whether SMS sign-in was asked for.'),
+      enabled: z.boolean().describe('Whether it is enabled now.'),
+      state: z.string().describe("Graph's smsSignInState, or what happened to the request."),
+    })
+    .describe('SMS sign-in on this phone.'),
+  warnings: z
+    .array(
+      z.looseObject({
+        code: z.enum(['telephony_retired']).describe('The stable warning code.'),
+        message: z.string().describe('What the caller should know.'),
+      }),
+    )
+    .optional()
+    .describe(
+      "Present from TELEPHONY_RETIREMENT_DATE (2027-02-01) with Microsoft's telephony: the phone was added but cannot be used to sign in.",
+    ),
+}).describe('The result of adding the phone.');
+
 export const TapResultSchema = z.looseObject({
   temporaryAccessPass: z
     .string()

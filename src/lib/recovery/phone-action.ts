@@ -4,7 +4,6 @@ import { asPhoneMethod, createPhoneMethod, enableSmsSignIn, type PhoneMethod } f
 import { type GraphAuthenticationMethod, listAuthenticationMethods } from '../graph/users';
 import { AppError } from '../http/problem';
 import { maskPhoneNumber } from '../lookup/mask';
-import { TELEPHONY_RETIREMENT } from '../registration/classify';
 import type { AddPhoneSchema } from './action-schemas';
 import { toGraphPhoneNumber } from './phone-number';
 import type { ActionContext, ActionDeps, ActionRequest, ActionResponse } from './run-action';
@@ -38,12 +37,14 @@ interface SmsSignIn {
  */
 function telephonyWarnings(deps: ActionDeps & { now?: () => Date }): { code: string; message: string }[] {
   const now = deps.now?.() ?? new Date();
-  if (deps.config.registration.telephonyProvider !== 'microsoft' || now < TELEPHONY_RETIREMENT) return [];
+  const { telephonyProvider, telephonyRetirement } = deps.config.registration;
+  if (telephonyProvider !== 'microsoft' || now < telephonyRetirement) return [];
   return [
     {
       code: 'telephony_retired',
       message:
-        'Microsoft-provided SMS and voice delivery ended on 2027-02-01: this phone cannot be used to sign in ' +
+        `Microsoft-provided SMS and voice delivery ended on ${telephonyRetirement.toISOString().slice(0, 10)}: ` +
+        'this phone cannot be used to sign in ' +
         'unless the tenant uses its own telephony provider. Register a passkey or Microsoft Authenticator instead.',
     },
   ];

@@ -24,7 +24,10 @@ export type AtRiskClass = (typeof AT_RISK_CLASSES)[number];
 export const isAtRisk = (value: RegistrationClass): value is AtRiskClass =>
   (AT_RISK_CLASSES as readonly RegistrationClass[]).includes(value);
 
-/** Microsoft-provided SMS and voice delivery ends at the start of this day (UTC). */
+/**
+ * Microsoft-provided SMS and voice delivery ends at the start of this day (UTC): the default of
+ * TELEPHONY_RETIREMENT_DATE, which follows Microsoft if the date moves.
+ */
 export const TELEPHONY_RETIREMENT = new Date('2027-02-01T00:00:00Z');
 
 export type TelephonyProvider = 'microsoft' | 'custom';
@@ -62,6 +65,8 @@ export interface ClassifyInput {
 
 export interface ClassifyContext {
   telephonyProvider: TelephonyProvider;
+  /** When Microsoft's SMS and voice delivery ends (TELEPHONY_RETIREMENT_DATE). */
+  telephonyRetirement: Date;
   now: Date;
 }
 
@@ -88,12 +93,12 @@ export function classifyRegistration(input: ClassifyInput, context: ClassifyCont
     return { class: 'ready', mfaMethods: mfaRegistered };
 
   const microsoftTelephony = context.telephonyProvider === 'microsoft';
-  const retired = microsoftTelephony && context.now.getTime() >= TELEPHONY_RETIREMENT.getTime();
+  const retired = microsoftTelephony && context.now.getTime() >= context.telephonyRetirement.getTime();
   if (other.length === 0 && microsoftTelephony) {
     return {
       class: 'sms_voice_only',
       mfaMethods: retired ? 0 : telephony.length,
-      telephonyEnds: TELEPHONY_RETIREMENT.toISOString().slice(0, 10),
+      telephonyEnds: context.telephonyRetirement.toISOString().slice(0, 10),
       lockedOut: retired,
     };
   }

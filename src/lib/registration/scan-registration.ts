@@ -24,7 +24,7 @@ export interface ScanRegistrationDeps {
   protectedLookup: () => Promise<ProtectedLookup>;
   snapshots: RegistrationSnapshotStore;
   publish: (event: NewRecoveryEvent) => Promise<unknown>;
-  settings: { telephonyProvider: TelephonyProvider; timeBudgetMs: number };
+  settings: { telephonyProvider: TelephonyProvider; telephonyRetirement: Date; timeBudgetMs: number };
   now?: () => Date;
 }
 
@@ -72,7 +72,11 @@ export async function scanRegistration(deps: ScanRegistrationDeps): Promise<Scan
     pruned: 0,
   };
   const counts = emptyCounts();
-  const context = { telephonyProvider: deps.settings.telephonyProvider, now: startedAt };
+  const context = {
+    telephonyProvider: deps.settings.telephonyProvider,
+    telephonyRetirement: deps.settings.telephonyRetirement,
+    now: startedAt,
+  };
 
   try {
     const previous = await deps.snapshots.current();

@@ -14,6 +14,7 @@ import { deadStorage, NO_CREDENTIAL, useAzurite } from '../storage/azurite-fixtu
 // the two report functions.
 
 const storage = useAzurite();
+const RETIREMENT = new Date('2027-02-01T00:00:00Z');
 
 const userId = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 const user = (n: number, cls: AtRiskClass): AtRiskUser => ({
@@ -66,7 +67,12 @@ const expectInvalidToken = async (promise: Promise<unknown>, detail: RegExp) => 
 describe('registration report on Table Storage', () => {
   it('before the first scan: no latest, no trend, an empty page', async () => {
     const store = storeOn(await storage.freshTable());
-    expect(await readRegistrationReport(store, { telephonyProvider: 'microsoft' })).toEqual({
+    expect(
+      await readRegistrationReport(store, {
+        telephonyProvider: 'microsoft',
+        telephonyRetirement: RETIREMENT,
+      }),
+    ).toEqual({
       telephonyProvider: 'microsoft',
       telephonyRetirement: '2027-02-01T00:00:00.000Z',
       latest: null,
@@ -87,8 +93,14 @@ describe('registration report on Table Storage', () => {
     const listed = await store.listSnapshots();
     expect(listed.map((summary) => summary.runId)).toEqual([second, third]);
 
-    const report = await readRegistrationReport(store, { telephonyProvider: 'custom' });
-    expect(report.telephonyProvider).toBe('custom');
+    const report = await readRegistrationReport(store, {
+      telephonyProvider: 'custom',
+      telephonyRetirement: new Date('2027-06-01T00:00:00Z'),
+    });
+    expect(report).toMatchObject({
+      telephonyProvider: 'custom',
+      telephonyRetirement: '2027-06-01T00:00:00.000Z',
+    });
     expect(report.trend.map((entry) => entry.runId)).toEqual([second, third]);
     expect(report.latest).toEqual({
       runId: third,
@@ -240,7 +252,9 @@ describe('registration report on Table Storage', () => {
       retryOptions: { maxRetries: 0 },
     });
     const store = storeOn(client);
-    await expect(readRegistrationReport(store, { telephonyProvider: 'microsoft' })).rejects.toMatchObject({
+    await expect(
+      readRegistrationReport(store, { telephonyProvider: 'microsoft', telephonyRetirement: RETIREMENT }),
+    ).rejects.toMatchObject({
       code: 'reports_unavailable',
       status: 503,
     });

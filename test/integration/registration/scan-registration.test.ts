@@ -6,6 +6,7 @@ import type { TenantData } from '../../../local/graph';
 import { loadConfig } from '../../../src/lib/config';
 import { createProtectedLookup } from '../../../src/lib/detection/protected-users';
 import { createGraphClient } from '../../../src/lib/graph/client';
+import { TELEPHONY_RETIREMENT } from '../../../src/lib/registration/classify';
 import { scanRegistration, type ScanRegistrationDeps } from '../../../src/lib/registration/scan-registration';
 import type { RegistrationSnapshotStore } from '../../../src/lib/registration/snapshot';
 import { createTableSnapshotStore } from '../../../src/lib/registration/table-snapshot-store';
@@ -80,7 +81,11 @@ async function rig(options: { snapshotsKept?: number } = {}): Promise<Rig> {
       protectedLookup: createProtectedLookup(createGraphClient(config.graph, credential), config),
       snapshots: store,
       publish: (event) => publisher.publish(event),
-      settings: { telephonyProvider: 'microsoft', timeBudgetMs: 60_000 },
+      settings: {
+        telephonyProvider: 'microsoft',
+        telephonyRetirement: TELEPHONY_RETIREMENT,
+        timeBudgetMs: 60_000,
+      },
       now: () => NOW,
     },
     events: async () => {

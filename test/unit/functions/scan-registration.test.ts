@@ -33,7 +33,11 @@ describe('scanRegistration handler', () => {
       protectedLookup: () => Promise.resolve(() => new Set<string>()),
       snapshots,
       publish: () => Promise.resolve(),
-      settings: { telephonyProvider: 'microsoft', timeBudgetMs: 1000 },
+      settings: {
+        telephonyProvider: 'microsoft',
+        telephonyRetirement: new Date('2027-02-01T00:00:00Z'),
+        timeBudgetMs: 1000,
+      },
     }));
     await handler(TIMER, context);
     expect(warn).toHaveBeenCalledWith(

@@ -288,6 +288,16 @@ describe('addBackupPhone after the SMS and voice retirement (2027-02-01)', () =>
     expect(body).toMatchObject({ method: { created: true }, warnings: [warning] });
   });
 
+  it('follows TELEPHONY_RETIREMENT_DATE when Microsoft moves the date', async () => {
+    const moved = { TELEPHONY_RETIREMENT_DATE: '2027-06-01' };
+    const before = setUp({ now: new Date('2027-05-31T23:59:59Z'), settings: moved });
+    expect(await bodyOf(before)).not.toHaveProperty('warnings');
+    const after = setUp({ now: new Date('2027-06-01T00:00:00Z'), settings: moved });
+    expect(await bodyOf(after)).toMatchObject({
+      warnings: [{ code: 'telephony_retired', message: expect.stringContaining('2027-06-01') as unknown }],
+    });
+  });
+
   it('does not warn when the tenant has its own telephony provider', async () => {
     const setup = setUp({
       now: new Date('2027-03-01T00:00:00Z'),

@@ -10,9 +10,21 @@ import {
 // Expectations from docs/registration.md: MFA-capable methods, phishing-resistant ones, and
 // Microsoft's SMS/voice retirement on 2027-02-01 (start of day, UTC).
 
-const BEFORE: ClassifyContext = { telephonyProvider: 'microsoft', now: new Date('2027-01-31T23:59:59.999Z') };
-const AT: ClassifyContext = { telephonyProvider: 'microsoft', now: new Date('2027-02-01T00:00:00.000Z') };
-const CUSTOM_AFTER: ClassifyContext = { telephonyProvider: 'custom', now: new Date('2027-06-01T00:00:00Z') };
+const BEFORE: ClassifyContext = {
+  telephonyProvider: 'microsoft',
+  telephonyRetirement: TELEPHONY_RETIREMENT,
+  now: new Date('2027-01-31T23:59:59.999Z'),
+};
+const AT: ClassifyContext = {
+  telephonyProvider: 'microsoft',
+  telephonyRetirement: TELEPHONY_RETIREMENT,
+  now: new Date('2027-02-01T00:00:00.000Z'),
+};
+const CUSTOM_AFTER: ClassifyContext = {
+  telephonyProvider: 'custom',
+  telephonyRetirement: TELEPHONY_RETIREMENT,
+  now: new Date('2027-06-01T00:00:00Z'),
+};
 const classOf = (methods: string[], context = BEFORE, isMfaCapable = true) =>
   classifyRegistration({ methodsRegistered: methods, isMfaCapable }, context).class;
 
