@@ -19,11 +19,16 @@ const TAP_POLICY = demoSeed().policies.temporaryAccessPass;
 beforeAll(async () => {
   // A short TAP policy cache, so a test can change the policy without waiting a minute.
   // The limits are off: these tests act on the same few users many times (test/e2e/limits.test.ts
-  // covers the limits).
+  // covers the limits). The SMS and voice retirement is pinned in the past, so the phone answers
+  // don't depend on today's date.
   stack = await startStack({
     hostPort: 0,
     timers: false,
-    appSettings: { TAP_POLICY_CACHE_SECONDS: '1', RECOVERY_LIMITS_ENABLED: 'false' },
+    appSettings: {
+      TAP_POLICY_CACHE_SECONDS: '1',
+      RECOVERY_LIMITS_ENABLED: 'false',
+      TELEPHONY_RETIREMENT_DATE: '2001-02-01',
+    },
   });
 });
 
@@ -268,6 +273,10 @@ describe('POST /api/users/{user}/methods/phone', () => {
     expect(added.status).toBe(201);
     // The answer masks all but the last four digits; Graph stores its own form of the number.
     expect(added.body.method).toMatchObject({ phoneNumber: '+* ******0111', phoneType: 'alternateMobile' });
+    // Added after the (pinned) retirement with Microsoft's telephony: added, with a warning.
+    expect(added.body.warnings).toEqual([
+      { code: 'telephony_retired', message: expect.stringContaining('2001-02-01') as unknown },
+    ]);
     const stored = stack.graph.state().users.find((seeded) => seeded.id === user.id)?.authenticationMethods;
     expect(stored).toContainEqual(
       expect.objectContaining({ type: 'phone', phoneType: 'alternateMobile', phoneNumber: '+1 4255550111' }),
