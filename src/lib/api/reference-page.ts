@@ -1,9 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-
 import type { HttpResponseInit } from '@azure/functions';
 
-import { AppError } from '../http/problem';
+import {
+  CONTENT_TYPES,
+  escapeHtml,
+  htmlPageResponse,
+  packageFile,
+  type PageAsset,
+  pageAssetServer,
+} from './page-assets';
 import { REFERENCE_INIT_SCRIPT } from './reference-page-init';
 
 /**
@@ -13,39 +17,31 @@ import { REFERENCE_INIT_SCRIPT } from './reference-page-init';
 export const REFERENCE_PAGE_CSP =
   "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-const SECURITY_HEADERS = {
-  'content-security-policy': REFERENCE_PAGE_CSP,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-cache',
-};
-
-type ReferenceAsset = { contentType: string; distFile: string } | { contentType: string; text: string };
-
 /**
- * The only files `docs/{asset}` serves, by name: the page needs these and nothing else, and no
- * part of a request ever becomes part of a file path.
+ * The only files `docs/{asset}` serves, by name: the page needs these and nothing else.
  */
-export const REFERENCE_ASSETS: Readonly<Record<string, ReferenceAsset>> = {
-  'swagger-ui.css': { contentType: 'text/css; charset=utf-8', distFile: 'swagger-ui.css' },
-  'swagger-ui-bundle.js': {
-    contentType: 'text/javascript; charset=utf-8',
-    distFile: 'swagger-ui-bundle.js',
+export const REFERENCE_ASSETS: Readonly<Record<string, PageAsset>> = {
+  'swagger-ui.css': {
+    contentType: CONTENT_TYPES.css,
+    file: packageFile('swagger-ui-dist', 'swagger-ui.css'),
   },
-  'favicon-32x32.png': { contentType: 'image/png', distFile: 'favicon-32x32.png' },
-  'init.js': { contentType: 'text/javascript; charset=utf-8', text: REFERENCE_INIT_SCRIPT },
+  'swagger-ui-bundle.js': {
+    contentType: CONTENT_TYPES.javascript,
+    file: packageFile('swagger-ui-dist', 'swagger-ui-bundle.js'),
+  },
+  'favicon-32x32.png': {
+    contentType: CONTENT_TYPES.png,
+    file: packageFile('swagger-ui-dist', 'favicon-32x32.png'),
+  },
+  'init.js': { contentType: CONTENT_TYPES.javascript, text: REFERENCE_INIT_SCRIPT },
 };
-
-const SWAGGER_UI_DIR = path.dirname(require.resolve('swagger-ui-dist/package.json'));
-
-const escapeAttribute = (text: string) => text.replace(/[&"<>]/g, (char) => `&#${char.charCodeAt(0)};`);
 
 /**
  * The page at `.../docs`: asset and document URLs are built from the request's own path, so the
  * page works below any route prefix and with or without a trailing slash.
  */
 export function referencePageResponse(requestUrl: string): HttpResponseInit {
-  const pagePath = escapeAttribute(new URL(requestUrl).pathname.replace(/\/+$/, ''));
+  const pagePath = escapeHtml(new URL(requestUrl).pathname.replace(/\/+$/, ''));
   const apiPath = pagePath.replace(/\/docs$/i, '');
   const asset = (name: keyof typeof REFERENCE_ASSETS) => `${pagePath}/${name}`;
   const html = `<!doctype html>
@@ -64,26 +60,12 @@ export function referencePageResponse(requestUrl: string): HttpResponseInit {
 </body>
 </html>
 `;
-  return {
-    status: 200,
-    headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' },
-    body: html,
-  };
+  return htmlPageResponse(html, REFERENCE_PAGE_CSP);
 }
-
-const distFiles = new Map<string, Promise<Buffer>>();
 
 /** One allow-listed asset by name; any other name is a 404, whatever it looks like. */
-export async function referenceAssetResponse(name: string): Promise<HttpResponseInit> {
-  const asset = Object.hasOwn(REFERENCE_ASSETS, name) ? REFERENCE_ASSETS[name] : undefined;
-  if (asset === undefined) throw new AppError('not_found', 'The API reference has no such file.');
-  const headers = { ...SECURITY_HEADERS, 'content-type': asset.contentType };
-  if ('text' in asset) return { status: 200, headers, body: asset.text };
-  let bytes = distFiles.get(asset.distFile);
-  if (bytes === undefined) {
-    bytes = readFile(path.join(SWAGGER_UI_DIR, asset.distFile));
-    distFiles.set(asset.distFile, bytes);
-    void bytes.catch(() => distFiles.delete(asset.distFile));
-  }
-  return { status: 200, headers, body: await bytes };
-}
+export const referenceAssetResponse = pageAssetServer(
+  REFERENCE_ASSETS,
+  REFERENCE_PAGE_CSP,
+  'The API reference has no such file.',
+);
