@@ -59,10 +59,17 @@ export function pageAssetServer(
 /** Text safe in HTML content and quoted attribute values. */
 export const escapeHtml = (text: string) => text.replace(/[&"'<>]/g, (char) => `&#${char.charCodeAt(0)};`);
 
-/** An HTML page under its CSP. */
-export const htmlPageResponse = (html: string, csp: string): HttpResponseInit => ({
+/**
+ * An HTML page under its CSP. A page that shows tenant data is `no-store`: no cache keeps a copy of
+ * it; one that holds none is only revalidated.
+ */
+export const htmlPageResponse = (
+  html: string,
+  csp: string,
+  caching: 'no-cache' | 'no-store' = 'no-cache',
+): HttpResponseInit => ({
   status: 200,
-  headers: pageHeaders(csp, 'text/html; charset=utf-8'),
+  headers: { ...pageHeaders(csp, 'text/html; charset=utf-8'), 'cache-control': caching },
   body: html,
 });
 
