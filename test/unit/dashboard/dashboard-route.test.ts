@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
+import { describe, expect, it, vi } from 'vitest';
+
+import { makeDashboardHandler } from '../../../src/functions/dashboard';
+import { REFERENCE_PAGE_CSP } from '../../../src/lib/api/reference-page';
+import type { Caller } from '../../../src/lib/auth/caller';
+import {
+  DASHBOARD_ASSETS,
+  DASHBOARD_CSP,
+  dashboardAssetResponse,
+} from '../../../src/lib/dashboard/dashboard-assets';
+import type { DashboardDeps } from '../../../src/lib/dashboard/dashboard-data';
+import type { LockoutStore } from '../../../src/lib/detection/repositories';
+import type { RegistrationSnapshotStore } from '../../../src/lib/registration/snapshot';
+import type { AuditLog } from '../../../src/lib/storage/audit-log';
+import { testCaller } from '../../support/callers';
+import { lockoutReport, NOW, registrationReport } from './dashboard-fixture';
+
+// The caller is chosen here; the role check itself is the real one.
+const current = vi.hoisted(() => ({ caller: undefined as Caller | undefined }));
+vi.mock('../../../src/lib/auth/authenticate', async () => {
+  const caller = await vi.importActual<typeof import('../../../src/lib/auth/caller')>(
+    '../../../src/lib/auth/caller',
+  );
+  return {
+    requireCaller: (_request: unknown, role: Parameters<typeof caller.requireRole>[1]) => {
+      caller.requireRole(current.caller!, role);
+      return Promise.resolve(current.caller);
+    },
+  };
+});
+
+const UPLOT = path.resolve(__dirname, '../../../node_modules/uplot/dist');
+const header = (response: HttpResponseInit, name: string) => new Headers(response.headers).get(name);
+
+let depsRead = 0;
+const deps = (): DashboardDeps => {
+  depsRead += 1;
+  return {
+    lockouts: { list: () => Promise.resolve({ lockouts: [] }) } as unknown as LockoutStore,
+    audit: {} as AuditLog,
+    snapshots: {} as RegistrationSnapshotStore,
+    telephonyProvider: 'microsoft',
+    reports: {
+      readLockoutReports: (_sources, periods) =>
+        Promise.resolve(periods.map((period, index) => lockoutReport(period.from, period.to, index))),
+      readRegistrationReport: () => Promise.resolve(registrationReport()),
+      listRegistrationUsers: () => Promise.resolve({ users: [] }),
+    },
+  };
+};
+
+const handler = makeDashboardHandler(deps, () => NOW);
+const get = (url = 'http://localhost:7071/api/dashboard') =>
+  handler(new HttpRequest({ method: 'GET', url }), new InvocationContext());
+
+describe('GET /api/dashboard', () => {
+  it('is an HTML page under the dashboard CSP, never stored by a cache', async () => {
+    current.caller = testCaller({ roles: ['Recovery.Read'] });
+    const response = await get();
+    expect(response.status).toBe(200);
+    expect(header(response, 'content-type')).toBe('text/html; charset=utf-8');
+    expect(header(response, 'content-security-policy')).toBe(DASHBOARD_CSP);
+    expect(header(response, 'cache-control')).toBe('no-store');
+    expect(header(response, 'x-content-type-options')).toBe('nosniff');
+    expect(header(response, 'referrer-policy')).toBe('no-referrer');
+    expect(response.body).toContain('<data data-figure="quarter.opened" value="22">22</data>');
+  });
+
+  it('refuses a caller without Recovery.Read before reading anything', async () => {
+    current.caller = testCaller({ roles: ['Recovery.Reset'] });
+    const before = depsRead;
+    const response = await get();
+    expect(response.status).toBe(403);
+    expect(header(response, 'content-type')).toBe('application/problem+json');
+    expect(depsRead).toBe(before);
+  });
+});
+
+describe('the dashboard CSP', () => {
+  const directives = (csp: string) =>
+    new Map(
+      csp.split(';').map((part) => {
+        const [name = '', ...values] = part.trim().split(/\s+/);
+        return [name, values.join(' ')];
+      }),
+    );
+
+  it("is the reference page's, without data: images", () => {
+    const reference = directives(REFERENCE_PAGE_CSP);
+    reference.delete('img-src');
+    expect(directives(DASHBOARD_CSP)).toEqual(reference);
+    expect(DASHBOARD_CSP).not.toMatch(/unsafe-|data:|https?:|\*/);
+  });
+});
+
+describe('the dashboard files', () => {
+  it.each([
+    ['uPlot.iife.min.js', 'text/javascript; charset=utf-8'],
+    ['uPlot.min.css', 'text/css; charset=utf-8'],
+  ])('serves %s from uplot/dist as %s, under the same CSP', async (name, contentType) => {
+    const response = await dashboardAssetResponse(name);
+    expect(response.status).toBe(200);
+    expect(header(response, 'content-type')).toBe(contentType);
+    expect(header(response, 'content-security-policy')).toBe(DASHBOARD_CSP);
+    expect(Buffer.compare(response.body as Buffer, readFileSync(path.join(UPLOT, name)))).toBe(0);
+  });
+
+  it.each([
+    ['dashboard.js', 'text/javascript; charset=utf-8', "document.getElementById('dashboard-data')"],
+    ['dashboard.css', 'text/css; charset=utf-8', '@media (max-width: 600px)'],
+  ])("serves the page's own %s as %s", async (name, contentType, excerpt) => {
+    const response = await dashboardAssetResponse(name);
+    expect(header(response, 'content-type')).toBe(contentType);
+    expect(response.body).toContain(excerpt);
+    expect(response.body).not.toMatch(/https?:/);
+  });
+
+  it('serves exactly these four names', () => {
+    expect(Object.keys(DASHBOARD_ASSETS).sort()).toEqual(
+      ['dashboard.css', 'dashboard.js', 'uPlot.iife.min.js', 'uPlot.min.css'].sort(),
+    );
+  });
+
+  it.each([
+    '../package.json',
+    '..%2Fpackage.json',
+    'uPlot.esm.js',
+    'uPlot.cjs.js',
+    'UPLOT.MIN.CSS',
+    'init.js',
+    'swagger-ui.css',
+    '/etc/passwd',
+    '',
+    'constructor',
+    '__proto__',
+    'hasOwnProperty',
+  ])('answers not_found for %j', async (name) => {
+    await expect(dashboardAssetResponse(name)).rejects.toMatchObject({ code: 'not_found', status: 404 });
+  });
+});
