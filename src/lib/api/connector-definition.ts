@@ -1,4 +1,5 @@
-import { API_TITLE } from './openapi-document';
+import { API_TITLE, openApiPath } from './openapi-document';
+import { API_OPERATIONS } from './operations';
 import { buildSwaggerDocument, type Json, type SwaggerDocument } from './swagger-document';
 
 /*
@@ -12,6 +13,16 @@ export const APP_ID_URI_PLACEHOLDER = 'api://your-api-client-id';
 export const CONNECTOR_TITLE = API_TITLE;
 const CONNECTOR_DESCRIPTION =
   'Gets people locked out of Microsoft Entra multifactor sign-in back in, with guards, approvals and an audit trail.';
+
+/**
+ * Web pages and their files, left out: a flow action answering a page is of no use to a maker
+ * (`METHOD /path`).
+ */
+const PAGES = new Set(
+  API_OPERATIONS.filter((operation) => operation.page).map(
+    (operation) => `${operation.method} ${openApiPath(operation.route)}`,
+  ),
+);
 
 /** Parameters a maker rarely sets: shown under "advanced" in the designer. */
 export const RARELY_USED_PARAMETERS = new Set([
@@ -127,12 +138,16 @@ export function buildConnectorDefinition(): SwaggerDocument {
     appIdUri: APP_ID_URI_PLACEHOLDER,
   });
   const paths = Object.fromEntries(
-    Object.entries(swagger.paths).map(([path, item]) => [
-      path,
-      Object.fromEntries(
-        Object.entries(item).map(([method, operation]) => [method, connectorOperation(operation)]),
-      ),
-    ]),
+    Object.entries(swagger.paths)
+      .map(([path, item]): [string, Record<string, Json>] => [
+        path,
+        Object.fromEntries(
+          Object.entries(item)
+            .filter(([method]) => !PAGES.has(`${method.toUpperCase()} ${path}`))
+            .map(([method, operation]) => [method, connectorOperation(operation)]),
+        ),
+      ])
+      .filter(([, item]) => Object.keys(item).length > 0),
   );
   return {
     ...swagger,

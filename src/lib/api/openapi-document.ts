@@ -40,8 +40,26 @@ export function errorCodesOf(operation: ApiOperation): ProblemCode[] {
   return [...new Set([...declared, ...ALWAYS])];
 }
 
+/** What a page or a page's file is served as (src/lib/api/page-assets.ts). */
+const PAGE_MEDIA_TYPES = {
+  html: ['text/html'],
+  file: ['text/javascript', 'text/css', 'image/png'],
+} as const;
+
+const PAGE_ANSWERS = {
+  html: { status: 200, description: 'The page.', schema: z.string() },
+  file: { status: 200, description: 'The file.', schema: z.string() },
+} as const satisfies Record<string, ApiResponse>;
+
+/** The media types of an operation's success answers: JSON, unless it serves a page or a file. */
+export const successMediaTypesOf = (operation: ApiOperation): readonly string[] =>
+  operation.page ? PAGE_MEDIA_TYPES[operation.page] : ['application/json'];
+
 export const successResponsesOf = (operation: ApiOperation): readonly ApiResponse[] =>
-  operation.responses ?? [{ status: 200, description: 'Success.', schema: ActionResultSchema }];
+  operation.responses ??
+  (operation.page
+    ? [PAGE_ANSWERS[operation.page]]
+    : [{ status: 200, description: 'Success.', schema: ActionResultSchema }]);
 
 const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
 
@@ -164,7 +182,9 @@ export function buildOpenApiDocument(security: ApiSecurity = { mode: 'functionKe
             {
               description: response.description,
               headers: responseHeaders(response.status),
-              content: { 'application/json': { schema: response.schema } },
+              content: Object.fromEntries(
+                successMediaTypesOf(operation).map((mediaType) => [mediaType, { schema: response.schema }]),
+              ),
             },
           ]),
         ),

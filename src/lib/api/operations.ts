@@ -77,6 +77,11 @@ export interface ApiOperation {
   responses?: readonly ApiResponse[];
   /** The problem codes it can answer (src/lib/api/error-codes.ts); derived from `access` when absent. */
   errors?: readonly ProblemCode[];
+  /**
+   * The answer is for a browser, not JSON: `html`, a web page; `file`, one of a page's files
+   * (script, stylesheet, image). The documents describe it so; the connector leaves it out.
+   */
+  page?: 'html' | 'file';
 }
 
 const DECISION_ERRORS: readonly ProblemCode[] = [
@@ -154,6 +159,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     route: 'docs',
     summary: 'Open the interactive API reference',
     access: 'public',
+    page: 'html',
   },
   {
     operationId: 'getApiReferenceAsset',
@@ -161,6 +167,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     route: 'docs/{asset}',
     summary: "Get a file of the API reference's page",
     access: 'public',
+    page: 'file',
+    errors: ['not_found'],
   },
   {
     operationId: 'getUserMethods',
@@ -345,6 +353,10 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     route: 'dashboard',
     summary: 'Open the outcomes dashboard',
     access: 'Recovery.Read',
+    description:
+      'A web page of the lockout and registration reports: lockouts and attacks open now, time to recover per week, readiness per class over time, and the at-risk users the helpdesk hears from next.',
+    page: 'html',
+    errors: [...CALLER_ERRORS, 'reports_unavailable'],
   },
   {
     operationId: 'getDashboardAsset',
@@ -352,6 +364,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     route: 'dashboard/{asset}',
     summary: "Get a file of the dashboard's page",
     access: 'public',
+    page: 'file',
+    errors: ['not_found'],
   },
   // Any authenticated caller may read an approval it can see (docs/approvals.md).
   {

@@ -132,6 +132,15 @@ function toSwaggerResponse(response: Json): Json {
   return out;
 }
 
+/** The media types of the 2xx answers of a 3.1 operation. */
+function successMediaTypes(responses: unknown): string[] {
+  return Object.entries(isObject(responses) ? responses : {})
+    .filter(([status]) => status.startsWith('2'))
+    .flatMap(([, response]) =>
+      isObject(response) && isObject(response.content) ? Object.keys(response.content) : [],
+    );
+}
+
 function toSwaggerOperation(operation: Json): Json {
   const { parameters, requestBody, responses, ...rest } = operation;
   const converted: Json[] = (Array.isArray(parameters) ? parameters : [])
@@ -145,8 +154,13 @@ function toSwaggerOperation(operation: Json): Json {
       converted.push({ name: 'body', in: 'body', required: requestBody.required === true, schema });
     }
   }
+  const produces = successMediaTypes(responses);
   return {
     ...rest,
+    // A page or a page's file: 2.0 names what an operation answers on the operation.
+    ...(produces.some((mediaType) => mediaType !== 'application/json')
+      ? { produces: [...produces, 'application/problem+json'] }
+      : {}),
     ...(converted.length > 0 ? { parameters: converted } : {}),
     responses: Object.fromEntries(
       Object.entries(isObject(responses) ? responses : {}).map(([status, response]) => [

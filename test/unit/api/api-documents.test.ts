@@ -117,6 +117,31 @@ describe('the OpenAPI 3.1 and Swagger 2.0 documents', () => {
     });
   });
 
+  it('describe the web pages as text/html and their files as scripts, stylesheets and images', () => {
+    const document = buildOpenApiDocument();
+    const swagger = buildSwaggerDocument();
+    const expected = {
+      '/docs': ['text/html'],
+      '/dashboard': ['text/html'],
+      '/docs/{asset}': ['text/javascript', 'text/css', 'image/png'],
+      '/dashboard/{asset}': ['text/javascript', 'text/css', 'image/png'],
+    };
+    for (const [path, mediaTypes] of Object.entries(expected)) {
+      const ok = (document.paths?.[path]?.get?.responses as Record<string, { content: object }>)['200'];
+      expect(Object.keys(ok?.content ?? {}), path).toEqual(mediaTypes);
+      expect(swagger.paths[path]?.get?.produces, path).toEqual([...mediaTypes, 'application/problem+json']);
+    }
+    const json = swagger.paths['/lockouts']?.get;
+    expect(json).not.toHaveProperty('produces');
+  });
+
+  it('the dashboard needs Recovery.Read; a missing file of a page is a documented 404', () => {
+    const document = buildOpenApiDocument(KEY);
+    expect(document.paths?.['/dashboard']?.get?.security).toEqual([{ functionKey: [] }]);
+    for (const path of ['/docs/{asset}', '/dashboard/{asset}'])
+      expect(Object.keys(document.paths?.[path]?.get?.responses ?? {}), path).toContain('404');
+  });
+
   it('shows an example body for every operation that takes one', () => {
     const swagger = buildSwaggerDocument();
     for (const operation of API_OPERATIONS.filter((entry) => entry.body)) {

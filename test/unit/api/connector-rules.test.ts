@@ -47,12 +47,24 @@ describe('connector/: Microsoft custom-connector rules', () => {
     await expect(SwaggerParser.validate(structuredClone(definition) as never)).resolves.toBeDefined();
   });
 
-  it('describes every operation of the catalogue', () => {
+  it('describes every operation of the catalogue but the web pages and their files', () => {
     expect(operations.map((operation) => operation.operationId).sort()).toEqual(
-      API_OPERATIONS.map(
-        (operation) => operation.operationId.charAt(0).toUpperCase() + operation.operationId.slice(1),
-      ).sort(),
+      API_OPERATIONS.filter((operation) => !operation.page)
+        .map((operation) => operation.operationId.charAt(0).toUpperCase() + operation.operationId.slice(1))
+        .sort(),
     );
+  });
+
+  it('has no action that answers a web page or a file', () => {
+    for (const operationId of [
+      'GetApiReference',
+      'GetApiReferenceAsset',
+      'GetDashboard',
+      'GetDashboardAsset',
+    ])
+      expect(operations.map((operation) => operation.operationId)).not.toContain(operationId);
+    for (const operation of operations)
+      expect(operation, String(operation.operationId)).not.toHaveProperty('produces');
   });
 
   it('info.title has at most 30 characters', () => {
