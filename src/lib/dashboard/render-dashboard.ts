@@ -100,7 +100,7 @@ function quarterSummary(report: LockoutReport): string {
         report.resolutionsByAction[action as keyof typeof RESOLUTION_LABELS] ?? 0,
       )}</td></tr>`,
   );
-  return `<section aria-labelledby="quarter-title"><h2 id="quarter-title">Last 12 weeks</h2><p class="period">${period(report)}</p><div class="cards">${cards.join('')}</div>${table('Resolved lockouts by what resolved them', ['Action', 'Lockouts'], resolutions)}</section>`;
+  return `<section aria-labelledby="quarter-title" data-from="${html(report.from)}" data-to="${html(report.to)}"><h2 id="quarter-title">Last 12 weeks</h2><p class="period">${period(report)}</p><div class="cards">${cards.join('')}</div>${table('Resolved lockouts by what resolved them', ['Action', 'Lockouts'], resolutions)}</section>`;
 }
 
 const period = (report: LockoutReport) =>
