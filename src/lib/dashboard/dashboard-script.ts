@@ -38,8 +38,9 @@ export const DASHBOARD_SCRIPT = `'use strict';
     'chart-recovery',
     {
       scales: { x: { time: true }, y: { range: function (self, min, max) { return [0, Math.max(1, max || 0) * 1.1]; } } },
+      legend: { live: false },
       series: [
-        {},
+        { label: 'Week from' },
         { label: 'Median', stroke: '#1565c0', width: 2, points: { show: true } },
         { label: 'p90', stroke: '#c62828', width: 2, dash: [6, 4], points: { show: true } }
       ],
@@ -52,7 +53,8 @@ export const DASHBOARD_SCRIPT = `'use strict';
     'chart-readiness',
     {
       scales: { x: { time: true }, y: { range: function (self, min, max) { return [0, Math.max(1, max || 0) * 1.1]; } } },
-      series: [{}].concat(
+      legend: { live: false },
+      series: [{ label: 'Scan' }].concat(
         data.readiness.series.map(function (entry) {
           var known = CLASSES[entry.class] || { label: entry.class, colour: '#555' };
           return { label: known.label, stroke: known.colour, width: 2, points: { show: true } };

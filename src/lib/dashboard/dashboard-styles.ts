@@ -48,5 +48,11 @@ a { color: #0550ae; overflow-wrap: anywhere; }
   .card { padding: 0.5rem 0.75rem; }
   .figure { font-size: 1.4rem; }
   table { font-size: 0.85rem; }
+  /* Each at-risk user on two lines (name, then audience, methods and date) instead of a wide row. */
+  .at-risk thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  .at-risk tr { display: block; padding: 0.4rem 0; border-bottom: 1px solid var(--line); }
+  .at-risk th, .at-risk td { display: inline; padding: 0 0.5rem 0 0; border: 0; }
+  .at-risk tbody th { display: block; }
+  .at-risk td + td::before { content: '· '; color: var(--muted); }
 }
 `;
