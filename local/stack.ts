@@ -10,6 +10,8 @@ import {
   type GraphSimulator,
   startGraphSimulator,
 } from './graph';
+import { scanRegistrationNow } from './history/scan-now';
+import { type HistorySummary, seedHistory } from './history/seed-history';
 import { findAppRoot } from './host/options';
 import { type DemoCallerName, type IdentityEndpoint, startIdentityEndpoint } from './identity';
 
@@ -31,6 +33,11 @@ export interface StackOptions {
   callerAuth?: 'functionKey' | 'entraToken';
   /** The simulator's directory limits (Graph's by default); benchmarks turn them off. */
   directoryThrottling?: DirectoryThrottlingInput;
+  /**
+   * Seed `weeks` of lockouts, recoveries and registration snapshots up to `now` (default: the
+   * start) into the fresh storage, then run the registration scan once (local/history).
+   */
+  history?: { weeks: number; now?: Date };
 }
 
 /** What `.local/stack.json` holds, so scripts and tests can find the running stack. */
@@ -52,6 +59,8 @@ export interface Stack extends StackInfo {
   graph: GraphSimulator;
   identity: IdentityEndpoint;
   host: FunctionsHostProcess;
+  /** What the history wrote, and the run id of the real scan that followed it. */
+  history?: { seeded: HistorySummary; scanRunId: string };
   stop(): Promise<void>;
 }
 
@@ -110,6 +119,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
     });
     stoppers.push(() => host.stop());
+    const history = options.history
+      ? await seedAndScan(azurite.connectionString, host.port, masterKey, options.history)
+      : undefined;
     return {
       baseUrl: `http://localhost:${host.port}/api`,
       callerAuth,
@@ -124,10 +136,31 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       graph,
       identity,
       host,
+      ...(history ? { history } : {}),
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+async function seedAndScan(
+  storageConnectionString: string,
+  hostPort: number,
+  masterKey: string,
+  history: { weeks: number; now?: Date },
+): Promise<{ seeded: HistorySummary; scanRunId: string }> {
+  const seeded = await seedHistory({
+    storageConnectionString,
+    weeks: history.weeks,
+    now: history.now ?? new Date(),
+  });
+  const scanRunId = await scanRegistrationNow({
+    hostOrigin: `http://localhost:${hostPort}`,
+    masterKey,
+    storageConnectionString,
+    after: seeded.snapshots.latestRunId,
+  });
+  return { seeded, scanRunId };
 }

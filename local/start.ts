@@ -7,6 +7,8 @@ import { findAppRoot } from './host/options';
 import { type Stack, type StackInfo, startStack } from './stack';
 
 const STACK_FILE = path.join(findAppRoot(__dirname), '.local', 'stack.json');
+/** Weeks of seeded history, so the dashboard has trends to show from the first start. */
+const HISTORY_WEEKS = 12;
 
 /** The demo tenant names the users worth trying first. */
 function demoUsers(): { ordinaryUser: string } {
@@ -14,7 +16,14 @@ function demoUsers(): { ordinaryUser: string } {
   return seed.demo;
 }
 
-function banner(info: StackInfo, startupMs: number): string {
+function historyLine(history: Stack['history']): string {
+  if (!history) return '';
+  const { seeded } = history;
+  const lockouts = seeded.weeks.reduce((sum, week) => sum + week.lockouts.opened, 0);
+  return `  History:          ${seeded.weeks.length} weeks seeded in ${seeded.durationMs} ms: ${lockouts} lockouts, ${seeded.audit.total} audit rows, ${seeded.snapshots.total} snapshots + a scan now`;
+}
+
+function banner(info: StackInfo, startupMs: number, history: Stack['history']): string {
   const { ordinaryUser } = demoUsers();
   const auth =
     info.callerAuth === 'entraToken'
@@ -28,6 +37,7 @@ function banner(info: StackInfo, startupMs: number): string {
     `  Function key:     ${info.functionKey}`,
     `  Graph simulator:  ${info.graphUrl}  (control API: ${info.graphUrl}/_sim/state)`,
     `  Stack details:    ${path.relative(process.cwd(), STACK_FILE)}`,
+    ...(history ? [historyLine(history)] : []),
     '',
     'Try:',
     `  curl -s ${auth} ${info.baseUrl}/users/${encodeURIComponent(ordinaryUser).replace(/%40/g, '@')}/methods`,
@@ -43,6 +53,7 @@ async function main(): Promise<void> {
   const stack: Stack = await startStack({
     hostPort: Number(process.env.FUNCTIONS_HTTP_PORT ?? 7071),
     hostOutput: 'inherit',
+    history: { weeks: HISTORY_WEEKS },
     ...(process.env.CALLER_AUTH === 'functionKey' ? { callerAuth: 'functionKey' as const } : {}),
   });
   const info: StackInfo = {
@@ -59,7 +70,7 @@ async function main(): Promise<void> {
   };
   await mkdir(path.dirname(STACK_FILE), { recursive: true });
   await writeFile(STACK_FILE, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
-  process.stdout.write(banner(info, Math.round(performance.now() - started)));
+  process.stdout.write(banner(info, Math.round(performance.now() - started), stack.history));
 
   let stopping = false;
   const shutdown = async () => {

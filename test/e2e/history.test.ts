@@ -1,0 +1,53 @@
+import { TableClient } from '@azure/data-tables';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type Stack, startStack } from '../../local/stack';
+import { createTableSnapshotStore } from '../../src/lib/registration/table-snapshot-store';
+import { TABLES } from '../../src/lib/storage/tables';
+import { demoSeed } from '../support/demo-tenant';
+import { callStack } from '../support/stack-call';
+
+// The stack as `npm start` brings it up with history (fewer weeks, no timers): the seeded rows
+// are what the app's own routes read, and the current snapshot is a real scan that followed them.
+
+const WEEKS = 2;
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ hostPort: 0, timers: false, hostOutput: 'pipe', history: { weeks: WEEKS } });
+}, 120_000);
+afterAll(async () => {
+  await stack.stop();
+});
+
+describe('a stack with history', () => {
+  it('lists the seeded open flags and audit rows through the API', async () => {
+    const seeded = stack.history?.seeded;
+    expect(seeded?.weeks).toHaveLength(WEEKS);
+    const open = await callStack(stack, 'GET', '/lockouts?status=open&limit=100');
+    expect(open.status).toBe(200);
+    expect(open.body.lockouts).toHaveLength(seeded?.flags.byStatus.open ?? -1);
+    const refused = await callStack(stack, 'GET', '/audit?outcome=refused&limit=100');
+    const refusals = seeded?.weeks.reduce((sum, week) => sum + week.protectedRefusals, 0);
+    expect(refused.body.entries).toHaveLength(refusals ?? -1);
+  });
+
+  it('makes a real scan of the simulator the current snapshot, after the seeded ones', async () => {
+    const snapshots = createTableSnapshotStore({
+      table: () =>
+        Promise.resolve(
+          TableClient.fromConnectionString(stack.storageConnectionString, TABLES.registrationSnapshots, {
+            allowInsecureConnection: true,
+          }),
+        ),
+    });
+    const current = await snapshots.readCurrent();
+    expect(current?.summary.runId).toBe(stack.history?.scanRunId);
+    expect((current?.summary.runId ?? '') > (stack.history?.seeded.snapshots.latestRunId ?? '')).toBe(true);
+    expect(current?.summary.users).toBe(demoSeed().users.filter((user) => user.accountEnabled).length);
+    // The scan read the simulator's report: one request for the registration details at least.
+    expect(stack.graph.requests().some((request) => request.path.includes('userRegistrationDetails'))).toBe(
+      true,
+    );
+  });
+});
