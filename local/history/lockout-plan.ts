@@ -115,6 +115,10 @@ export function planLockouts(input: LockoutPlanInput): LockoutPlan {
     category: 'suspected_attack',
     keepOpen: true,
   });
+  // Lockouts still waiting for the user to reach the helpdesk.
+  for (const hoursAgo of [random.between(0.3, 2), random.between(2, 8), random.between(8, 20)]) {
+    openings.push({ openedAt: nowMs - hoursAgo * HOUR, category: 'lockout', keepOpen: true });
+  }
   openings.sort((a, b) => a.openedAt - b.openedAt);
 
   const latest = new Map<string, Episode>();

@@ -18,6 +18,7 @@ import { type Episode, type HistoryUser, planLockouts, type Refusal, WEEK } from
 import { demoParts, demoTenantUsers } from './population';
 import { type Random, seededRandom } from './random';
 import { planSnapshots } from './registration-plan';
+import { stagedAuditTable } from './staged-audit';
 import { syntheticUsers } from './synthetic-users';
 
 export interface SeedHistoryOptions {
@@ -70,7 +71,7 @@ export interface HistorySummary {
 }
 
 const DEFAULT_SEED = 12;
-const WRITES_AT_ONCE = 16;
+const SNAPSHOT_WRITES_AT_ONCE = 12;
 const VERIFICATION_METHODS = ['video_call', 'callback_to_number_on_record', 'manager_approval', 'in_person'];
 
 export class HistoryAlreadySeededError extends Error {
@@ -189,7 +190,7 @@ function flagOf(
 
 /**
  * Writes weeks of lockout flags, recoveries, refusals and registration snapshots into fresh
- * storage through the app's own stores, each at its historical time (docs/history.md). Refuses
+ * storage through the app's own stores, each at its historical time (local/history/README.md). Refuses
  * storage that already holds audit rows or a registration snapshot.
  */
 export async function seedHistory(options: SeedHistoryOptions): Promise<HistorySummary> {
@@ -203,6 +204,7 @@ export async function seedHistory(options: SeedHistoryOptions): Promise<HistoryS
     }),
   );
   const auditTable = () => tables(TABLES.audit);
+  const staging = stagedAuditTable();
   const lockouts = createTableLockoutStore({ table: () => tables(TABLES.lockouts) });
   const snapshots = createTableSnapshotStore({ table: () => tables(TABLES.registrationSnapshots) });
 
@@ -277,7 +279,7 @@ export async function seedHistory(options: SeedHistoryOptions): Promise<HistoryS
       countAudit(attempt.action, 'succeeded');
       auditWrites.push(async () => {
         const log = createTableAuditLog({
-          table: auditTable,
+          table: staging.table,
           now: clock(acknowledged.at, new Date(acknowledged.at.getTime() + 1_000)),
         });
         return await log.complete(await log.start(attempt), {
@@ -293,7 +295,7 @@ export async function seedHistory(options: SeedHistoryOptions): Promise<HistoryS
       countAudit(attempt.action, 'failed');
       auditWrites.push(async () => {
         const log = createTableAuditLog({
-          table: auditTable,
+          table: staging.table,
           now: clock(failedAt, new Date(failedAt.getTime() + 20_000)),
         });
         return await log.complete(await log.start(attempt), {
@@ -307,7 +309,7 @@ export async function seedHistory(options: SeedHistoryOptions): Promise<HistoryS
     countAudit(attempt.action, 'succeeded');
     auditWrites.push(async () => {
       const log = createTableAuditLog({
-        table: auditTable,
+        table: staging.table,
         now: clock(resolution.startedAt, resolution.completedAt),
       });
       const entry = await log.complete(await log.start(attempt), {
@@ -325,7 +327,7 @@ export async function seedHistory(options: SeedHistoryOptions): Promise<HistoryS
     countAudit(attempt.action, 'refused');
     auditWrites.push(
       async () =>
-        await createTableAuditLog({ table: auditTable, now: clock(refusal.at) }).refused(
+        await createTableAuditLog({ table: staging.table, now: clock(refusal.at) }).refused(
           attempt,
           refusal.code,
           refusalDetail(refusal),
@@ -333,40 +335,42 @@ export async function seedHistory(options: SeedHistoryOptions): Promise<HistoryS
     );
   }
 
+  // Each run's rows first, all at once (runs apart). Then every run but the newest commits from
+  // the empty pointer, at once: one switches and the others are superseded, as overlapping scans
+  // would be (all complete, in the trend); the newest then switches from whichever won.
+  const summaryOf = (snapshot: (typeof plannedSnapshots)[number]) => ({
+    runId: snapshot.runId,
+    startedAt: iso(snapshot.startedAt),
+    finishedAt: iso(snapshot.finishedAt),
+    users: snapshot.users,
+    counts: snapshot.counts,
+  });
   const writeSnapshots = async () => {
-    for (const snapshot of plannedSnapshots) {
-      const from = await snapshots.current();
+    await forEachLimited(plannedSnapshots, SNAPSHOT_WRITES_AT_ONCE, async (snapshot) => {
       await snapshots.begin(snapshot.runId, iso(snapshot.startedAt));
       await snapshots.writeAtRisk(snapshot.runId, snapshot.atRisk);
-      const switched = await snapshots.commit(
-        {
-          runId: snapshot.runId,
-          startedAt: iso(snapshot.startedAt),
-          finishedAt: iso(snapshot.finishedAt),
-          users: snapshot.users,
-          counts: snapshot.counts,
-        },
-        from?.etag,
-      );
-      if (!switched) throw new HistoryAlreadySeededError('a registration scan running meanwhile');
-    }
-  };
-  const writeAudit = async () => {
-    await forEachLimited(auditWrites, WRITES_AT_ONCE, async (write) => {
-      await write();
     });
+    const newest = plannedSnapshots[plannedSnapshots.length - 1];
+    await forEachLimited(plannedSnapshots.slice(0, -1), SNAPSHOT_WRITES_AT_ONCE, async (snapshot) => {
+      await snapshots.commit(summaryOf(snapshot), undefined);
+    });
+    if (newest && !(await snapshots.commit(summaryOf(newest), (await snapshots.current())?.etag)))
+      throw new HistoryAlreadySeededError('a registration scan running meanwhile');
   };
-  await Promise.all([writeSnapshots(), writeAudit()]);
-
-  // Flags last: an anomaly names the audit row of the recovery it followed.
+  // The audit rows are made in memory first: the flags need the recoveries' audit ids (an
+  // anomaly names the recovery it followed). Then everything goes to storage at once.
+  for (const write of auditWrites) await write();
   const byUser = new Map<string, Episode[]>();
   for (const episode of plan.episodes)
     byUser.set(episode.user.id, [...(byUser.get(episode.user.id) ?? []), episode]);
   const flags = [...byUser.values()].map((episodes) => flagOf(episodes, recoveries, random));
-  const written = await lockouts.putMany(flags.map((flag) => ({ flag: storable(flag), etag: undefined })));
-  const taken = flags.filter((_, index) => written[index] === undefined);
-  if (taken.length > 0)
-    throw new HistoryAlreadySeededError(`lockout flags (${taken.map((flag) => flag.userId).join(', ')})`);
+  const writeFlags = async () => {
+    const written = await lockouts.putMany(flags.map((flag) => ({ flag: storable(flag), etag: undefined })));
+    const taken = flags.filter((_, index) => written[index] === undefined);
+    if (taken.length > 0)
+      throw new HistoryAlreadySeededError(`lockout flags (${taken.map((flag) => flag.userId).join(', ')})`);
+  };
+  await Promise.all([writeSnapshots(), staging.flush(await auditTable()), writeFlags()]);
 
   return summarize({
     now,
