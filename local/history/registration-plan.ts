@@ -30,7 +30,7 @@ const EARLIER: Record<'single_method' | 'sms_voice_only' | 'no_mfa', readonly st
 function classByWeek(user: TenantUser, weeks: number, random: Random) {
   const history: { class: RegistrationClass; methodsRegistered: readonly string[] }[] = [];
   const today = { class: user.class, methodsRegistered: user.methodsRegistered };
-  let improvedAt = weeks;
+  let improvedAt = 0;
   let earlier: keyof typeof EARLIER = 'no_mfa';
   let nothingUntil = 0;
   if (user.class === 'ready' && weeks > 1) {

@@ -1,4 +1,5 @@
 import { TableClient } from '@azure/data-tables';
+import { QueueServiceClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Stack, startStack } from '../../local/stack';
@@ -45,6 +46,18 @@ describe('a stack with history', () => {
     expect(current?.summary.runId).toBe(stack.history?.scanRunId);
     expect((current?.summary.runId ?? '') > (stack.history?.seeded.snapshots.latestRunId ?? '')).toBe(true);
     expect(current?.summary.users).toBe(demoSeed().users.filter((user) => user.accountEnabled).length);
+    // The history's newest snapshot already held today's at-risk users in today's classes, so the
+    // scan found nobody newly at risk: no registration.at_risk event.
+    const queue = QueueServiceClient.fromConnectionString(stack.storageConnectionString).getQueueClient(
+      'recovery-events',
+    );
+    await queue.createIfNotExists();
+    const peeked = await queue.peekMessages({ numberOfMessages: 32 });
+    const types = peeked.peekedMessageItems.map(
+      (item) => (JSON.parse(item.messageText) as { type: string }).type,
+    );
+    expect(types.filter((type) => type === 'registration.at_risk')).toEqual([]);
+    expect(current?.atRisk).toHaveLength(9);
     // The scan read the simulator's report: one request for the registration details at least.
     expect(stack.graph.requests().some((request) => request.path.includes('userRegistrationDetails'))).toBe(
       true,

@@ -209,6 +209,24 @@ describe('seedHistory', () => {
         counts: week.snapshot.counts,
       })),
     );
+    // The newest holds today's at-risk users in today's classes (the seed's methods, as the scan
+    // classifies them: a TAP doesn't count, so AlexW's office phone is all he has).
+    const upn = (userId: string) =>
+      demoSeed()
+        .users.find((user) => user.id.toLowerCase() === userId)
+        ?.userPrincipalName.split('@')[0];
+    expect(Object.fromEntries((current?.atRisk ?? []).map((user) => [upn(user.userId), user.class]))).toEqual(
+      {
+        $AlexW: 'sms_voice_only',
+        JohannaL: 'sms_voice_only',
+        ...Object.fromEntries(
+          ['GradyA', 'DebraB', 'NestorW', 'LynneR', 'MiriamG', 'JoniS', 'PradeepG'].map((name) => [
+            name,
+            'single_method',
+          ]),
+        ),
+      },
+    );
     // Every snapshot counts the demo tenant's enabled users; ready never falls, at risk never rises.
     const users = demoSeed().users.filter((user) => user.accountEnabled).length;
     const ready = summary.weeks.map((week) => total(week.snapshot.counts, 'ready'));
