@@ -3,6 +3,7 @@ import {
   classifyRegistration,
   type RegistrationAudience,
   type RegistrationClass,
+  TELEPHONY_RETIREMENT,
 } from '../../src/lib/registration/classify';
 import { demoGuardSettings } from '../demo-guard-settings';
 import { DEMO_SEED_PATH, loadSeedFile, type TenantData, type UserSeed } from '../graph';
@@ -57,7 +58,7 @@ function describe(user: UserSeed, tenant: TenantData, isProtected: boolean, now:
     methodsRegistered: string[];
     isMfaCapable: boolean;
   };
-  const classification = classifyRegistration(details, { telephonyProvider: 'microsoft', now });
+  const classification = classifyRegistration(details, { telephonyProvider: 'microsoft', telephonyRetirement: TELEPHONY_RETIREMENT, now });
   return {
     id: user.id.toLowerCase(),
     userPrincipalName: user.userPrincipalName,

@@ -1,5 +1,6 @@
 import { TableClient } from '@azure/data-tables';
 
+import { DEFAULT_SNAPSHOTS_KEPT } from '../../src/lib/registration/snapshot';
 import { createTableSnapshotStore } from '../../src/lib/registration/table-snapshot-store';
 import { TABLES } from '../../src/lib/storage/tables';
 
@@ -36,6 +37,7 @@ export async function scanRegistrationNow(options: {
           allowInsecureConnection: true,
         }),
       ),
+    snapshotsKept: DEFAULT_SNAPSHOTS_KEPT,
   });
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   for (;;) {

@@ -8,7 +8,7 @@ import type {
   PastEpisode,
 } from '../../src/lib/detection/lockout-flag';
 import type { RecentEvent } from '../../src/lib/detection/recent-event';
-import type { ClassCounts } from '../../src/lib/registration/snapshot';
+import { type ClassCounts, DEFAULT_SNAPSHOTS_KEPT } from '../../src/lib/registration/snapshot';
 import { createTableSnapshotStore } from '../../src/lib/registration/table-snapshot-store';
 import { type AuditAttempt, type AuditEntry, createTableAuditLog } from '../../src/lib/storage/audit-log';
 import { createTableLockoutStore } from '../../src/lib/storage/lockouts';
@@ -206,7 +206,7 @@ export async function seedHistory(options: SeedHistoryOptions): Promise<HistoryS
   const auditTable = () => tables(TABLES.audit);
   const staging = stagedAuditTable();
   const lockouts = createTableLockoutStore({ table: () => tables(TABLES.lockouts) });
-  const snapshots = createTableSnapshotStore({ table: () => tables(TABLES.registrationSnapshots) });
+  const snapshots = createTableSnapshotStore({ table: () => tables(TABLES.registrationSnapshots), snapshotsKept: DEFAULT_SNAPSHOTS_KEPT });
 
   if ((await createTableAuditLog({ table: auditTable }).list({ limit: 1 })).entries.length > 0)
     throw new HistoryAlreadySeededError('audit entries');

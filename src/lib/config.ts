@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { DEFAULT_FUNCTION_KEY_ROLES, type Role, ROLES } from './auth/roles';
 import { TELEPHONY_RETIREMENT } from './registration/classify';
+import { DEFAULT_SNAPSHOTS_KEPT } from './registration/snapshot';
 import { isLoopbackHttp } from './storage/loopback';
 
 const GRAPH_HOSTS = new Set(['graph.microsoft.com']);
@@ -295,7 +296,7 @@ const EnvironmentSchema = z
     // Registration readiness (docs/registration.md). Read by the host (`%SCAN_REGISTRATION_SCHEDULE%`).
     SCAN_REGISTRATION_SCHEDULE: optionalText.transform((value) => value ?? '0 30 2 * * *'),
     SCAN_REGISTRATION_TIME_BUDGET_SECONDS: positiveInt(480),
-    REGISTRATION_SNAPSHOTS_KEPT: positiveInt(90),
+    REGISTRATION_SNAPSHOTS_KEPT: positiveInt(DEFAULT_SNAPSHOTS_KEPT),
     TELEPHONY_PROVIDER: optionalText
       .pipe(z.enum(['microsoft', 'custom']).optional())
       .transform((value) => value ?? 'microsoft'),

@@ -13,7 +13,7 @@ import type {
 import { DASHBOARD_CSP } from '../../src/lib/dashboard/dashboard-assets';
 import type { FlagCategory, LockoutFlag, LockoutStatus } from '../../src/lib/detection/lockout-flag';
 import { TELEPHONY_RETIREMENT } from '../../src/lib/registration/classify';
-import type { AtRiskUser } from '../../src/lib/registration/snapshot';
+import { type AtRiskUser, DEFAULT_SNAPSHOTS_KEPT } from '../../src/lib/registration/snapshot';
 import { createTableSnapshotStore } from '../../src/lib/registration/table-snapshot-store';
 import { createTableLockoutStore } from '../../src/lib/storage/lockouts';
 import { createTableSource, TABLES } from '../../src/lib/storage/tables';
@@ -86,7 +86,7 @@ async function seed(): Promise<void> {
   for (const { category, status, count } of SEEDED_FLAGS)
     for (let n = 0; n < count; n++) await lockouts.put(flag(category, status, index++), undefined);
 
-  const snapshots = createTableSnapshotStore({ table: () => table(TABLES.registrationSnapshots) });
+  const snapshots = createTableSnapshotStore({ table: () => table(TABLES.registrationSnapshots), snapshotsKept: DEFAULT_SNAPSHOTS_KEPT });
   const users = [
     ...Array.from({ length: 25 }, (_, n) => atRiskUser(n, 'sms_voice_only')),
     ...Array.from({ length: 3 }, (_, n) => atRiskUser(100 + n, 'single_method')),

@@ -3,9 +3,11 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Stack, startStack } from '../../local/stack';
+import { DEFAULT_SNAPSHOTS_KEPT } from '../../src/lib/registration/snapshot';
 import { createTableSnapshotStore } from '../../src/lib/registration/table-snapshot-store';
 import { TABLES } from '../../src/lib/storage/tables';
 import { demoSeed } from '../support/demo-tenant';
+import { readCurrentSnapshot } from '../support/registration-snapshot';
 import { callStack } from '../support/stack-call';
 
 // The stack as `npm start` brings it up with history (fewer weeks, no timers): the seeded rows
@@ -41,8 +43,9 @@ describe('a stack with history', () => {
             allowInsecureConnection: true,
           }),
         ),
+      snapshotsKept: DEFAULT_SNAPSHOTS_KEPT,
     });
-    const current = await snapshots.readCurrent();
+    const current = await readCurrentSnapshot(snapshots);
     expect(current?.summary.runId).toBe(stack.history?.scanRunId);
     expect((current?.summary.runId ?? '') > (stack.history?.seeded.snapshots.latestRunId ?? '')).toBe(true);
     expect(current?.summary.users).toBe(demoSeed().users.filter((user) => user.accountEnabled).length);

@@ -3,6 +3,9 @@ import type { AtRiskClass, RegistrationAudience, RegistrationClass } from './cla
 /** Users per class, for each audience (members, guests and protected accounts apart). */
 export type ClassCounts = Record<RegistrationAudience, Partial<Record<RegistrationClass, number>>>;
 
+/** How many complete snapshots are kept for the trend unless REGISTRATION_SNAPSHOTS_KEPT says otherwise. */
+export const DEFAULT_SNAPSHOTS_KEPT = 90;
+
 export const emptyCounts = (): ClassCounts => ({ member: {}, guest: {}, protected: {} });
 
 /** One user of an at-risk class in a snapshot. */

@@ -8,11 +8,13 @@ import {
   seedHistory,
 } from '../../../local/history/seed-history';
 import type { StoredLockoutFlag } from '../../../src/lib/detection/lockout-flag';
+import { DEFAULT_SNAPSHOTS_KEPT } from '../../../src/lib/registration/snapshot';
 import { createTableSnapshotStore } from '../../../src/lib/registration/table-snapshot-store';
 import { type AuditEntry, createTableAuditLog } from '../../../src/lib/storage/audit-log';
 import { createTableLockoutStore } from '../../../src/lib/storage/lockouts';
 import { TABLES } from '../../../src/lib/storage/tables';
 import { demoSeed } from '../../support/demo-tenant';
+import { readCurrentSnapshot } from '../../support/registration-snapshot';
 
 // The seeded history read back through the app's own stores, checked against the summary
 // seedHistory returns and against what a flag, an audit row and a snapshot mean
@@ -176,8 +178,9 @@ describe('seedHistory', () => {
   it('keeps a weekly registration snapshot drifting towards ready, the latest one current', async () => {
     const store = createTableSnapshotStore({
       table: () => Promise.resolve(client(TABLES.registrationSnapshots)),
+      snapshotsKept: DEFAULT_SNAPSHOTS_KEPT,
     });
-    const current = await store.readCurrent();
+    const current = await readCurrentSnapshot(store);
     const latest = summary.weeks[WEEKS - 1]?.snapshot;
     expect(current?.summary).toMatchObject({
       runId: latest?.runId,
