@@ -1,6 +1,6 @@
 import type { UserFailures } from './aggregate';
 import { attemptTime, attemptToken, isAttack, type PackedAttempt, tokenId, tokenTime } from './attempt';
-import type { LockoutFlag } from './lockout-flag';
+import type { LockoutFlag, PastEpisode } from './lockout-flag';
 import { mergeRecent } from './recent-event';
 
 export interface MergeOptions {
@@ -25,6 +25,30 @@ export type MergeResult =
 export const MAX_COUNTED_ATTEMPTS = 500;
 
 type Entry = [id: string, attempt: PackedAttempt];
+
+/**
+ * Past episodes kept per flag. Reports look back at most 92 days and a re-lockout within 7 days of
+ * the one before, so ten covers all but the rare user flagged more than ten times a quarter; the
+ * bound keeps the row small (≈ 2.5 KB of JSON) for every scan that reads it. The audit trail keeps
+ * every action in full.
+ */
+export const MAX_PAST_EPISODES = 10;
+
+/**
+ * A resolved flag's episode history once it reopens: its closing episode first, then the earlier
+ * ones, at most MAX_PAST_EPISODES. A resolved flag always has resolvedAt; a row without it was last
+ * written when it was resolved, so updatedAt stands in.
+ */
+export function pastEpisodesOnReopen(previous: LockoutFlag): PastEpisode[] {
+  const closed: PastEpisode = {
+    category: previous.category,
+    firstFailureAt: previous.firstFailureAt,
+    openedAt: previous.openedAt,
+    resolvedAt: previous.resolvedAt ?? previous.updatedAt,
+    ...(previous.ticket === undefined ? {} : { ticket: previous.ticket }),
+  };
+  return [closed, ...(previous.pastEpisodes ?? [])].slice(0, MAX_PAST_EPISODES);
+}
 
 function counts(attempts: readonly Entry[]) {
   let lockout = 0;
@@ -91,6 +115,7 @@ export function mergeFlag(
       updatedAt: now,
       openEventId: options.eventId(failures.userId, found.first),
       reopenCount: previous ? previous.reopenCount + 1 : 0,
+      ...(previous ? { pastEpisodes: pastEpisodesOnReopen(previous) } : {}),
     };
     return { kind: previous ? 'reopened' : 'opened', flag };
   };

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 import type { LockoutFlag } from './lockout-flag';
+import { pastEpisodesOnReopen } from './merge-flag';
 import type { JudgedRegistration } from './post-recovery-rules';
 
 /** The recovery a watch window follows: one succeeded (or partial) reset or TAP from the audit trail. */
@@ -120,6 +121,7 @@ export function mergeAnomaly(
       updatedAt: now,
       openEventId: eventId,
       reopenCount: existing ? existing.reopenCount + 1 : 0,
+      ...(existing ? { pastEpisodes: pastEpisodesOnReopen(existing) } : {}),
       anomaly,
     };
     return { kind: existing ? 'reopened' : 'opened', flag, raised, eventId };

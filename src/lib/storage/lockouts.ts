@@ -9,6 +9,7 @@ import {
   type LockoutFlag,
   type StoredLockoutFlag,
 } from '../detection/lockout-flag';
+import { MAX_PAST_EPISODES } from '../detection/merge-flag';
 import { PostRecoveryAnomalySchema } from '../detection/post-recovery-anomaly';
 import type { FlagWrite, LockoutPage, LockoutQuery, LockoutStore } from '../detection/repositories';
 import { AppError } from '../http/problem';
@@ -40,6 +41,17 @@ const RecentEventSchema = z.object({
   location: z.string().optional(),
   correlationId: z.string().optional(),
 });
+
+const PastEpisodeSchema = z.object({
+  category: z.enum(FLAG_CATEGORIES),
+  firstFailureAt: z.string(),
+  openedAt: z.string(),
+  resolvedAt: z.string(),
+  ticket: z.string().optional(),
+});
+
+/** Properties stored as JSON text: Table Storage has no arrays or nested objects. */
+const JSON_PROPERTIES = new Set(['recentEvents', 'countedAttempts', 'pastEpisodes', 'anomaly']);
 
 const json = <T extends z.ZodType>(schema: T) =>
   z
@@ -73,6 +85,7 @@ const RowSchema = z.object({
   ticket: z.string().optional(),
   openEventId: z.string(),
   reopenCount: z.number().int(),
+  pastEpisodes: json(z.array(PastEpisodeSchema).max(MAX_PAST_EPISODES)).optional(),
   anomaly: json(PostRecoveryAnomalySchema).optional(),
   etag: z.string(),
 });
@@ -84,10 +97,7 @@ function toEntity(flag: LockoutFlag) {
   };
   for (const [key, value] of Object.entries(flag)) {
     if (value === undefined || key === 'userId') continue;
-    entity[key] =
-      key === 'recentEvents' || key === 'countedAttempts' || key === 'anomaly'
-        ? JSON.stringify(value)
-        : value;
+    entity[key] = JSON_PROPERTIES.has(key) ? JSON.stringify(value) : value;
   }
   if (flag.userPrincipalName) entity.upnLower = flag.userPrincipalName.toLowerCase();
   return entity;
@@ -96,7 +106,15 @@ function toEntity(flag: LockoutFlag) {
 function fromRow(row: unknown): StoredLockoutFlag {
   const { rowKey, ...rest } = RowSchema.parse(row);
   const flag: StoredLockoutFlag = { userId: rowKey, ...rest };
-  for (const key of ['userPrincipalName', 'acknowledgedAt', 'resolvedAt', 'ticket', 'anomaly'] as const) {
+  const optional = [
+    'userPrincipalName',
+    'acknowledgedAt',
+    'resolvedAt',
+    'ticket',
+    'pastEpisodes',
+    'anomaly',
+  ] as const;
+  for (const key of optional) {
     if (flag[key] === undefined) delete flag[key];
   }
   return flag;
@@ -248,7 +266,7 @@ export function createTableLockoutStore(options: { table: () => Promise<TableCli
       const client = await table();
       const rows: StoredLockoutFlag[] = [];
       const pages = client
-        .listEntities({ queryOptions: { filter: clauses.join(' and ') } })
+        .listEntities({ queryOptions: { filter: clauses.join(' and ') }, ...storageOptions() })
         .byPage({ maxPageSize: limit + 1 });
       for await (const page of pages) {
         for (const entity of page) rows.push(fromRow(entity));
