@@ -58,7 +58,11 @@ function describe(user: UserSeed, tenant: TenantData, isProtected: boolean, now:
     methodsRegistered: string[];
     isMfaCapable: boolean;
   };
-  const classification = classifyRegistration(details, { telephonyProvider: 'microsoft', telephonyRetirement: TELEPHONY_RETIREMENT, now });
+  const classification = classifyRegistration(details, {
+    telephonyProvider: 'microsoft',
+    telephonyRetirement: TELEPHONY_RETIREMENT,
+    now,
+  });
   return {
     id: user.id.toLowerCase(),
     userPrincipalName: user.userPrincipalName,

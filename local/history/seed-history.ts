@@ -206,7 +206,10 @@ export async function seedHistory(options: SeedHistoryOptions): Promise<HistoryS
   const auditTable = () => tables(TABLES.audit);
   const staging = stagedAuditTable();
   const lockouts = createTableLockoutStore({ table: () => tables(TABLES.lockouts) });
-  const snapshots = createTableSnapshotStore({ table: () => tables(TABLES.registrationSnapshots), snapshotsKept: DEFAULT_SNAPSHOTS_KEPT });
+  const snapshots = createTableSnapshotStore({
+    table: () => tables(TABLES.registrationSnapshots),
+    snapshotsKept: DEFAULT_SNAPSHOTS_KEPT,
+  });
 
   if ((await createTableAuditLog({ table: auditTable }).list({ limit: 1 })).entries.length > 0)
     throw new HistoryAlreadySeededError('audit entries');
@@ -365,7 +368,7 @@ export async function seedHistory(options: SeedHistoryOptions): Promise<HistoryS
     byUser.set(episode.user.id, [...(byUser.get(episode.user.id) ?? []), episode]);
   const flags = [...byUser.values()].map((episodes) => flagOf(episodes, recoveries, random));
   const writeFlags = async () => {
-    const written = await lockouts.putMany(flags.map((flag) => ({ flag: storable(flag), etag: undefined })));
+    const written = await lockouts.putMany(flags.map((flag) => ({ flag, etag: undefined })));
     const taken = flags.filter((_, index) => written[index] === undefined);
     if (taken.length > 0)
       throw new HistoryAlreadySeededError(`lockout flags (${taken.map((flag) => flag.userId).join(', ')})`);
@@ -382,16 +385,6 @@ export async function seedHistory(options: SeedHistoryOptions): Promise<HistoryS
     audit: auditCounts,
     durationMs: Math.round(performance.now() - started),
   });
-}
-
-/**
- * The lockout store does not keep `pastEpisodes` yet (the Table SDK refuses the array); the flags
- * are written without them until it does. Delete this once lockouts.ts stores the field.
- */
-function storable(flag: LockoutFlag): LockoutFlag {
-  const rest = { ...flag };
-  delete rest.pastEpisodes;
-  return rest;
 }
 
 function refusalDetail(refusal: Refusal): string {

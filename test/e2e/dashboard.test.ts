@@ -86,7 +86,10 @@ async function seed(): Promise<void> {
   for (const { category, status, count } of SEEDED_FLAGS)
     for (let n = 0; n < count; n++) await lockouts.put(flag(category, status, index++), undefined);
 
-  const snapshots = createTableSnapshotStore({ table: () => table(TABLES.registrationSnapshots), snapshotsKept: DEFAULT_SNAPSHOTS_KEPT });
+  const snapshots = createTableSnapshotStore({
+    table: () => table(TABLES.registrationSnapshots),
+    snapshotsKept: DEFAULT_SNAPSHOTS_KEPT,
+  });
   const users = [
     ...Array.from({ length: 25 }, (_, n) => atRiskUser(n, 'sms_voice_only')),
     ...Array.from({ length: 3 }, (_, n) => atRiskUser(100 + n, 'single_method')),
