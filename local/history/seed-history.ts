@@ -60,6 +60,8 @@ export interface HistorySummary {
     total: number;
     byStatus: Record<LockoutStatus, number>;
     byCategory: Record<FlagCategory, number>;
+    /** Flags not resolved now (open or acknowledged), per category: what the dashboard counts as open now. */
+    unresolvedByCategory: Record<FlagCategory, number>;
     /** Episodes kept on flags as pastEpisodes (each an earlier, resolved flag of the same user). */
     pastEpisodes: number;
   };
@@ -450,9 +452,11 @@ function summarize(input: {
     suspected_attack: 0,
     post_recovery_anomaly: 0,
   };
+  const unresolvedByCategory: Record<FlagCategory, number> = { ...byCategory };
   for (const flag of input.flags) {
     byStatus[flag.status] += 1;
     byCategory[flag.category] += 1;
+    if (flag.status !== 'resolved') unresolvedByCategory[flag.category] += 1;
   }
   const auditTotal = Object.values(input.audit)
     .flatMap((perOutcome) => Object.values(perOutcome))
@@ -465,6 +469,7 @@ function summarize(input: {
       total: input.flags.length,
       byStatus,
       byCategory,
+      unresolvedByCategory,
       pastEpisodes: input.flags.reduce((sum, flag) => sum + (flag.pastEpisodes?.length ?? 0), 0),
     },
     audit: { total: auditTotal, byAction: input.audit },

@@ -31,7 +31,7 @@ app.http('getDashboard', {
       lockouts: services.lockouts,
       audit: services.audit,
       snapshots: services.registration.snapshots,
-      telephonyProvider: services.config.registration.telephonyProvider,
+      registrationSettings: services.registration.settings,
       reports: { readLockoutReports, readRegistrationReport, listRegistrationUsers },
     };
   }),

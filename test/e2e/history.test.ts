@@ -7,6 +7,7 @@ import { DEFAULT_SNAPSHOTS_KEPT } from '../../src/lib/registration/snapshot';
 import { createTableSnapshotStore } from '../../src/lib/registration/table-snapshot-store';
 import { TABLES } from '../../src/lib/storage/tables';
 import { demoSeed } from '../support/demo-tenant';
+import { checkGraphCalls } from '../support/graph-calls-check';
 import { readCurrentSnapshot } from '../support/registration-snapshot';
 import { callStack } from '../support/stack-call';
 
@@ -15,6 +16,7 @@ import { callStack } from '../support/stack-call';
 
 const WEEKS = 2;
 let stack: Stack;
+checkGraphCalls(() => (stack as Stack | undefined)?.graph);
 
 beforeAll(async () => {
   stack = await startStack({ hostPort: 0, timers: false, hostOutput: 'pipe', history: { weeks: WEEKS } });

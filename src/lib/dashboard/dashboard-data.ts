@@ -4,30 +4,22 @@ import type { LockoutStore } from '../detection/repositories';
 import { AppError } from '../http/problem';
 import type { TelephonyProvider } from '../registration/classify';
 import type { RegistrationSnapshotStore } from '../registration/snapshot';
+import type { readLockoutReports } from '../reports/lockout-report';
+import type { listRegistrationUsers, readRegistrationReport } from '../reports/registration-report';
 import type { AuditLog } from '../storage/audit-log';
 
 /** The report functions the API answers with, so the dashboard's figures are the API's. */
 export interface DashboardReports {
-  readLockoutReports(
-    sources: { lockouts: LockoutStore; audit: AuditLog },
-    periods: readonly { from: Date; to: Date }[],
-    now?: Date,
-  ): Promise<LockoutReport[]>;
-  readRegistrationReport(
-    store: RegistrationSnapshotStore,
-    settings: { telephonyProvider: TelephonyProvider },
-  ): Promise<RegistrationReport>;
-  listRegistrationUsers(
-    store: RegistrationSnapshotStore,
-    query: { class: HelpdeskRiskClass; limit?: number },
-  ): Promise<RegistrationUsersPage>;
+  readLockoutReports: typeof readLockoutReports;
+  readRegistrationReport: typeof readRegistrationReport;
+  listRegistrationUsers: typeof listRegistrationUsers;
 }
 
 export interface DashboardDeps {
   lockouts: LockoutStore;
   audit: AuditLog;
   snapshots: RegistrationSnapshotStore;
-  telephonyProvider: TelephonyProvider;
+  registrationSettings: { telephonyProvider: TelephonyProvider; telephonyRetirement: Date };
   reports: DashboardReports;
 }
 
@@ -124,7 +116,7 @@ export async function loadDashboardData(deps: DashboardDeps, now: Date): Promise
     ),
     reading(
       'the registration report',
-      reports.readRegistrationReport(deps.snapshots, { telephonyProvider: deps.telephonyProvider }),
+      reports.readRegistrationReport(deps.snapshots, deps.registrationSettings),
     ),
     Promise.all(
       HELPDESK_RISK_CLASSES.map(async (riskClass): Promise<AtRiskList> => {

@@ -93,7 +93,10 @@ function deps(overrides: Partial<DashboardDeps['reports']> = {}, lockouts = list
     lockouts,
     audit: {} as AuditLog,
     snapshots: {} as RegistrationSnapshotStore,
-    telephonyProvider: 'microsoft',
+    registrationSettings: {
+      telephonyProvider: 'microsoft',
+      telephonyRetirement: new Date('2027-02-01T00:00:00Z'),
+    },
     reports: {
       readLockoutReports: (_sources, periods) => {
         calls.periods = periods;

@@ -43,7 +43,10 @@ const deps = (): DashboardDeps => {
     lockouts: { list: () => Promise.resolve({ lockouts: [] }) } as unknown as LockoutStore,
     audit: {} as AuditLog,
     snapshots: {} as RegistrationSnapshotStore,
-    telephonyProvider: 'microsoft',
+    registrationSettings: {
+      telephonyProvider: 'microsoft',
+      telephonyRetirement: new Date('2027-02-01T00:00:00Z'),
+    },
     reports: {
       readLockoutReports: (_sources, periods) =>
         Promise.resolve(periods.map((period, index) => lockoutReport(period.from, period.to, index))),
