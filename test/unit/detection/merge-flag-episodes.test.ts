@@ -1,33 +1,16 @@
 import { describe, expect, it } from 'vitest';
 
-import { FailureAggregator, type UserFailures } from '../../../src/lib/detection/aggregate';
 import type { LockoutFlag, PastEpisode } from '../../../src/lib/detection/lockout-flag';
-import { MAX_PAST_EPISODES, mergeFlag, type MergeOptions } from '../../../src/lib/detection/merge-flag';
+import { MAX_PAST_EPISODES, mergeFlag } from '../../../src/lib/detection/merge-flag';
 import { mergeAnomaly } from '../../../src/lib/detection/post-recovery-anomaly';
-import type { SignIn } from '../../../src/lib/detection/sign-in';
+import { failures, MERGE_OPTIONS } from './merge-fixtures';
 import { signIn } from './sign-ins';
 
 // A flag holds one user's latest episode; when a resolved flag reopens, the closed episode goes on
 // pastEpisodes, newest first, at most MAX_PAST_EPISODES.
 
 const USER = '11111111-1111-4111-8111-111111111111';
-const OPTIONS: MergeOptions = {
-  lockoutThreshold: 3,
-  attackThreshold: 1,
-  recentLimit: 5,
-  horizon: new Date('2026-11-25T08:00:00Z'),
-  now: new Date('2026-11-25T11:00:00Z'),
-  isProtected: false,
-  eventId: (userId, first) => `${userId}|${first}`,
-};
 
-function failures(...events: SignIn[]): UserFailures {
-  const aggregator = new FailureAggregator(5);
-  for (const event of events) aggregator.add(event);
-  const [user] = aggregator.results();
-  if (!user) throw new Error('no user');
-  return user;
-}
 
 const lockoutsAt = (...minutes: number[]) =>
   minutes.map((minute) =>
@@ -78,26 +61,26 @@ function flagOf(result: ReturnType<typeof mergeFlag>): LockoutFlag {
 describe('past episodes in mergeFlag', () => {
   it('a new flag has none', () => {
     expect(
-      flagOf(mergeFlag(undefined, failures(...lockoutsAt(1, 2, 3)), OPTIONS)).pastEpisodes,
+      flagOf(mergeFlag(undefined, failures(...lockoutsAt(1, 2, 3)), MERGE_OPTIONS)).pastEpisodes,
     ).toBeUndefined();
   });
 
   it('a reopened flag keeps the episode it closed, ticket included', () => {
-    const result = mergeFlag(resolvedFlag(), failures(...lockoutsAt(1, 2, 3)), OPTIONS);
+    const result = mergeFlag(resolvedFlag(), failures(...lockoutsAt(1, 2, 3)), MERGE_OPTIONS);
     expect(result.kind).toBe('reopened');
     expect(flagOf(result).pastEpisodes).toEqual([closedEpisode]);
   });
 
   it('puts the closed episode before the earlier ones (newest first)', () => {
     const existing = resolvedFlag({ pastEpisodes: [olderEpisode(20), olderEpisode(10)] });
-    const result = mergeFlag(existing, failures(...lockoutsAt(1, 2, 3)), OPTIONS);
+    const result = mergeFlag(existing, failures(...lockoutsAt(1, 2, 3)), MERGE_OPTIONS);
     expect(flagOf(result).pastEpisodes).toEqual([closedEpisode, olderEpisode(20), olderEpisode(10)]);
   });
 
   it(`keeps at most ${MAX_PAST_EPISODES}, dropping the oldest`, () => {
     expect(MAX_PAST_EPISODES).toBe(10);
     const ten = Array.from({ length: 10 }, (_, index) => olderEpisode(20 - index));
-    const result = mergeFlag(resolvedFlag({ pastEpisodes: ten }), failures(...lockoutsAt(1, 2, 3)), OPTIONS);
+    const result = mergeFlag(resolvedFlag({ pastEpisodes: ten }), failures(...lockoutsAt(1, 2, 3)), MERGE_OPTIONS);
     expect(flagOf(result).pastEpisodes).toEqual([closedEpisode, ...ten.slice(0, 9)]);
   });
 
@@ -108,7 +91,7 @@ describe('past episodes in mergeFlag', () => {
       updatedAt: '2026-11-25T09:50:00.000Z',
     });
     const [episode] =
-      flagOf(mergeFlag(existing, failures(...lockoutsAt(1, 2, 3)), OPTIONS)).pastEpisodes ?? [];
+      flagOf(mergeFlag(existing, failures(...lockoutsAt(1, 2, 3)), MERGE_OPTIONS)).pastEpisodes ?? [];
     expect(episode).toEqual({
       category: 'lockout',
       firstFailureAt: '2026-11-25T09:00:00.000Z',
@@ -119,8 +102,8 @@ describe('past episodes in mergeFlag', () => {
   });
 
   it('keeps them through an update of the open flag', () => {
-    const open = flagOf(mergeFlag(resolvedFlag(), failures(...lockoutsAt(1, 2, 3)), OPTIONS));
-    const result = mergeFlag(open, failures(...lockoutsAt(4)), OPTIONS);
+    const open = flagOf(mergeFlag(resolvedFlag(), failures(...lockoutsAt(1, 2, 3)), MERGE_OPTIONS));
+    const result = mergeFlag(open, failures(...lockoutsAt(4)), MERGE_OPTIONS);
     expect(result.kind).toBe('updated');
     expect(flagOf(result).pastEpisodes).toEqual([closedEpisode]);
   });
@@ -149,7 +132,7 @@ describe('past episodes in mergeAnomaly', () => {
     const merged = mergeAnomaly(resolvedFlag({ pastEpisodes: [olderEpisode(20)] }), {
       recovery,
       anomalous,
-      now: OPTIONS.now,
+      now: MERGE_OPTIONS.now,
     });
     expect(merged.kind).toBe('reopened');
     if (merged.kind === 'unchanged') return;
@@ -158,7 +141,7 @@ describe('past episodes in mergeAnomaly', () => {
   });
 
   it('an anomaly on a user without a flag opens one without past episodes', () => {
-    const merged = mergeAnomaly(undefined, { recovery, anomalous, now: OPTIONS.now });
+    const merged = mergeAnomaly(undefined, { recovery, anomalous, now: MERGE_OPTIONS.now });
     if (merged.kind === 'unchanged') throw new Error('expected a flag');
     expect(merged.flag.pastEpisodes).toBeUndefined();
   });

@@ -1,31 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
-import { FailureAggregator, type UserFailures } from '../../../src/lib/detection/aggregate';
 import type { LockoutFlag } from '../../../src/lib/detection/lockout-flag';
 import { mergeFlag, type MergeOptions } from '../../../src/lib/detection/merge-flag';
-import type { SignIn } from '../../../src/lib/detection/sign-in';
+import { failures, MERGE_OPTIONS } from './merge-fixtures';
 import { signIn } from './sign-ins';
 
 // How an open flag changes when a later window reads more failures for its user.
 
-const OPTIONS: MergeOptions = {
-  lockoutThreshold: 3,
-  attackThreshold: 1,
-  recentLimit: 5,
-  horizon: new Date('2026-11-25T08:00:00Z'),
-  now: new Date('2026-11-25T11:00:00Z'),
-  isProtected: false,
-  eventId: (userId, first) => `${userId}|${first}`,
-};
 const iso = (time: string) => new Date(time).toISOString();
 
-function failures(...events: SignIn[]): UserFailures {
-  const aggregator = new FailureAggregator(5);
-  for (const event of events) aggregator.add(event);
-  const [user] = aggregator.results();
-  if (!user) throw new Error('no user');
-  return user;
-}
 
 function flagOf(result: ReturnType<typeof mergeFlag>): LockoutFlag {
   if (result.kind === 'unchanged') throw new Error('expected a flag');
@@ -42,7 +25,7 @@ const openFlag = (options: Partial<MergeOptions> = {}) =>
         signIn({ createdDateTime: '2026-11-25T10:01:00Z' }),
         signIn({ createdDateTime: '2026-11-25T10:02:00Z' }),
       ),
-      { ...OPTIONS, ...options },
+      { ...MERGE_OPTIONS, ...options },
     ),
   );
 
@@ -54,7 +37,7 @@ describe('mergeFlag on an open flag', () => {
         signIn({ createdDateTime: '2026-11-25T09:50:00Z' }),
         signIn({ createdDateTime: '2026-11-25T10:30:00Z' }),
       ),
-      OPTIONS,
+      MERGE_OPTIONS,
     );
     expect(result.kind).toBe('updated');
     expect(flagOf(result)).toMatchObject({
@@ -68,7 +51,7 @@ describe('mergeFlag on an open flag', () => {
 
   it('keeps the span when the new failures fall inside it', () => {
     const flag = flagOf(
-      mergeFlag(openFlag(), failures(signIn({ createdDateTime: '2026-11-25T10:01:30Z' })), OPTIONS),
+      mergeFlag(openFlag(), failures(signIn({ createdDateTime: '2026-11-25T10:01:30Z' })), MERGE_OPTIONS),
     );
     expect(flag.firstFailureAt).toBe(iso('2026-11-25T10:00:00Z'));
     expect(flag.lastFailureAt).toBe(iso('2026-11-25T10:02:00Z'));
@@ -80,14 +63,14 @@ describe('mergeFlag on an open flag', () => {
       createdDateTime: '2026-11-25T10:10:00Z',
       details: 'MFA denied; user declined the authentication',
     });
-    const flag = flagOf(mergeFlag(openFlag({ isProtected: true }), failures(denied), OPTIONS));
+    const flag = flagOf(mergeFlag(openFlag({ isProtected: true }), failures(denied), MERGE_OPTIONS));
     expect(flag).toMatchObject({ category: 'suspected_attack', attackAttempts: 1, protected: true });
   });
 
   it('becomes protected when this run finds the user protected', () => {
     const flag = flagOf(
       mergeFlag(openFlag(), failures(signIn({ createdDateTime: '2026-11-25T10:11:00Z' })), {
-        ...OPTIONS,
+        ...MERGE_OPTIONS,
         isProtected: true,
       }),
     );
@@ -99,7 +82,7 @@ describe('mergeFlag on an open flag', () => {
       mergeFlag(
         openFlag(),
         failures(signIn({ createdDateTime: '2026-11-25T10:12:00Z', userPrincipalName: undefined })),
-        OPTIONS,
+        MERGE_OPTIONS,
       ),
     );
     expect(flag.userPrincipalName).toBe('adele@contoso.com');
@@ -115,7 +98,7 @@ describe('mergeFlag on an open flag', () => {
         signIn({ createdDateTime: '2026-11-25T10:21:00Z' }),
         signIn({ createdDateTime: '2026-11-25T10:22:00Z' }),
       ),
-      OPTIONS,
+      MERGE_OPTIONS,
     );
     expect(result.kind).toBe('reopened');
     expect(flagOf(result)).toMatchObject({ status: 'open', lockoutAttempts: 3, reopenCount: 1 });

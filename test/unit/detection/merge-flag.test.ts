@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
-import { FailureAggregator, type UserFailures } from '../../../src/lib/detection/aggregate';
 import type { LockoutFlag } from '../../../src/lib/detection/lockout-flag';
-import { mergeFlag, type MergeOptions } from '../../../src/lib/detection/merge-flag';
-import type { SignIn } from '../../../src/lib/detection/sign-in';
+import { mergeFlag } from '../../../src/lib/detection/merge-flag';
+import { failures, MERGE_OPTIONS } from './merge-fixtures';
 import { signIn } from './sign-ins';
 
-const OPTIONS: MergeOptions = {
-  lockoutThreshold: 3,
-  attackThreshold: 1,
-  recentLimit: 5,
-  horizon: new Date('2026-11-25T08:00:00Z'),
-  now: new Date('2026-11-25T11:00:00Z'),
-  isProtected: false,
-  eventId: (userId, first) => `${userId}|${first}`,
-};
 
-function failures(...events: SignIn[]): UserFailures {
-  const aggregator = new FailureAggregator(5);
-  for (const event of events) aggregator.add(event);
-  const [user] = aggregator.results();
-  if (!user) throw new Error('no user');
-  return user;
-}
 
 const at = (minute: number) => `2026-11-25T10:${String(minute).padStart(2, '0')}:00Z`;
 const lockouts = (count: number, from = 0) =>
@@ -35,11 +18,11 @@ function opened(result: ReturnType<typeof mergeFlag>): LockoutFlag {
 
 describe('mergeFlag', () => {
   it('does not flag a user below the lockout threshold', () => {
-    expect(mergeFlag(undefined, failures(...lockouts(2)), OPTIONS).kind).toBe('unchanged');
+    expect(mergeFlag(undefined, failures(...lockouts(2)), MERGE_OPTIONS).kind).toBe('unchanged');
   });
 
   it('opens a lockout flag at the threshold', () => {
-    const result = mergeFlag(undefined, failures(...lockouts(3)), OPTIONS);
+    const result = mergeFlag(undefined, failures(...lockouts(3)), MERGE_OPTIONS);
     expect(result.kind).toBe('opened');
     expect(opened(result)).toMatchObject({
       category: 'lockout',
@@ -57,7 +40,7 @@ describe('mergeFlag', () => {
       mergeFlag(
         undefined,
         failures(signIn({ details: 'MFA denied; user declined the authentication' })),
-        OPTIONS,
+        MERGE_OPTIONS,
       ),
     );
     expect(flag.category).toBe('suspected_attack');
@@ -69,25 +52,25 @@ describe('mergeFlag', () => {
       ...lockouts(5),
       signIn({ details: 'MFA denied; Phone App Reported Fraud', createdDateTime: at(9) }),
     ];
-    expect(opened(mergeFlag(undefined, failures(...events), OPTIONS)).category).toBe('suspected_attack');
+    expect(opened(mergeFlag(undefined, failures(...events), MERGE_OPTIONS)).category).toBe('suspected_attack');
   });
 
   it('marks protected users', () => {
     expect(
-      opened(mergeFlag(undefined, failures(...lockouts(3)), { ...OPTIONS, isProtected: true })).protected,
+      opened(mergeFlag(undefined, failures(...lockouts(3)), { ...MERGE_OPTIONS, isProtected: true })).protected,
     ).toBe(true);
   });
 
   it('changes nothing when the same window is read again', () => {
     const events = lockouts(3);
-    const flag = opened(mergeFlag(undefined, failures(...events), OPTIONS));
-    expect(mergeFlag(flag, failures(...events), OPTIONS).kind).toBe('unchanged');
+    const flag = opened(mergeFlag(undefined, failures(...events), MERGE_OPTIONS));
+    expect(mergeFlag(flag, failures(...events), MERGE_OPTIONS).kind).toBe('unchanged');
   });
 
   it('adds only new attempts to an open flag', () => {
     const events = lockouts(3);
-    const flag = opened(mergeFlag(undefined, failures(...events), OPTIONS));
-    const result = mergeFlag(flag, failures(...events, ...lockouts(1, 20)), OPTIONS);
+    const flag = opened(mergeFlag(undefined, failures(...events), MERGE_OPTIONS));
+    const result = mergeFlag(flag, failures(...events, ...lockouts(1, 20)), MERGE_OPTIONS);
     expect(result.kind).toBe('updated');
     expect(opened(result).lockoutAttempts).toBe(4);
     expect(opened(result).lastFailureAt).toBe('2026-11-25T10:20:00.000Z');
@@ -95,25 +78,25 @@ describe('mergeFlag', () => {
 
   it('does not count again an attempt counted under a later time, when an earlier event arrives late', () => {
     const late = signIn({ correlationId: 'corr-retried', createdDateTime: at(5) });
-    const flag = opened(mergeFlag(undefined, failures(late, ...lockouts(2, 6)), OPTIONS));
+    const flag = opened(mergeFlag(undefined, failures(late, ...lockouts(2, 6)), MERGE_OPTIONS));
     expect(flag.lockoutAttempts).toBe(3);
     // The same attempt's earlier event: its earliest time, so its token's time, moves to 10:01.
     const early = signIn({ correlationId: 'CORR-RETRIED', createdDateTime: at(1) });
     const again = failures(early, late);
     expect(again.attempts.size).toBe(1);
-    expect(mergeFlag(flag, again, OPTIONS).kind).toBe('unchanged');
-    const result = mergeFlag(flag, failures(early, late, ...lockouts(1, 20)), OPTIONS);
+    expect(mergeFlag(flag, again, MERGE_OPTIONS).kind).toBe('unchanged');
+    const result = mergeFlag(flag, failures(early, late, ...lockouts(1, 20)), MERGE_OPTIONS);
     expect(opened(result).lockoutAttempts).toBe(4);
   });
 
   it('re-opens a resolved flag on new failures after its resolution', () => {
     const first = lockouts(3);
     const flag: LockoutFlag = {
-      ...opened(mergeFlag(undefined, failures(...first), OPTIONS)),
+      ...opened(mergeFlag(undefined, failures(...first), MERGE_OPTIONS)),
       status: 'resolved',
       resolvedAt: '2026-11-25T10:10:00.000Z',
     };
-    const result = mergeFlag(flag, failures(...first, ...lockouts(3, 30)), OPTIONS);
+    const result = mergeFlag(flag, failures(...first, ...lockouts(3, 30)), MERGE_OPTIONS);
     expect(result.kind).toBe('reopened');
     expect(opened(result)).toMatchObject({ status: 'open', lockoutAttempts: 3, reopenCount: 1 });
     expect(opened(result).resolvedAt).toBeUndefined();
@@ -121,16 +104,16 @@ describe('mergeFlag', () => {
 
   it('does not re-open a resolved flag for late events from before its resolution', () => {
     const flag: LockoutFlag = {
-      ...opened(mergeFlag(undefined, failures(...lockouts(3)), OPTIONS)),
+      ...opened(mergeFlag(undefined, failures(...lockouts(3)), MERGE_OPTIONS)),
       status: 'resolved',
       resolvedAt: '2026-11-25T10:30:00.000Z',
     };
-    expect(mergeFlag(flag, failures(...lockouts(4, 10)), OPTIONS).kind).toBe('unchanged');
+    expect(mergeFlag(flag, failures(...lockouts(4, 10)), MERGE_OPTIONS).kind).toBe('unchanged');
   });
 
   it('forgets counted attempts older than the horizon', () => {
-    const flag = opened(mergeFlag(undefined, failures(...lockouts(3)), OPTIONS));
-    const later = { ...OPTIONS, horizon: new Date('2026-11-25T10:01:30Z') };
+    const flag = opened(mergeFlag(undefined, failures(...lockouts(3)), MERGE_OPTIONS));
+    const later = { ...MERGE_OPTIONS, horizon: new Date('2026-11-25T10:01:30Z') };
     const updated = opened(mergeFlag(flag, failures(...lockouts(1, 40)), later));
     expect(updated.countedAttempts).toHaveLength(2);
   });
