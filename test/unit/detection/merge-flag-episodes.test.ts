@@ -11,7 +11,6 @@ import { signIn } from './sign-ins';
 
 const USER = '11111111-1111-4111-8111-111111111111';
 
-
 const lockoutsAt = (...minutes: number[]) =>
   minutes.map((minute) =>
     signIn({ createdDateTime: `2026-11-25T10:${String(minute).padStart(2, '0')}:00Z` }),
@@ -80,7 +79,11 @@ describe('past episodes in mergeFlag', () => {
   it(`keeps at most ${MAX_PAST_EPISODES}, dropping the oldest`, () => {
     expect(MAX_PAST_EPISODES).toBe(10);
     const ten = Array.from({ length: 10 }, (_, index) => olderEpisode(20 - index));
-    const result = mergeFlag(resolvedFlag({ pastEpisodes: ten }), failures(...lockoutsAt(1, 2, 3)), MERGE_OPTIONS);
+    const result = mergeFlag(
+      resolvedFlag({ pastEpisodes: ten }),
+      failures(...lockoutsAt(1, 2, 3)),
+      MERGE_OPTIONS,
+    );
     expect(flagOf(result).pastEpisodes).toEqual([closedEpisode, ...ten.slice(0, 9)]);
   });
 

@@ -9,7 +9,6 @@ import { signIn } from './sign-ins';
 
 const iso = (time: string) => new Date(time).toISOString();
 
-
 function flagOf(result: ReturnType<typeof mergeFlag>): LockoutFlag {
   if (result.kind === 'unchanged') throw new Error('expected a flag');
   return result.flag;

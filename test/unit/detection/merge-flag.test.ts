@@ -5,8 +5,6 @@ import { mergeFlag } from '../../../src/lib/detection/merge-flag';
 import { failures, MERGE_OPTIONS } from './merge-fixtures';
 import { signIn } from './sign-ins';
 
-
-
 const at = (minute: number) => `2026-11-25T10:${String(minute).padStart(2, '0')}:00Z`;
 const lockouts = (count: number, from = 0) =>
   Array.from({ length: count }, (_, index) => signIn({ createdDateTime: at(from + index) }));
@@ -52,12 +50,15 @@ describe('mergeFlag', () => {
       ...lockouts(5),
       signIn({ details: 'MFA denied; Phone App Reported Fraud', createdDateTime: at(9) }),
     ];
-    expect(opened(mergeFlag(undefined, failures(...events), MERGE_OPTIONS)).category).toBe('suspected_attack');
+    expect(opened(mergeFlag(undefined, failures(...events), MERGE_OPTIONS)).category).toBe(
+      'suspected_attack',
+    );
   });
 
   it('marks protected users', () => {
     expect(
-      opened(mergeFlag(undefined, failures(...lockouts(3)), { ...MERGE_OPTIONS, isProtected: true })).protected,
+      opened(mergeFlag(undefined, failures(...lockouts(3)), { ...MERGE_OPTIONS, isProtected: true }))
+        .protected,
     ).toBe(true);
   });
 
