@@ -26,7 +26,8 @@ export default {
   // Integration tests start Azurite and the Graph simulator in beforeAll; a loaded machine needs slack.
   timeoutMS: 20_000,
   dryRunTimeoutMinutes: 20,
-  ignorePatterns: ['dist', 'coverage', '.local', 'reports'],
+  // Anchored at the root: src/lib/reports is source, /reports is Stryker's output.
+  ignorePatterns: ['/dist', '/coverage', '/.local', '/reports'],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   clearTextReporter: { reportTests: false, allowEmojis: false },
   htmlReporter: { fileName: `reports/mutation/${folder}.html` },
