@@ -1,23 +1,6 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
-
-import { startAzurite } from '../local/azurite';
-import { DEMO_SEED_PATH, loadSeedFile, startGraphSimulator, type TenantData } from '../local/graph';
-import { startIdentityEndpoint } from '../local/identity';
-import { CA_CERT_PATH } from '../local/stack';
+import { DEMO_SEED_PATH, loadSeedFile, type TenantData } from '../local/graph';
 import type { ScanRegistrationReport } from '../src/lib/registration/scan-registration';
-
-const run = promisify(execFile);
-
-export interface RegistrationScanFigures {
-  users: number;
-  wallMs: number;
-  cpuMs: number;
-  peakRssMb: number;
-  graphRequests: number;
-  report: ScanRegistrationReport;
-}
+import { type ScanFigures, startScanStack } from './scan-process';
 
 const MOBILE_ID = '3179e48a-750b-4051-897c-87b9720928f7';
 
@@ -50,41 +33,20 @@ function tenantWith(users: number): TenantData {
 }
 
 /**
- * One scanRegistration run of `users` generated users (plus the demo tenant) against the
- * simulator (reports pacing off on both sides) into Azurite, in its own process so its peak RSS is
- * its own.
+ * One first scanRegistration run (every at-risk user is new, so each gets an event) of `users`
+ * generated users plus the demo tenant, in its own process on a fresh stack.
  */
-export async function measureRegistrationScan(users: number): Promise<RegistrationScanFigures> {
-  const azurite = await startAzurite();
-  const identity = await startIdentityEndpoint();
-  const graph = await startGraphSimulator({
-    seed: tenantWith(users),
-    tokenPublicKeyPem: identity.publicKeyPem,
-    reportsThrottling: { enabled: false },
-    directoryThrottling: { enabled: false },
-  });
+export async function measureRegistrationScan(
+  users: number,
+  options: { heapCapMb?: number } = {},
+): Promise<ScanFigures<ScanRegistrationReport>> {
+  const stack = await startScanStack(tenantWith(users));
   try {
-    const env = {
-      ...process.env,
-      NODE_EXTRA_CA_CERTS: CA_CERT_PATH,
-      GRAPH_BASE_URL: graph.url,
-      IDENTITY_ENDPOINT: identity.url,
-      IDENTITY_HEADER: identity.header,
-      AZURE_CLIENT_ID: identity.clientId,
-      STORAGE_CONNECTION_STRING: azurite.connectionString,
-      REPORTS_REQUESTS_PER_WINDOW: '0',
-      SCAN_REGISTRATION_TIME_BUDGET_SECONDS: '3600',
-    };
-    graph.clearRequests();
-    const { stdout } = await run(process.execPath, [path.join(__dirname, 'registration-scan-probe.js')], {
-      env,
-      maxBuffer: 1 << 20,
+    return await stack.scan<ScanRegistrationReport>('registration', {
+      ...options,
+      settings: { SCAN_REGISTRATION_TIME_BUDGET_SECONDS: '3600' },
     });
-    const result = JSON.parse(stdout) as Omit<RegistrationScanFigures, 'graphRequests' | 'users'>;
-    return { ...result, users, graphRequests: graph.requests().filter((request) => !request.inBatch).length };
   } finally {
-    await graph.close();
-    await identity.close();
-    await azurite.stop();
+    await stack.close();
   }
 }
