@@ -46,6 +46,11 @@ export const ReportsErrors = {
     ),
   /** Inferred. */
   invalidSkipToken: () => error(400, 'BadRequest', 'Invalid skip token.'),
+  /**
+   * [obs] microsoftgraph/microsoft-graph-docs-contrib#9060: the registration report's answer to
+   * `systemPreferredAuthenticationMethods/any(…)`, which its resource page documents; status inferred.
+   */
+  unfilterableCollection: () => error(400, 'UnknownError', 'Unable to find nonEntity type name'),
   /** Inferred: only createdDateTime is documented for $orderby. */
   invalidOrderBy: () => error(400, 'BadRequest', 'Invalid orderby clause'),
   /** Code and wording inferred. */

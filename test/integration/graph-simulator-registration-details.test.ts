@@ -4,7 +4,8 @@ import { demoSeed } from '../support/demo-tenant';
 import { simulatorGet, useGraphSimulator } from '../support/graph-fixture';
 
 // GET /reports/authenticationMethods/userRegistrationDetails: shape (resource page), paging,
-// the reports errors, and rows computed from the tenant's methods (a delete shows at once).
+// the reports errors, rows computed from the tenant's methods (a delete shows at once), and the
+// documented `$filter` and `$orderby` (local/graph/registration-filter.ts).
 
 const fixture = useGraphSimulator({ resetAfterEach: true });
 const PATH = '/v1.0/reports/authenticationMethods/userRegistrationDetails';
@@ -124,6 +125,120 @@ describe('userRegistrationDetails', () => {
       expect(reply.status).toBe(429);
     } finally {
       fixture.simulator.setReportsThrottling({ enabled: false });
+    }
+  });
+});
+
+describe('userRegistrationDetails $filter and $orderby', () => {
+  const enabled = seed.users.filter((user) => user.accountEnabled);
+  const ids = (names: string[]) => names.map((name) => byUpn(name).id);
+  const idsOf = (reply: { body: { value?: Row[] } }) => rows(reply.body).map((row) => row.id);
+  const filtered = async (filter: string, extra = '') =>
+    await simulatorGet(fixture, `${PATH}?$filter=${encodeURIComponent(filter)}${extra}`);
+  // Seed order; the demo seed's users with a mobile phone, and those with an office phone.
+  const WITH_MOBILE = ['AdeleV', 'MeganB', 'DiegoS', 'IsaiahL', 'JohannaL', 'PattiF'];
+  const GUEST = seed.users.find((user) => user.userType === 'Guest');
+
+  it('filters on a registered method with any(), the lambda spaced or not', async () => {
+    const guestWithMobile = GUEST === undefined ? [] : [GUEST.id];
+    const expected = enabled
+      .map((user) => user.id)
+      .filter((id) => ids(WITH_MOBILE).includes(id) || guestWithMobile.includes(id));
+    expect(idsOf(await filtered("methodsRegistered/any(x:x eq 'mobilePhone')"))).toEqual(expected);
+    expect(idsOf(await filtered("methodsRegistered/any(m: m eq 'mobilePhone')"))).toEqual(expected);
+  });
+
+  it('filters on isMfaCapable with eq, and sees a removed method at once', async () => {
+    const johanna = byUpn('JohannaL');
+    const mobile = johanna.authenticationMethods.find((method) => method.type === 'phone');
+    const deleted = await fetch(
+      `${fixture.simulator.url}/v1.0/users/${johanna.id}/authentication/phoneMethods/${mobile?.id}`,
+      { method: 'DELETE', headers: { Authorization: `Bearer ${fixture.token}` } },
+    );
+    expect(deleted.status).toBe(204);
+    expect(idsOf(await filtered('isMfaCapable eq false'))).toEqual([johanna.id]);
+    expect(idsOf(await filtered('isMfaCapable eq true'))).toEqual(
+      enabled.map((user) => user.id).filter((id) => id !== johanna.id),
+    );
+  });
+
+  it('matches userPrincipalName and userDisplayName with eq and startswith, ignoring case', async () => {
+    const johanna = byUpn('JohannaL');
+    expect(idsOf(await filtered("startswith(userPrincipalName,'JOHANNAL@')"))).toEqual([johanna.id]);
+    expect(idsOf(await filtered(`userDisplayName eq '${johanna.displayName.toUpperCase()}'`))).toEqual([
+      johanna.id,
+    ]);
+    expect(idsOf(await filtered(`userPrincipalName eq '${upn('JohannaL').toLowerCase()}'`))).toEqual([
+      johanna.id,
+    ]);
+  });
+
+  it('joins clauses with and, or and parentheses', async () => {
+    const phones = [...WITH_MOBILE, '$AlexW'];
+    const expected = enabled.map((user) => user.id).filter((id) => ids(phones).includes(id));
+    const reply = await filtered(
+      "(methodsRegistered/any(x:x eq 'mobilePhone') or methodsRegistered/any(x:x eq 'officePhone')) and userType eq 'member'",
+    );
+    expect(reply.status).toBe(200);
+    expect(idsOf(reply)).toEqual(expected);
+  });
+
+  it('keeps the filter on every page', async () => {
+    const first = await filtered("methodsRegistered/any(x:x eq 'microsoftAuthenticatorPush')", '&$top=3');
+    const seen = idsOf(first);
+    expect(seen).toHaveLength(3);
+    for (let link = first.body['@odata.nextLink'] as string | undefined; link !== undefined;) {
+      const page = await simulatorGet(fixture, link);
+      seen.push(...idsOf(page));
+      link = page.body['@odata.nextLink'] as string | undefined;
+    }
+    const withAuthenticator = enabled.filter((user) =>
+      user.authenticationMethods.some((method) => method.type === 'microsoftAuthenticator'),
+    );
+    expect(seen).toEqual(withAuthenticator.map((user) => user.id));
+  });
+
+  it('orders by userDisplayName, descending when asked', async () => {
+    const names = enabled.map((user) => user.displayName.toLowerCase());
+    const ascending = [...names].sort((a, b) => a.localeCompare(b));
+    const listed = async (orderBy: string) =>
+      rows((await simulatorGet(fixture, `${PATH}?$orderby=${encodeURIComponent(orderBy)}`)).body).map((row) =>
+        String(row.userDisplayName).toLowerCase(),
+      );
+    expect(await listed('userDisplayName')).toEqual(ascending);
+    expect(await listed('userDisplayName desc')).toEqual([...ascending].reverse());
+  });
+
+  it.each([
+    // A collection compared as a scalar: the list page's old example, which can't work (#8786).
+    ["methodsRegistered eq 'email'"],
+    ['isMfaCapable ne true'],
+    ["isMfaCapable eq 'true'"],
+    ["lastUpdatedDateTime eq '2026-01-01'"],
+    ["startswith(userType,'mem')"],
+    ["methodsRegistered/any(x:y eq 'email')"],
+    ["userType eq 'member' and"],
+    ["(userType eq 'member'"],
+  ])('refuses %s with the reports 400', async (filter) => {
+    const reply = await filtered(filter);
+    expect(reply.status).toBe(400);
+    expect(reply.body.error).toMatchObject({ code: 'BadRequest', message: 'Invalid filter clause' });
+  });
+
+  it('answers the observed UnknownError for systemPreferredAuthenticationMethods/any', async () => {
+    const reply = await filtered("systemPreferredAuthenticationMethods/any(m:m eq 'oath')");
+    expect(reply.status).toBe(400);
+    expect(reply.body.error).toMatchObject({
+      code: 'UnknownError',
+      message: 'Unable to find nonEntity type name',
+    });
+  });
+
+  it('refuses $orderby on anything but the two names', async () => {
+    for (const orderBy of ['isAdmin', 'userDisplayName sideways', 'userType desc']) {
+      const reply = await simulatorGet(fixture, `${PATH}?$orderby=${encodeURIComponent(orderBy)}`);
+      expect(reply.status, orderBy).toBe(400);
+      expect(reply.body.error?.code).toBe('BadRequest');
     }
   });
 });

@@ -4,8 +4,10 @@ import { ok, queryParameter } from '../messages';
 import { nextLinkWithToken } from '../odata-query';
 import { projectUserRegistrationDetails } from '../projection/user-registration-details';
 import { throttleKey } from '../rate-limit';
+import { parseRegistrationFilter, parseRegistrationOrderBy } from '../registration-filter';
 import { ReportsErrors } from '../reports-errors';
 import type { RouteContext, RouteDefinition } from '../router';
+import type { UserSeed } from '../seed-schema';
 
 /**
  * GET /reports/authenticationMethods/userRegistrationDetails
@@ -17,8 +19,9 @@ import type { RouteContext, RouteDefinition } from '../router';
  * and, without Entra ID P1/P2, the licence 403 ([obs] microsoftgraph/microsoft-graph-docs-contrib#8777:
  * Authentication_RequestFromNonPremiumTenantOrB2CTenant on this list). Paging: the page documents
  * neither a default nor a maximum `$top`; public clients send 999, so 999 is both (inferred), with
- * `@odata.nextLink` carrying a `$skiptoken`. The page documents `$filter` and `$orderby`; the app
- * sends neither, so they are not simulated and answer the reports service's 400 (inferred).
+ * `@odata.nextLink` carrying a `$skiptoken` (the id of the page's last row, so `$filter` and
+ * `$orderby`, which the next link repeats, give the same list on every page). `$filter` and
+ * `$orderby` as registration-filter.ts describes.
  */
 
 const TEMPLATE = '/reports/authenticationMethods/userRegistrationDetails';
@@ -41,10 +44,26 @@ function listUserRegistrationDetails(context: RouteContext): HandlerResult {
     if (!(size >= 1 && size <= REGISTRATION_PAGE_SIZE))
       return ReportsErrors.invalidTop(top, REGISTRATION_PAGE_SIZE);
   }
-  if (queryParameter(request, '$filter') !== null) return ReportsErrors.invalidFilter();
-  if (queryParameter(request, '$orderby') !== null) return ReportsErrors.invalidOrderBy();
+  // Every row carries the report's refresh time, not a per-user one (the docs' example).
+  const refreshed = new Date().toISOString();
+  const project = (user: UserSeed) => projectUserRegistrationDetails(user, data, refreshed);
+  let listed = data.users.filter((user) => user.accountEnabled);
+  const filter = queryParameter(request, '$filter');
+  if (filter !== null) {
+    const parsed = parseRegistrationFilter(filter);
+    if (!parsed.ok) return parsed.error;
+    listed = listed.filter((user) => parsed.matches(project(user)));
+  }
+  const orderBy = queryParameter(request, '$orderby');
+  if (orderBy !== null) {
+    const compare = parseRegistrationOrderBy(orderBy);
+    if (compare === undefined) return ReportsErrors.invalidOrderBy();
+    listed = listed
+      .map((user) => ({ user, row: project(user) }))
+      .sort((a, b) => compare(a.row, b.row))
+      .map(({ user }) => user);
+  }
 
-  const listed = data.users.filter((user) => user.accountEnabled);
   let start = 0;
   const token = queryParameter(request, '$skiptoken');
   if (token !== null) {
@@ -56,14 +75,12 @@ function listUserRegistrationDetails(context: RouteContext): HandlerResult {
   const page = listed.slice(start, start + size);
   const last = page[page.length - 1];
   const more = start + size < listed.length && last !== undefined;
-  // Every row carries the report's refresh time, not a per-user one (the docs' example).
-  const refreshed = new Date().toISOString();
   return ok({
     '@odata.context': `https://graph.microsoft.com/${version}/$metadata#reports/authenticationMethods/userRegistrationDetails`,
     ...(more
       ? { '@odata.nextLink': nextLinkWithToken(request, Buffer.from(last.id).toString('base64url')) }
       : {}),
-    value: page.map((user) => projectUserRegistrationDetails(user, data, refreshed)),
+    value: page.map(project),
   });
 }
 
