@@ -37,7 +37,6 @@ export interface RegistrationStreamOptions {
 }
 
 export interface RegistrationStreamResult {
-  pages: number;
   malformed: number;
   /** False when the time budget stopped paging before the last page. */
   complete: boolean;
@@ -51,10 +50,8 @@ export async function streamRegistrationDetails(
   const now = options.now ?? (() => Date.now());
   const first: unknown = await client.api(REGISTRATION_DETAILS_PATH).get();
   const reader = { graph: client, graphOrigin: options.origin, clientRequestId: randomUUID() };
-  let pages = 0;
   let malformed = 0;
   for await (const page of readPages(reader, first, { what: 'The registration report' })) {
-    pages += 1;
     const rows: RegistrationDetails[] = [];
     for (const item of page.items) {
       const parsed = RegistrationDetailsSchema.safeParse(item);
@@ -62,7 +59,7 @@ export async function streamRegistrationDetails(
       else malformed += 1;
     }
     await options.onPage(rows);
-    if (page.hasNext && now() >= options.deadline) return { pages, malformed, complete: false };
+    if (page.hasNext && now() >= options.deadline) return { malformed, complete: false };
   }
-  return { pages, malformed, complete: true };
+  return { malformed, complete: true };
 }

@@ -130,6 +130,7 @@ export async function scanRegistration(deps: ScanRegistrationDeps): Promise<Scan
           ...(result.telephonyEnds === undefined ? {} : { telephonyEnds: result.telephonyEnds }),
         });
       }
+      report.pages += 1;
       report.users += rows.length;
       report.atRisk += atRisk.length;
       await deps.snapshots.writeAtRisk(runId, atRisk);
@@ -146,7 +147,6 @@ export async function scanRegistration(deps: ScanRegistrationDeps): Promise<Scan
       now: () => now().getTime(),
       onPage,
     });
-    report.pages = streamed.pages;
     report.malformed = streamed.malformed;
     if (!streamed.complete) {
       report.outcome = 'incomplete';

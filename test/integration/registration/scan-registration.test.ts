@@ -122,6 +122,24 @@ function withoutMethods(removals: Record<string, string[]>): TenantData {
   return changed;
 }
 
+/** `tenant` and `count` more members after its users, each with a passkey (ready, never at risk). */
+function withReadyMembers(tenant: TenantData, count: number): TenantData {
+  const large = structuredClone(tenant);
+  const passkey = tenant.users
+    .flatMap((user) => user.authenticationMethods)
+    .find((method) => method.type === 'fido2');
+  for (let i = 0; i < count; i += 1) {
+    const hex = i.toString(16).padStart(12, '0');
+    large.users.push({
+      id: `00000000-0000-4000-8000-${hex}`,
+      userPrincipalName: `member${i}@contoso.onmicrosoft.com`,
+      displayName: `Member ${i}`,
+      authenticationMethods: [{ ...passkey, id: `10000000-0000-4000-8000-${hex}` }],
+    } as unknown as TenantData['users'][number]);
+  }
+  return large;
+}
+
 beforeAll(() => graph.simulator.setReportsThrottling({ enabled: false }));
 afterEach(() => vi.unstubAllEnvs());
 
@@ -210,6 +228,52 @@ describe('scanRegistration', () => {
     expect(notified(sent)).toEqual([[idOf('HenriettaM'), 'single_method']]);
   });
 
+  it('Graph failing on a later page: the run fails, the previous snapshot stays, and the rerun sends no event twice', async () => {
+    const { deps, store, events } = await rig();
+    graph.simulator.reset(withReadyMembers(seed, 1000));
+    const first = await scanRegistration(deps);
+    expect(first).toMatchObject({ outcome: 'complete', pages: 2 });
+    await events();
+
+    // HenriettaM (on the first page) loses her passkey; the second page then fails past every retry.
+    graph.simulator.reset(withReadyMembers(withoutMethods({ [idOf('HenriettaM')]: ['fido2'] }), 1000));
+    let pagesWritten = 0;
+    const failed = await scanRegistration({
+      ...deps,
+      now: dayAfter(1),
+      snapshots: {
+        ...store,
+        writeAtRisk: async (runId, users) => {
+          pagesWritten += 1;
+          graph.simulator.injectFault({
+            method: 'GET',
+            path: 'userRegistrationDetails$',
+            status: 503,
+            retryAfter: 0,
+            count: 10,
+          });
+          await store.writeAtRisk(runId, users);
+        },
+      },
+    });
+    expect(failed).toMatchObject({ outcome: 'failed', pages: 1, users: 999 });
+    expect(pagesWritten).toBe(1);
+    const current = await readCurrentSnapshot(store);
+    expect(current?.summary.runId).toBe(first.runId);
+    expect(classes(current?.atRisk ?? [])).toEqual(FIRST_RUN);
+    // The failed run's first page was classified: HenriettaM's event is sent once, then claimed.
+    expect(notified((await events()).slice(9))).toEqual([[idOf('HenriettaM'), 'single_method']]);
+
+    graph.simulator.clearFaults();
+    const rerun = await scanRegistration({ ...deps, now: dayAfter(2) });
+    expect(rerun).toMatchObject({ outcome: 'complete', pages: 2, notified: 0 });
+    expect(classes((await readCurrentSnapshot(store))?.atRisk ?? [])).toEqual({
+      ...FIRST_RUN,
+      [idOf('HenriettaM')]: 'single_method',
+    });
+    expect((await events()).slice(10)).toEqual([]);
+  });
+
   it('reads the protected population once per run, however many report pages', async () => {
     const { deps } = await rig();
     const batches = () =>
@@ -219,21 +283,8 @@ describe('scanRegistration', () => {
     const perRun = batches();
     expect(perRun).toBeGreaterThan(0);
 
-    // 2,100 more members, each with a passkey (ready, so nothing more to write): three pages of at most 999.
-    const large = structuredClone(seed);
-    const passkey = seed.users
-      .flatMap((user) => user.authenticationMethods)
-      .find((method) => method.type === 'fido2');
-    for (let i = 0; i < 2100; i += 1) {
-      const hex = i.toString(16).padStart(12, '0');
-      large.users.push({
-        id: `00000000-0000-4000-8000-${hex}`,
-        userPrincipalName: `member${i}@contoso.onmicrosoft.com`,
-        displayName: `Member ${i}`,
-        authenticationMethods: [{ ...passkey, id: `10000000-0000-4000-8000-${hex}` }],
-      } as unknown as TenantData['users'][number]);
-    }
-    graph.simulator.reset(large);
+    // 2,100 more members (ready, so nothing more to write): three pages of at most 999.
+    graph.simulator.reset(withReadyMembers(seed, 2100));
     graph.simulator.clearRequests();
     const threePages = await scanRegistration({ ...deps, now: dayAfter(1) });
     expect(threePages).toMatchObject({ outcome: 'complete', pages: 3 });
