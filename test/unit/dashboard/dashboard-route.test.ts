@@ -11,13 +11,9 @@ import {
   DASHBOARD_CSP,
   dashboardAssetResponse,
 } from '../../../src/lib/dashboard/dashboard-assets';
-import type { DashboardDeps } from '../../../src/lib/dashboard/dashboard-data';
-import type { LockoutStore } from '../../../src/lib/detection/repositories';
-import type { RegistrationSnapshotStore } from '../../../src/lib/registration/snapshot';
-import type { AuditLog } from '../../../src/lib/storage/audit-log';
 import { testCaller } from '../../support/callers';
 import { chosen } from '../../support/chosen-caller';
-import { lockoutReport, NOW, registrationReport } from './dashboard-fixture';
+import { dashboardDeps, NOW } from './dashboard-fixture';
 
 // The caller is chosen by each test; the role check itself is the real one.
 vi.mock('../../../src/lib/auth/authenticate', async () => {
@@ -31,23 +27,9 @@ const UPLOT = path.resolve(__dirname, '../../../node_modules/uplot/dist');
 const header = (response: HttpResponseInit, name: string) => new Headers(response.headers).get(name);
 
 let depsRead = 0;
-const deps = (): DashboardDeps => {
+const deps = () => {
   depsRead += 1;
-  return {
-    lockouts: { list: () => Promise.resolve({ lockouts: [] }) } as unknown as LockoutStore,
-    audit: {} as AuditLog,
-    snapshots: {} as RegistrationSnapshotStore,
-    registrationSettings: {
-      telephonyProvider: 'microsoft',
-      telephonyRetirement: new Date('2027-02-01T00:00:00Z'),
-    },
-    reports: {
-      readLockoutReports: (_sources, periods) =>
-        Promise.resolve(periods.map((period, index) => lockoutReport(period.from, period.to, index))),
-      readRegistrationReport: () => Promise.resolve(registrationReport()),
-      listRegistrationUsers: () => Promise.resolve({ users: [] }),
-    },
-  };
+  return dashboardDeps().value;
 };
 
 const handler = makeDashboardHandler(deps, () => NOW);
