@@ -10,6 +10,7 @@ import { loadConfig } from '../../../src/lib/config';
 import type { ServiceControlsDeps } from '../../../src/lib/limits/service-controls';
 import type { AuditAttempt, AuditEntry, AuditResult } from '../../../src/lib/storage/audit-log';
 import type { NewRecoveryEvent } from '../../../src/lib/storage/recovery-events';
+import { recordingEvents } from '../../support/action-fakes';
 import { testCaller } from '../../support/callers';
 import { chosen } from '../../support/chosen-caller';
 import { memoryLimitsStore } from '../../support/limits';
@@ -56,12 +57,7 @@ function setup(settings: Partial<ReturnType<typeof loadConfig>['limits']> = {}) 
       refused: () => Promise.reject(new Error('not expected')),
       list: () => Promise.resolve({ entries: [] }),
     },
-    events: {
-      publish: (event) => {
-        events.push(event);
-        return Promise.resolve({ ...event, schemaVersion: 1, eventId: 'e', time: '' });
-      },
-    },
+    events: recordingEvents(events),
     log: { warn: () => undefined },
   };
   return { memory, audited, events, deps: () => deps };
