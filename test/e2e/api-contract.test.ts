@@ -1,30 +1,22 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import { type Stack, startStack } from '../../local/stack';
 import { demoTenant } from '../support/demo-tenant';
-import { checkGraphCalls } from '../support/graph-calls-check';
 import { callStack } from '../support/stack-call';
+import { useStack } from '../support/stack-fixture';
 
 // Real answers from the local stack, over HTTP, checked against the schemas /api/openapi.json
 // documents for their operation, status and media type: the document cannot drift from the code.
-let stack: Stack;
-// Undefined when beforeAll failed before the stack started.
-checkGraphCalls(() => (stack as Stack | undefined)?.graph);
+const stack = useStack({ callerAuth: 'functionKey' });
 let ajv: Ajv2020;
 
 beforeAll(async () => {
-  stack = await startStack({ hostPort: 0, timers: false, callerAuth: 'functionKey' });
-  const response = await fetch(`${stack.baseUrl}/openapi.json`);
+  const response = await fetch(`${stack().baseUrl}/openapi.json`);
   expect(response.status).toBe(200);
   ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
   ajv.addSchema((await response.json()) as object, 'openapi');
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 const pointer = (...parts: string[]) =>
@@ -50,17 +42,17 @@ const unknownUser = () => `nobody.here@${user().userPrincipalName.split('@')[1] 
 
 describe('real answers match /api/openapi.json', () => {
   it('GET /health', async () => {
-    expectDocumented('get', '/health', await callStack(stack, 'GET', '/health'));
+    expectDocumented('get', '/health', await callStack(stack(), 'GET', '/health'));
   });
 
   it('GET /users/{user}/methods: the user and their methods', async () => {
-    const answer = await callStack(stack, 'GET', `/users/${user().userPrincipalName}/methods`);
+    const answer = await callStack(stack(), 'GET', `/users/${user().userPrincipalName}/methods`);
     expect(answer.status).toBe(200);
     expectDocumented('get', '/users/{user}/methods', answer);
   });
 
   it('GET /users/{user}/methods for an unknown user: a documented 404 problem', async () => {
-    const answer = await callStack(stack, 'GET', `/users/${unknownUser()}/methods`);
+    const answer = await callStack(stack(), 'GET', `/users/${unknownUser()}/methods`);
     expect(answer.status).toBe(404);
     expect(answer.body.code).toBe('user_not_found');
     expectDocumented('get', '/users/{user}/methods', answer);
@@ -68,14 +60,14 @@ describe('real answers match /api/openapi.json', () => {
 
   it('GET /lockouts, /audit and /service/writes', async () => {
     for (const path of ['/lockouts', '/audit', '/service/writes']) {
-      const answer = await callStack(stack, 'GET', path);
+      const answer = await callStack(stack(), 'GET', path);
       expect(answer.status, path).toBe(200);
       expectDocumented('get', path, answer);
     }
   });
 
   it('POST /users/{user}/tap without an Idempotency-Key: a documented 400 problem', async () => {
-    const answer = await callStack(stack, 'POST', `/users/${user().userPrincipalName}/tap`, {
+    const answer = await callStack(stack(), 'POST', `/users/${user().userPrincipalName}/tap`, {
       ticket: 'INC0042',
       verification: { method: 'video_call', reference: 'call' },
     });
@@ -85,7 +77,7 @@ describe('real answers match /api/openapi.json', () => {
   });
 
   it('GET /swagger.json is the Swagger 2.0 description', async () => {
-    const answer = await callStack(stack, 'GET', '/swagger.json');
+    const answer = await callStack(stack(), 'GET', '/swagger.json');
     expect(answer.status).toBe(200);
     expect(answer.body.swagger).toBe('2.0');
     expectDocumented('get', '/swagger.json', answer);

@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type Stack, startStack } from '../../local/stack';
 import { API_OPERATIONS } from '../../src/lib/api/operations';
 import { BROWSER_AVAILABLE, type BrowserSession, openBrowser, saveScreenshot } from '../support/browser';
 import { demoTenant } from '../support/demo-tenant';
-import { checkGraphCalls } from '../support/graph-calls-check';
+import { useStack } from '../support/stack-fixture';
 
 // The API reference page in Debian's Chromium against the local stack (entraToken mode): it loads
 // everything from this origin, lists every operation, and "Try it out" calls the API.
 
-let stack: Stack;
-// Undefined when beforeAll failed before the stack started.
-checkGraphCalls(() => (stack as Stack | undefined)?.graph);
+const stack = useStack();
 let browser: BrowserSession;
 
 /** Swagger UI's block for an operation (`operations-<tag>-<operationId>`, whatever its tag). */
@@ -19,19 +16,17 @@ const operationBlock = (operationId: string) =>
   browser.page.locator(`[id^="operations-"][id$="-${operationId}"]`).first();
 
 beforeAll(async () => {
-  stack = await startStack({ hostPort: 0, timers: false });
   if (BROWSER_AVAILABLE) browser = await openBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
 });
 
 describe.skipIf(!BROWSER_AVAILABLE)('GET /api/docs in a browser', () => {
   it('loads with no console error, no CSP violation and no request leaving loopback', async () => {
     const { page } = browser;
-    const response = await page.goto(`${stack.baseUrl}/docs`);
+    const response = await page.goto(`${stack().baseUrl}/docs`);
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-security-policy']).toMatch(/^default-src 'self';/);
     await page.locator('.opblock').first().waitFor();
@@ -41,7 +36,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('GET /api/docs in a browser', () => {
   });
 
   it('shows the summary of every operation in the document', async () => {
-    const document = (await (await fetch(`${stack.baseUrl}/openapi.json`)).json()) as {
+    const document = (await (await fetch(`${stack().baseUrl}/openapi.json`)).json()) as {
       paths: Record<string, Record<string, { operationId: string; summary: string }>>;
     };
     const operations = Object.values(document.paths).flatMap((path) => Object.values(path));
@@ -61,7 +56,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('GET /api/docs in a browser', () => {
 
     await page.locator('.auth-wrapper button.authorize').click();
     const dialog = page.locator('.dialog-ux');
-    await dialog.getByLabel('auth-bearer-value').fill(stack.callerTokens.reader);
+    await dialog.getByLabel('auth-bearer-value').fill(stack().callerTokens.reader);
     await dialog.locator('.auth-btn-wrapper button.authorize').click();
     await dialog.locator('button.btn-done').click();
 
@@ -89,7 +84,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('GET /api/docs in a browser', () => {
 
 describe('the reference files over HTTP', () => {
   it('serves an allow-listed file anonymously, with its content type and the CSP', async () => {
-    const response = await fetch(`${stack.baseUrl}/docs/swagger-ui.css`);
+    const response = await fetch(`${stack().baseUrl}/docs/swagger-ui.css`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/css; charset=utf-8');
     expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'self';/);
@@ -98,7 +93,7 @@ describe('the reference files over HTTP', () => {
   it.each(['..%2Fpackage.json', '..%2F..%2Fhost.json', 'index.html', 'swagger-ui-bundle.js.map'])(
     'answers 404 problem+json for %s',
     async (name) => {
-      const response = await fetch(`${stack.baseUrl}/docs/${name}`);
+      const response = await fetch(`${stack().baseUrl}/docs/${name}`);
       expect(response.status).toBe(404);
       expect(response.headers.get('content-type')).toBe('application/problem+json');
       expect(await response.json()).toMatchObject({ code: 'not_found' });

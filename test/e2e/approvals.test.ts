@@ -2,28 +2,18 @@ import { randomUUID } from 'node:crypto';
 
 import { TableClient } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { DemoCallerName } from '../../local/identity';
-import { type Stack, startStack } from '../../local/stack';
 import { demoSeedUser } from '../support/demo-tenant';
-import { checkGraphCalls } from '../support/graph-calls-check';
-import { type Answer, callStack } from '../support/stack-call';
+import { type Answer, callStack, runFunctionNow } from '../support/stack-call';
+import { useStack } from '../support/stack-fixture';
 
 // Two people for protected accounts and the attack-flag rules, over HTTP with the demo callers'
 // tokens (docs/approvals.md): admin holds Recovery.Privileged (and every other role), approver only
 // Read and Approve, helpdesk the everyday roles, securityOps Read and SecurityOps.
 
-let stack: Stack;
-checkGraphCalls(() => stack?.graph);
-
-beforeAll(async () => {
-  stack = await startStack({ hostPort: 0, timers: false });
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 const megan = demoSeedUser('globalAdministrator');
 const BODY = {
@@ -37,16 +27,18 @@ const as = (
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
-) => callStack(stack, method, path, body, headers, caller);
+) => callStack(stack(), method, path, body, headers, caller);
 
 const resetMegan = (caller: DemoCallerName, headers: Record<string, string>): Promise<Answer> =>
   as(caller, 'POST', `/users/${encodeURIComponent(megan.userPrincipalName)}/mfa/reset`, BODY, headers);
 
 const graphWrites = () =>
-  stack.graph.requests().filter((request) => request.method !== 'GET' && !request.path.endsWith('$batch'));
+  stack()
+    .graph.requests()
+    .filter((request) => request.method !== 'GET' && !request.path.endsWith('$batch'));
 
 async function events(): Promise<Record<string, unknown>[]> {
-  const queue = QueueServiceClient.fromConnectionString(stack.storageConnectionString).getQueueClient(
+  const queue = QueueServiceClient.fromConnectionString(stack().storageConnectionString).getQueueClient(
     'recovery-events',
   );
   const peeked = await queue.peekMessages({ numberOfMessages: 32 });
@@ -127,7 +119,7 @@ describe('two people for a protected account', () => {
     const id = String((await resetMegan('admin', { 'idempotency-key': key })).body.approvalId);
     expect((await as('approver', 'POST', `/approvals/${id}/approve`)).status).toBe(200);
     // The clock moves on: the stored approval's time runs out (APPROVAL_TTL_MINUTES, 30 by default).
-    const table = TableClient.fromConnectionString(stack.storageConnectionString, 'Approvals', {
+    const table = TableClient.fromConnectionString(stack().storageConnectionString, 'Approvals', {
       allowInsecureConnection: true,
     });
     await table.updateEntity(
@@ -156,19 +148,14 @@ describe('attack flags', () => {
   const target = demoSeedUser('everyMethodUser');
 
   it('refuse the helpdesk, let security operations override (audited, high severity), and close only by SecurityOps', async () => {
-    stack.graph.addSignIns([
+    stack().graph.addSignIns([
       {
         userId: target.id,
         createdDateTime: new Date(Date.now() - 4 * 60_000).toISOString(),
         status: { errorCode: 500121, additionalDetails: 'MFA denied; user declined the authentication' },
       },
     ]);
-    const run = await fetch(`${stack.baseUrl.replace(/\/api$/, '')}/admin/functions/detectLockouts`, {
-      method: 'POST',
-      headers: { 'x-functions-key': stack.masterKey, 'content-type': 'application/json' },
-      body: JSON.stringify({ input: '' }),
-    });
-    expect(run.status).toBe(202);
+    await runFunctionNow(stack(), 'detectLockouts');
     await expect
       .poll(async () => (await as('reader', 'GET', `/lockouts/${target.id}`)).body.category, {
         timeout: 20_000,

@@ -1,39 +1,30 @@
 import { randomUUID } from 'node:crypto';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import { type Stack, startStack } from '../../local/stack';
 import { closedPort } from '../support/closed-port';
 import { demoSeedUser } from '../support/demo-tenant';
-import { checkGraphCalls } from '../support/graph-calls-check';
 import { callerHeaders } from '../support/stack-call';
+import { useStack } from '../support/stack-fixture';
 
-let stack: Stack;
-checkGraphCalls(() => stack?.graph);
-
+let port: number;
 beforeAll(async () => {
-  const port = await closedPort();
-  stack = await startStack({
-    hostPort: 0,
-    timers: false,
-    appSettings: {
-      STORAGE_CONNECTION_STRING: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${Buffer.from('x').toString('base64')};TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`,
-    },
-  });
+  port = await closedPort();
 });
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack(() => ({
+  appSettings: {
+    STORAGE_CONNECTION_STRING: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${Buffer.from('x').toString('base64')};TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`,
+  },
+}));
 
 describe('an action while the audit store is down', () => {
   it('is refused with 503 audit_unavailable and changes nothing in the tenant', async () => {
     const user = demoSeedUser('ordinaryUser');
-    stack.graph.clearRequests();
-    const response = await fetch(`${stack.baseUrl}/users/${user.id}/mfa/reset`, {
+    stack().graph.clearRequests();
+    const response = await fetch(`${stack().baseUrl}/users/${user.id}/mfa/reset`, {
       method: 'POST',
       headers: {
-        ...callerHeaders(stack),
+        ...callerHeaders(stack()),
         'content-type': 'application/json',
         'idempotency-key': randomUUID(),
       },
@@ -42,12 +33,14 @@ describe('an action while the audit store is down', () => {
     expect(response.status).toBe(503);
     expect(((await response.json()) as { code: string }).code).toBe('audit_unavailable');
     expect(
-      stack.graph
-        .requests()
+      stack()
+        .graph.requests()
         .filter((request) => request.method !== 'GET' && !request.path.endsWith('$batch')),
     ).toHaveLength(0);
     expect(
-      stack.graph.state().users.find((candidate) => candidate.id === user.id)?.authenticationMethods,
+      stack()
+        .graph.state()
+        .users.find((candidate) => candidate.id === user.id)?.authenticationMethods,
     ).toHaveLength(user.authenticationMethods.length);
   });
 });

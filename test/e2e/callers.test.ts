@@ -1,12 +1,11 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { type CallerTokenOptions, DEMO_CALLERS, signJwt } from '../../local/identity';
-import { type Stack, startStack } from '../../local/stack';
 import { demoSeed, demoSeedUser } from '../support/demo-tenant';
-import { checkGraphCalls } from '../support/graph-calls-check';
 import { type Answer, callStack } from '../support/stack-call';
+import { useStack } from '../support/stack-fixture';
 
 // Callers over HTTP in entraToken mode (docs/callers.md): role boundaries, every token fault,
 // object scope, step-up and the audited read of a protected account.
@@ -15,22 +14,11 @@ const STEP_UP = 'c1';
 const SCOPED_OID = '8a6e5b7f-0c9d-4e1f-8a3b-2c1d0e9f8a76';
 const salesGroup = () => demoSeed().groups.find((group) => group.displayName === 'Sales and Marketing');
 
-let stack: Stack;
-checkGraphCalls(() => stack?.graph);
-
-beforeAll(async () => {
-  stack = await startStack({
-    hostPort: 0,
-    timers: false,
-    appSettings: {
-      CALLER_SCOPES: JSON.stringify({ [`user:${SCOPED_OID}`]: [salesGroup()?.id] }),
-      STEP_UP_AUTH_CONTEXT: STEP_UP,
-    },
-  });
-});
-
-afterAll(async () => {
-  await stack?.stop();
+const stack = useStack({
+  appSettings: {
+    CALLER_SCOPES: JSON.stringify({ [`user:${SCOPED_OID}`]: [salesGroup()?.id] }),
+    STEP_UP_AUTH_CONTEXT: STEP_UP,
+  },
 });
 
 const VERIFIED = { ticket: 'INC-CALLERS', verification: { method: 'video_call', reference: 'Teams call' } };
@@ -42,19 +30,22 @@ async function send(
   headers: Record<string, string>,
   body?: unknown,
 ): Promise<Answer> {
-  return await callStack(stack, method, path, body, {
+  return await callStack(stack(), method, path, body, {
     authorization: '',
     ...(body === undefined ? {} : { 'idempotency-key': randomUUID() }),
     ...headers,
   });
 }
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
-const mint = (options: CallerTokenOptions) => stack.identity.mintCallerToken(options).accessToken;
+const mint = (options: CallerTokenOptions) => stack().identity.mintCallerToken(options).accessToken;
 const revoke = (user: string, headers: Record<string, string>) =>
   send('POST', `/users/${encodeURIComponent(user)}/sessions/revoke`, headers, VERIFIED);
 const reset = (user: string, headers: Record<string, string>) =>
   send('POST', `/users/${encodeURIComponent(user)}/mfa/reset`, headers, VERIFIED);
-const writes = () => stack.graph.requests().filter((r) => r.method !== 'GET' && !r.path.endsWith('$batch'));
+const writes = () =>
+  stack()
+    .graph.requests()
+    .filter((r) => r.method !== 'GET' && !r.path.endsWith('$batch'));
 
 describe('role boundaries', () => {
   const adele = () => demoSeedUser('ordinaryUser').userPrincipalName;
@@ -75,12 +66,12 @@ describe('role boundaries', () => {
     ['helpdesk', 'POST', '/sessions/revoke', 200, undefined],
     ['admin', 'POST', '/sessions/revoke', 200, undefined],
   ] as const)('%s %s %s → %i', async (caller, method, route, status, role) => {
-    stack.graph.clearRequests();
+    stack().graph.clearRequests();
     const path = route === '/lockouts' ? route : `/users/${adele()}${route}`;
     const answer = await send(
       method,
       path,
-      as(stack.callerTokens[caller]),
+      as(stack().callerTokens[caller]),
       method === 'GET' ? undefined : VERIFIED,
     );
     expect(answer.status).toBe(status);
@@ -93,11 +84,11 @@ describe('role boundaries', () => {
 
   it('records the caller (id, name, client) in the audit row', async () => {
     const { helpdesk } = DEMO_CALLERS;
-    await revoke(adele(), as(stack.callerTokens.helpdesk));
+    await revoke(adele(), as(stack().callerTokens.helpdesk));
     const audit = await send(
       'GET',
       `/audit?action=sessions.revoke&userId=${demoSeedUser('ordinaryUser').id}&limit=1`,
-      as(stack.callerTokens.reader),
+      as(stack().callerTokens.reader),
     );
     expect((audit.body.entries as Record<string, unknown>[])[0]).toMatchObject({
       caller: `user:${helpdesk.oid}`,
@@ -131,7 +122,7 @@ describe('token faults', () => {
         const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
         return signJwt(
           { alg: 'RS256', typ: 'JWT', kid: 'attacker-key' },
-          stack.identity.mintCallerToken(helpdesk).claims,
+          stack().identity.mintCallerToken(helpdesk).claims,
           pem,
         );
       },
@@ -139,16 +130,16 @@ describe('token faults', () => {
     [
       'alg none',
       () =>
-        `${segment({ alg: 'none', typ: 'JWT' })}.${segment(stack.identity.mintCallerToken(helpdesk).claims)}.`,
+        `${segment({ alg: 'none', typ: 'JWT' })}.${segment(stack().identity.mintCallerToken(helpdesk).claims)}.`,
     ],
   ];
 
   it.each(faults)('%s: 401 invalid_token, nothing read or written', async (_name, token) => {
-    stack.graph.clearRequests();
+    stack().graph.clearRequests();
     const answer = await revoke(demoSeedUser('ordinaryUser').userPrincipalName, as(token()));
     expect(answer.status).toBe(401);
     expect(answer.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
-    expect(stack.graph.requests()).toEqual([]);
+    expect(stack().graph.requests()).toEqual([]);
   });
 
   it('a forged App Service principal header neither authenticates nor adds roles', async () => {
@@ -167,7 +158,7 @@ describe('token faults', () => {
     };
     const user = demoSeedUser('ordinaryUser').userPrincipalName;
     expect((await revoke(user, forged)).status).toBe(401);
-    const asReader = await revoke(user, { ...forged, ...as(stack.callerTokens.reader) });
+    const asReader = await revoke(user, { ...forged, ...as(stack().callerTokens.reader) });
     expect(asReader.status).toBe(403);
   });
 });
@@ -181,7 +172,7 @@ describe('object scope', () => {
     const member = salesMember();
     expect(member).toBeDefined();
     expect((await revoke(member?.userPrincipalName ?? '', scoped())).status).toBe(200);
-    stack.graph.clearRequests();
+    stack().graph.clearRequests();
     const outside = await revoke(demoSeedUser('ordinaryUser').userPrincipalName, scoped());
     expect(outside.status).toBe(403);
     expect(outside.body.code).toBe('out_of_scope');
@@ -227,7 +218,7 @@ describe("reading a protected account's methods", () => {
   it('is audited with the reader; an ordinary account read is not', async () => {
     const joni = demoSeedUser('protectedGroupMember');
     const adele = demoSeedUser('ordinaryUser');
-    const reader = as(stack.callerTokens.reader);
+    const reader = as(stack().callerTokens.reader);
     expect((await send('GET', `/users/${joni.id}/methods`, reader)).status).toBe(200);
     expect((await send('GET', `/users/${adele.id}/methods`, reader)).status).toBe(200);
     const audited = async (id: string) =>

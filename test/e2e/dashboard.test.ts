@@ -4,7 +4,6 @@ import { TableClient } from '@azure/data-tables';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type Stack, startStack } from '../../local/stack';
 import type {
   LockoutReport,
   RegistrationReport,
@@ -18,16 +17,15 @@ import { createTableSnapshotStore } from '../../src/lib/registration/table-snaps
 import { createTableLockoutStore } from '../../src/lib/storage/lockouts';
 import { createTableSource, TABLES } from '../../src/lib/storage/tables';
 import { BROWSER_AVAILABLE, type BrowserSession, openBrowser, saveScreenshot } from '../support/browser';
-import { checkGraphCalls } from '../support/graph-calls-check';
 import { callStack } from '../support/stack-call';
+import { useStack } from '../support/stack-fixture';
 
 // The dashboard in Debian's Chromium against the local stack seeded with 12 weeks of history, plus
 // flags and a snapshot of its own written through the app's stores,
 // read with the demo reader's token, its figures checked against the report API's answers.
 
-let stack: Stack;
-// Undefined when beforeAll failed before the stack started.
-checkGraphCalls(() => (stack as Stack | undefined)?.graph);
+// A realistic history (npm start seeds the same), then a few flags and a snapshot of this test's own.
+const stack = useStack({ history: { weeks: 12 } });
 let browser: BrowserSession;
 
 const HOUR_MS = 3_600_000;
@@ -81,7 +79,9 @@ function atRiskUser(index: number, cls: 'sms_voice_only' | 'single_method'): AtR
 /** Flags and one registration snapshot, written through the app's stores into the stack's Azurite. */
 async function seed(): Promise<void> {
   const table = createTableSource((name) =>
-    TableClient.fromConnectionString(stack.storageConnectionString, name, { allowInsecureConnection: true }),
+    TableClient.fromConnectionString(stack().storageConnectionString, name, {
+      allowInsecureConnection: true,
+    }),
   );
   const lockouts = createTableLockoutStore({ table: () => table(TABLES.lockouts) });
   let index = 0;
@@ -114,15 +114,12 @@ async function seed(): Promise<void> {
 }
 
 beforeAll(async () => {
-  // A realistic history (npm start seeds the same), then a few flags and a snapshot of this test's own.
-  stack = await startStack({ hostPort: 0, timers: false, history: { weeks: 12 } });
   await seed();
   if (BROWSER_AVAILABLE) browser = await openBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
 });
 
 /** What the tests read of a page element (this project compiles without the DOM's types). */
@@ -154,7 +151,7 @@ async function pageFigures(page: Page): Promise<Record<string, string>> {
 const seconds = (value: string | undefined) => (value === '' || value === undefined ? null : Number(value));
 
 async function apiJson<T>(path: string): Promise<T> {
-  const answer = await callStack(stack, 'GET', path, undefined, {}, 'reader');
+  const answer = await callStack(stack(), 'GET', path, undefined, {}, 'reader');
   expect(answer.status, path).toBe(200);
   return answer.body as T;
 }
@@ -183,18 +180,18 @@ function expectNothingWrong() {
 
 describe('GET /api/dashboard without a credential', () => {
   it('answers 401 problem+json and no page', async () => {
-    const response = await fetch(`${stack.baseUrl}/dashboard`);
+    const response = await fetch(`${stack().baseUrl}/dashboard`);
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(await response.json()).toMatchObject({ code: 'unauthenticated' });
   });
 
   it('serves its files anonymously by name only; any other name is a 404 problem', async () => {
-    const script = await fetch(`${stack.baseUrl}/dashboard/uPlot.iife.min.js`);
+    const script = await fetch(`${stack().baseUrl}/dashboard/uPlot.iife.min.js`);
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     for (const name of ['..%2Fpackage.json', 'uPlot.esm.js', 'index.html']) {
-      const response = await fetch(`${stack.baseUrl}/dashboard/${name}`);
+      const response = await fetch(`${stack().baseUrl}/dashboard/${name}`);
       expect(response.status, name).toBe(404);
       expect(response.headers.get('content-type'), name).toBe('application/problem+json');
     }
@@ -204,9 +201,9 @@ describe('GET /api/dashboard without a credential', () => {
 describe.skipIf(!BROWSER_AVAILABLE)('GET /api/dashboard in a browser', () => {
   it('at 1280×800: loads under its CSP with no console error, no violation, no request off loopback; both charts drawn', async () => {
     const { page } = browser;
-    await page.setExtraHTTPHeaders({ authorization: `Bearer ${stack.callerTokens.reader}` });
+    await page.setExtraHTTPHeaders({ authorization: `Bearer ${stack().callerTokens.reader}` });
     await page.setViewportSize({ width: 1280, height: 800 });
-    const response = await page.goto(`${stack.baseUrl}/dashboard`);
+    const response = await page.goto(`${stack().baseUrl}/dashboard`);
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-security-policy']).toBe(DASHBOARD_CSP);
     await expectChartsDrawn(page, 1280);
@@ -219,7 +216,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('GET /api/dashboard in a browser', () => {
     const listed = async (status: string, category: string) =>
       (await apiJson<{ lockouts: unknown[] }>(`/lockouts?status=${status}&category=${category}&limit=100`))
         .lockouts.length;
-    const history = stack.history?.seeded.flags.unresolvedByCategory;
+    const history = stack().history?.seeded.flags.unresolvedByCategory;
     expect(figures['now.lockout']).toBe(String((history?.lockout ?? NaN) + 4));
     expect(figures['now.suspected_attack']).toBe(String((history?.suspected_attack ?? NaN) + 2));
     expect(Number(figures['now.lockout'])).toBe(

@@ -6,11 +6,10 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Azurite, startAzurite } from '../../local/azurite';
-import { type Stack, startStack } from '../../local/stack';
 import { demoSeedUser } from '../support/demo-tenant';
-import { checkGraphCalls } from '../support/graph-calls-check';
 import { type PausableProxy, startPausableProxy } from '../support/pausable-proxy';
 import { callStack } from '../support/stack-call';
+import { useStack } from '../support/stack-fixture';
 
 /**
  * Each fault of issue 9 injected on the running stack (functions host, Graph simulator over HTTPS,
@@ -20,40 +19,45 @@ import { callStack } from '../support/stack-call';
  */
 const BUDGET_SECONDS = 6;
 
-let stack: Stack;
-checkGraphCalls(() => stack?.graph);
 let azurite: Azurite;
 let proxies: PausableProxy[] = [];
+let proxied: string;
 
 beforeAll(async () => {
   azurite = await startAzurite();
-  let proxied = azurite.connectionString;
+  proxied = azurite.connectionString;
   for (const service of ['Table', 'Queue'] as const) {
     const endpoint = new URL(azurite.endpoints[service]);
     const proxy = await startPausableProxy({ host: endpoint.hostname, port: Number(endpoint.port) });
     proxies.push(proxy);
     proxied = proxied.replace(azurite.endpoints[service], `http://127.0.0.1:${proxy.port}`);
   }
-  stack = await startStack({
-    hostPort: 0,
-    timers: false,
-    appSettings: {
-      STORAGE_CONNECTION_STRING: proxied,
-      ACTION_TIME_BUDGET_SECONDS: String(BUDGET_SECONDS),
-      // Before the SMS and voice retirement whatever today's date: no warning in the phone answers.
-      TELEPHONY_RETIREMENT_DATE: '2999-02-01',
-    },
-  });
+});
+
+// After hooks run last-registered first: this one after the stack has stopped.
+afterAll(async () => {
+  for (const proxy of proxies) await proxy.close();
+  proxies = [];
+  await azurite?.stop();
+});
+
+const stack = useStack(() => ({
+  appSettings: {
+    STORAGE_CONNECTION_STRING: proxied,
+    ACTION_TIME_BUDGET_SECONDS: String(BUDGET_SECONDS),
+    // Before the SMS and voice retirement whatever today's date: no warning in the phone answers.
+    TELEPHONY_RETIREMENT_DATE: '2999-02-01',
+  },
+}));
+
+beforeAll(async () => {
   // First use creates the tables and the queue and fetches a token, outside any test's budget.
   await call('GET', `/users/${demoSeedUser('ordinaryUser').id}/methods`);
 });
 
-afterAll(async () => {
+// Before the stack stops, so that it stops with its storage answering.
+afterAll(() => {
   for (const proxy of proxies) proxy.resume();
-  await stack?.stop();
-  for (const proxy of proxies) await proxy.close();
-  proxies = [];
-  await azurite?.stop();
 });
 
 const VERIFIED = {
@@ -62,7 +66,7 @@ const VERIFIED = {
 };
 
 const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  callStack(stack, method, path, body, headers);
+  callStack(stack(), method, path, body, headers);
 
 /** A mutating call with its own Idempotency-Key and correlation id, so its records can be found. */
 function action(path: string, body: unknown, key = randomUUID(), correlationId = randomUUID()) {
@@ -107,8 +111,8 @@ async function completedEvents(correlationId: string): Promise<Record<string, un
 }
 
 const tapPosts = (userId: string) =>
-  stack.graph
-    .requests()
+  stack()
+    .graph.requests()
     .filter(
       (request) =>
         request.method === 'POST' &&
@@ -116,12 +120,14 @@ const tapPosts = (userId: string) =>
     );
 
 const methodsOf = (userId: string) =>
-  stack.graph.state().users.find((user) => user.id === userId)?.authenticationMethods ?? [];
+  stack()
+    .graph.state()
+    .users.find((user) => user.id === userId)?.authenticationMethods ?? [];
 
 describe('a Graph delay past the action budget (TAP)', () => {
   it('answers 503 with Retry-After, audits unknown, discloses no pass, and never re-sends the create', async () => {
     const user = demoSeedUser('everyMethodUser');
-    stack.graph.injectFault({ method: 'POST', path: '/temporaryAccessPassMethods$', latencyMs: 9000 });
+    stack().graph.injectFault({ method: 'POST', path: '/temporaryAccessPassMethods$', latencyMs: 9000 });
     const tap = action(`/users/${user.id}/tap`, VERIFIED);
     const answer = await tap.send();
     expect(answer.status).toBe(503);
@@ -156,7 +162,7 @@ describe('a Graph delay past the action budget (TAP)', () => {
 describe('a Graph 429 with Retry-After: 30', () => {
   it('reaches the caller as graph_throttled with Retry-After: 30, audited failed, the key released', async () => {
     const user = demoSeedUser('ordinaryUser');
-    stack.graph.injectFault({
+    stack().graph.injectFault({
       method: 'POST',
       path: '/temporaryAccessPassMethods$',
       status: 429,
@@ -176,14 +182,14 @@ describe('a Graph 429 with Retry-After: 30', () => {
   it('passes a batch step’s Retry-After: 30 on when Graph throttled every delete of a reset', async () => {
     const user = demoSeedUser('ordinaryUser');
     const before = methodsOf(user.id).length;
-    stack.graph.injectFault({
+    stack().graph.injectFault({
       method: 'DELETE',
       path: `/users/${user.id}/authentication/`,
       status: 429,
       retryAfter: 30,
       count: 50,
     });
-    stack.graph.injectFault({
+    stack().graph.injectFault({
       method: 'POST',
       path: '/revokeSignInSessions$',
       status: 429,
@@ -192,7 +198,7 @@ describe('a Graph 429 with Retry-After: 30', () => {
     });
     const reset = action(`/users/${user.id}/mfa/reset`, VERIFIED);
     const answer = await reset.send();
-    stack.graph.clearFaults();
+    stack().graph.clearFaults();
     expect(answer.status).toBe(503);
     expect(answer.body.code).toBe('graph_throttled');
     expect(answer.headers.get('retry-after')).toBe('30');
@@ -205,10 +211,10 @@ describe('a Graph 429 with Retry-After: 30', () => {
 describe('revokeSignInSessions failing (503) in a reset', () => {
   it('is partial with sessionsRevoked false and its request-id, not kept for replay; the retry revokes', async () => {
     const user = demoSeedUser('ordinaryUser');
-    stack.graph.injectFault({ method: 'POST', path: '/revokeSignInSessions$', status: 503, count: 10 });
+    stack().graph.injectFault({ method: 'POST', path: '/revokeSignInSessions$', status: 503, count: 10 });
     const reset = action(`/users/${user.id}/mfa/reset`, VERIFIED);
     const first = await reset.send();
-    stack.graph.clearFaults();
+    stack().graph.clearFaults();
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({
       outcome: 'partial',
@@ -221,13 +227,15 @@ describe('revokeSignInSessions failing (503) in a reset', () => {
     expect((await completedEvents(reset.correlationId)).map((event) => event.outcome)).toEqual(['partial']);
     expect(await idempotencyRecord(reset.key)).toBeUndefined();
 
-    stack.graph.clearRequests();
+    stack().graph.clearRequests();
     const retry = await reset.send();
     expect(retry.status).toBe(200);
     expect(retry.headers.get('idempotent-replayed')).toBeNull();
     expect(retry.body).toMatchObject({ outcome: 'complete', sessionsRevoked: true });
     expect(
-      stack.graph.requests().filter((request) => request.path.endsWith('/revokeSignInSessions')),
+      stack()
+        .graph.requests()
+        .filter((request) => request.path.endsWith('/revokeSignInSessions')),
     ).toHaveLength(1);
     // The seed gives Adele a password and six removable methods: only the password is left.
     expect(methodsOf(user.id).map((method) => method.type)).toEqual(['password']);
@@ -240,10 +248,10 @@ describe('enableSmsSignIn failing (500) after the phone was added', () => {
     const user = demoSeedUser('dollarUser');
     // The user is kept out of the SMS sign-in policy at first, so the new mobile is not registered
     // for SMS sign-in on creation and the action has to enable it.
-    const excluded = stack.graph.state();
+    const excluded = stack().graph.state();
     excluded.policies.sms?.excludeTargets.push({ targetType: 'user', id: user.id });
-    stack.graph.reset(excluded);
-    stack.graph.injectFault({ method: 'POST', path: '/enableSmsSignIn$', status: 500 });
+    stack().graph.reset(excluded);
+    stack().graph.injectFault({ method: 'POST', path: '/enableSmsSignIn$', status: 500 });
     const phone = action(`/users/${user.id}/methods/phone`, {
       ...VERIFIED,
       phoneNumber: '+14255550123',
@@ -266,11 +274,11 @@ describe('enableSmsSignIn failing (500) after the phone was added', () => {
     expect((await completedEvents(phone.correlationId)).map((event) => event.outcome)).toEqual(['partial']);
     expect(await idempotencyRecord(phone.key)).toBeUndefined();
 
-    const allowed = stack.graph.state();
+    const allowed = stack().graph.state();
     allowed.policies.sms!.excludeTargets = allowed.policies.sms!.excludeTargets.filter(
       (target) => target.id !== user.id,
     );
-    stack.graph.reset(allowed);
+    stack().graph.reset(allowed);
     const retry = await phone.send();
     expect(retry.status).toBe(200);
     expect(retry.body).toMatchObject({
@@ -284,7 +292,7 @@ describe('enableSmsSignIn failing (500) after the phone was added', () => {
     expect(mobiles).toHaveLength(1);
     expect(mobiles[0]).toMatchObject({ id: methodId, smsSignInState: 'ready' });
     expect(await idempotencyRecord(phone.key)).toMatchObject({ state: 'completed' });
-    stack.graph.reset();
+    stack().graph.reset();
   });
 });
 
@@ -316,7 +324,7 @@ describe('one Idempotency-Key, the user named by UPN and then by object id', () 
 describe('Table Storage hanging after the Graph write (TAP)', () => {
   it('still delivers the pass by the deadline; the audit row stays started and the outcome is logged', async () => {
     const user = demoSeedUser('ordinaryUser');
-    stack.graph.injectFault({ method: 'POST', path: '/temporaryAccessPassMethods$', latencyMs: 1500 });
+    stack().graph.injectFault({ method: 'POST', path: '/temporaryAccessPassMethods$', latencyMs: 1500 });
     const tap = action(`/users/${user.id}/tap`, VERIFIED);
     const before = tapPosts(user.id).length;
     const pending = tap.send();
@@ -333,7 +341,7 @@ describe('Table Storage hanging after the Graph write (TAP)', () => {
     expect(await auditRow(tap.correlationId)).toMatchObject({ outcome: 'started' });
     expect(await completedEvents(tap.correlationId)).toEqual([]);
     expect(await idempotencyRecord(tap.key)).toMatchObject({ state: 'processing' });
-    expect(stack.host.output()).toMatch(new RegExp(`left started; outcome=succeeded .*${methodId}`));
-    expect(stack.host.output()).not.toContain(String(answer.body.temporaryAccessPass));
+    expect(stack().host.output()).toMatch(new RegExp(`left started; outcome=succeeded .*${methodId}`));
+    expect(stack().host.output()).not.toContain(String(answer.body.temporaryAccessPass));
   });
 });

@@ -1,38 +1,29 @@
 import { TableClient } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { type Stack, startStack } from '../../local/stack';
 import { DEFAULT_SNAPSHOTS_KEPT } from '../../src/lib/registration/snapshot';
 import { createTableSnapshotStore } from '../../src/lib/registration/table-snapshot-store';
 import { TABLES } from '../../src/lib/storage/tables';
 import { demoSeed } from '../support/demo-tenant';
-import { checkGraphCalls } from '../support/graph-calls-check';
 import { readCurrentSnapshot } from '../support/registration-snapshot';
 import { callStack } from '../support/stack-call';
+import { useStack } from '../support/stack-fixture';
 
 // The stack as `npm start` brings it up with history (fewer weeks, no timers): the seeded rows
 // are what the app's own routes read, and the current snapshot is a real scan that followed them.
 
 const WEEKS = 2;
-let stack: Stack;
-checkGraphCalls(() => (stack as Stack | undefined)?.graph);
-
-beforeAll(async () => {
-  stack = await startStack({ hostPort: 0, timers: false, hostOutput: 'pipe', history: { weeks: WEEKS } });
-}, 120_000);
-afterAll(async () => {
-  await stack.stop();
-});
+const stack = useStack({ hostOutput: 'pipe', history: { weeks: WEEKS } }, { startTimeoutMs: 120_000 });
 
 describe('a stack with history', () => {
   it('lists the seeded open flags and audit rows through the API', async () => {
-    const seeded = stack.history?.seeded;
+    const seeded = stack().history?.seeded;
     expect(seeded?.weeks).toHaveLength(WEEKS);
-    const open = await callStack(stack, 'GET', '/lockouts?status=open&limit=100');
+    const open = await callStack(stack(), 'GET', '/lockouts?status=open&limit=100');
     expect(open.status).toBe(200);
     expect(open.body.lockouts).toHaveLength(seeded?.flags.byStatus.open ?? -1);
-    const refused = await callStack(stack, 'GET', '/audit?outcome=refused&limit=100');
+    const refused = await callStack(stack(), 'GET', '/audit?outcome=refused&limit=100');
     const refusals = seeded?.weeks.reduce((sum, week) => sum + week.protectedRefusals, 0);
     expect(refused.body.entries).toHaveLength(refusals ?? -1);
   });
@@ -41,19 +32,19 @@ describe('a stack with history', () => {
     const snapshots = createTableSnapshotStore({
       table: () =>
         Promise.resolve(
-          TableClient.fromConnectionString(stack.storageConnectionString, TABLES.registrationSnapshots, {
+          TableClient.fromConnectionString(stack().storageConnectionString, TABLES.registrationSnapshots, {
             allowInsecureConnection: true,
           }),
         ),
       snapshotsKept: DEFAULT_SNAPSHOTS_KEPT,
     });
     const current = await readCurrentSnapshot(snapshots);
-    expect(current?.summary.runId).toBe(stack.history?.scanRunId);
-    expect((current?.summary.runId ?? '') > (stack.history?.seeded.snapshots.latestRunId ?? '')).toBe(true);
+    expect(current?.summary.runId).toBe(stack().history?.scanRunId);
+    expect((current?.summary.runId ?? '') > (stack().history?.seeded.snapshots.latestRunId ?? '')).toBe(true);
     expect(current?.summary.users).toBe(demoSeed().users.filter((user) => user.accountEnabled).length);
     // The history's newest snapshot already held today's at-risk users in today's classes, so the
     // scan found nobody newly at risk: no registration.at_risk event.
-    const queue = QueueServiceClient.fromConnectionString(stack.storageConnectionString).getQueueClient(
+    const queue = QueueServiceClient.fromConnectionString(stack().storageConnectionString).getQueueClient(
       'recovery-events',
     );
     await queue.createIfNotExists();
@@ -64,8 +55,10 @@ describe('a stack with history', () => {
     expect(types.filter((type) => type === 'registration.at_risk')).toEqual([]);
     expect(current?.atRisk).toHaveLength(9);
     // The scan read the simulator's report: one request for the registration details at least.
-    expect(stack.graph.requests().some((request) => request.path.includes('userRegistrationDetails'))).toBe(
-      true,
-    );
+    expect(
+      stack()
+        .graph.requests()
+        .some((request) => request.path.includes('userRegistrationDetails')),
+    ).toBe(true);
   });
 });

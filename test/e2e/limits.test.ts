@@ -4,10 +4,10 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { FunctionsHostProcess } from '../../local/functions-host-process';
-import { type Stack, startStack } from '../../local/stack';
-import { checkGraphCalls } from '../support/graph-calls-check';
+import type { Stack } from '../../local/stack';
 import { restartHost } from '../support/restart-host';
 import { callStack } from '../support/stack-call';
+import { useStack } from '../support/stack-fixture';
 
 // Small limits, so each one is reached in a few calls. Every change is made by the demo helpdesk
 // caller; the administrator's calls are not recovery actions and are not counted.
@@ -21,19 +21,16 @@ const LIMITS = {
 const LIMITS_AFTER_CALLER_STEP = { ...LIMITS, LIMIT_CALLER_CALLS_PER_HOUR: '60' };
 const DAY_SECONDS = 24 * 3600;
 
-let stack: Stack;
+const stack = useStack({ appSettings: LIMITS });
 let target: Pick<Stack, 'baseUrl' | 'functionKey' | 'callerAuth' | 'callerTokens'>;
 let restarted: FunctionsHostProcess | undefined;
-checkGraphCalls(() => stack?.graph);
 
-beforeAll(async () => {
-  stack = await startStack({ hostPort: 0, timers: false, appSettings: LIMITS });
-  target = stack;
+beforeAll(() => {
+  target = stack();
 });
 
 afterAll(async () => {
   await restarted?.stop();
-  await stack?.stop();
 });
 
 const VERIFIED = {
@@ -50,7 +47,7 @@ const reset = (upn: string) => post(`/users/${upn}/mfa/reset`);
 const revoke = (upn: string) => post(`/users/${upn}/sessions/revoke`);
 
 async function events(): Promise<Record<string, unknown>[]> {
-  const queue = QueueServiceClient.fromConnectionString(stack.storageConnectionString).getQueueClient(
+  const queue = QueueServiceClient.fromConnectionString(stack().storageConnectionString).getQueueClient(
     'recovery-events',
   );
   const peeked = await queue.peekMessages({ numberOfMessages: 32 });
@@ -99,7 +96,7 @@ describe('limits, the brake and the kill switch over HTTP', () => {
     expect(retryAfter).toBeGreaterThan(3600 - 300);
     expect(retryAfter).toBeLessThanOrEqual(3600);
     // A higher limit (a restart with a new setting) lets the same caller on: the count is stored, not the verdict.
-    ({ host: restarted, ...target } = await restartHost(stack, {
+    ({ host: restarted, ...target } = await restartHost(stack(), {
       ...LIMITS,
       LIMIT_CALLER_CALLS_PER_HOUR: '60',
     }));
@@ -129,7 +126,7 @@ describe('limits, the brake and the kill switch over HTTP', () => {
 
   it('holds the brake after a restart of the host on the same storage', async () => {
     await restarted?.stop();
-    ({ host: restarted, ...target } = await restartHost(stack, LIMITS_AFTER_CALLER_STEP));
+    ({ host: restarted, ...target } = await restartHost(stack(), LIMITS_AFTER_CALLER_STEP));
     const refused = await tap('JohannaL@contoso.onmicrosoft.com');
     expect(refused.status).toBe(503);
     expect(refused.body.code).toBe('brake_engaged');
@@ -159,7 +156,7 @@ describe('limits, the brake and the kill switch over HTTP', () => {
     expect(off.body).toMatchObject({ enabled: false, stored: { enabled: false } });
     // Another instance (a restarted host) reads the stored switch on its first call.
     await restarted?.stop();
-    ({ host: restarted, ...target } = await restartHost(stack, LIMITS_AFTER_CALLER_STEP));
+    ({ host: restarted, ...target } = await restartHost(stack(), LIMITS_AFTER_CALLER_STEP));
     const refused = await revoke('LeeG@contoso.onmicrosoft.com');
     expect(refused.status).toBe(503);
     expect(refused.body.code).toBe('service_disabled');
@@ -170,7 +167,7 @@ describe('limits, the brake and the kill switch over HTTP', () => {
 
   it('switches every change off with RECOVERY_WRITES_ENABLED=false; reads and health stay up', async () => {
     await restarted?.stop();
-    ({ host: restarted, ...target } = await restartHost(stack, {
+    ({ host: restarted, ...target } = await restartHost(stack(), {
       ...LIMITS,
       RECOVERY_WRITES_ENABLED: 'false',
     }));

@@ -1,21 +1,19 @@
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import { type Stack, startStack } from '../../local/stack';
 import type { LockoutFlag } from '../../src/lib/detection/lockout-flag';
 import { type AuditAction, createTableAuditLog } from '../../src/lib/storage/audit-log';
 import { createTableLockoutStore } from '../../src/lib/storage/lockouts';
 import { createTableClient } from '../../src/lib/storage/table-service';
 import { createTableSource, TABLES } from '../../src/lib/storage/tables';
-import { checkGraphCalls } from '../support/graph-calls-check';
 import { callStack } from '../support/stack-call';
+import { useStack } from '../support/stack-fixture';
 
 // GET /api/reports/lockouts through the local host: flags and audit rows seeded with the app's own
 // stores into the stack's storage, in a week in January 2026 that nothing else writes to, then the
 // report compared with the numbers worked out below from that seed.
 
-let stack: Stack;
-checkGraphCalls(() => stack?.graph);
+const stack = useStack();
 
 const MINUTE = 60_000;
 const FROM = '2026-01-05T00:00:00.000Z';
@@ -171,7 +169,7 @@ const EXPECTED = {
 
 async function seed(): Promise<void> {
   const tables = createTableSource((name) =>
-    createTableClient({ connectionString: stack.storageConnectionString }, NO_CREDENTIAL, name),
+    createTableClient({ connectionString: stack().storageConnectionString }, NO_CREDENTIAL, name),
   );
   const lockouts = createTableLockoutStore({ table: () => tables(TABLES.lockouts) });
   for (const seeded of FLAGS) expect(await lockouts.put(seeded, undefined)).toBeDefined();
@@ -198,16 +196,9 @@ async function seed(): Promise<void> {
   }
 }
 
-beforeAll(async () => {
-  stack = await startStack({ hostPort: 0, timers: false });
-  await seed();
-});
+beforeAll(seed);
 
-afterAll(async () => {
-  await stack?.stop();
-});
-
-const get = (path: string) => callStack(stack, 'GET', path, undefined, {}, 'reader');
+const get = (path: string) => callStack(stack(), 'GET', path, undefined, {}, 'reader');
 
 describe('GET /api/reports/lockouts through the local host', () => {
   it('answers the figures worked out from the seeded flags and audit', async () => {
@@ -241,7 +232,7 @@ describe('GET /api/reports/lockouts through the local host', () => {
   });
 
   it('refuses a request without a credential: 401', async () => {
-    const response = await fetch(`${stack.baseUrl}/reports/lockouts?from=${FROM}&to=${TO}`);
+    const response = await fetch(`${stack().baseUrl}/reports/lockouts?from=${FROM}&to=${TO}`);
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(((await response.json()) as { code: string }).code).toBe('unauthenticated');

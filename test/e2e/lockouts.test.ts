@@ -1,75 +1,51 @@
 import { randomUUID } from 'node:crypto';
 
 import { QueueServiceClient } from '@azure/storage-queue';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { type Stack, startStack } from '../../local/stack';
 import { demoSeedUser } from '../support/demo-tenant';
-import { checkGraphCalls } from '../support/graph-calls-check';
-import { callerHeaders } from '../support/stack-call';
+import { callStack, runFunctionNow } from '../support/stack-call';
+import { useStack } from '../support/stack-fixture';
 
 // Lockout detection end to end: failures injected in the simulator, the scan triggered through the host's
 // admin endpoint (as in Azure), flags read and resolved over the API.
 
-let stack: Stack;
-checkGraphCalls(() => stack?.graph);
+const stack = useStack();
 
-beforeAll(async () => {
-  stack = await startStack({ hostPort: 0, timers: false });
-});
+const call = (method: string, path: string, body?: unknown) => callStack(stack(), method, path, body);
 
-afterAll(async () => {
-  await stack?.stop();
-});
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown>;
-}
-
-async function call(method: string, path: string, body?: unknown): Promise<Answer> {
-  const response = await fetch(`${stack.baseUrl}${path}`, {
-    method,
-    headers: {
-      ...callerHeaders(stack),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-  };
-}
+/** A Temporary Access Pass for `userId` as the helpdesk, with an Idempotency-Key of its own. */
+const issueTap = (userId: string, ticket: string) =>
+  callStack(
+    stack(),
+    'POST',
+    `/users/${userId}/tap`,
+    { ticket, verification: { method: 'video_call', reference: 'r' } },
+    { 'idempotency-key': randomUUID() },
+  );
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 
-async function runScan(): Promise<void> {
-  const run = await fetch(`${stack.baseUrl.replace(/\/api$/, '')}/admin/functions/detectLockouts`, {
-    method: 'POST',
-    headers: { 'x-functions-key': stack.masterKey, 'content-type': 'application/json' },
-    body: JSON.stringify({ input: '' }),
-  });
-  expect(run.status).toBe(202);
-}
+/** Three MFA prompts to `userId` left unanswered, 5 to 7 minutes ago: a lockout to the scan. */
+const ignoredPrompts = (userId: string) =>
+  stack().graph.addSignIns(
+    [5, 6, 7].map((minutes) => ({
+      userId,
+      createdDateTime: minutesAgo(minutes),
+      status: {
+        errorCode: 500121,
+        additionalDetails: 'MFA denied; user did not respond to mobile app notification',
+      },
+    })),
+  );
+
+const runScan = () => runFunctionNow(stack(), 'detectLockouts');
 
 describe('lockout detection through the local host', () => {
   const locked = demoSeedUser('ordinaryUser');
 
   it('flags injected failures, lists them, and resolves one with PATCH', async () => {
-    stack.graph.addSignIns(
-      [5, 6, 7].map((minutes) => ({
-        userId: locked.id,
-        createdDateTime: minutesAgo(minutes),
-        status: {
-          errorCode: 500121,
-          additionalDetails: 'MFA denied; user did not respond to mobile app notification',
-        },
-      })),
-    );
+    ignoredPrompts(locked.id);
     await runScan();
     await expect
       .poll(async () => ((await call('GET', '/lockouts?status=open')).body.lockouts as unknown[]).length, {
@@ -105,7 +81,7 @@ describe('lockout detection through the local host', () => {
 
   it('flags a denied prompt as a suspected attack, with a lockout-events message and a security event', async () => {
     const target = demoSeedUser('everyMethodUser');
-    stack.graph.addSignIns([
+    stack().graph.addSignIns([
       {
         userId: target.id,
         createdDateTime: minutesAgo(4),
@@ -116,7 +92,7 @@ describe('lockout detection through the local host', () => {
     await expect
       .poll(async () => (await call('GET', `/lockouts/${target.id}`)).body.category, { timeout: 20_000 })
       .toBe('suspected_attack');
-    const queues = QueueServiceClient.fromConnectionString(stack.storageConnectionString);
+    const queues = QueueServiceClient.fromConnectionString(stack().storageConnectionString);
     const lockoutEvents = await queues
       .getQueueClient('lockout-events')
       .peekMessages({ numberOfMessages: 32 });
@@ -145,17 +121,9 @@ describe('lockout detection through the local host', () => {
   it('refuses the helpdesk a TAP and the closing of an open suspected-attack flag, audited and queued', async () => {
     // Flagged by the previous test: a denied prompt is an attack signal (docs/approvals.md).
     const target = demoSeedUser('everyMethodUser');
-    const tap = await fetch(`${stack.baseUrl}/users/${target.id}/tap`, {
-      method: 'POST',
-      headers: {
-        ...callerHeaders(stack),
-        'content-type': 'application/json',
-        'idempotency-key': randomUUID(),
-      },
-      body: JSON.stringify({ ticket: 'INC-ATK-1', verification: { method: 'video_call', reference: 'r' } }),
-    });
+    const tap = await issueTap(target.id, 'INC-ATK-1');
     expect(tap.status).toBe(409);
-    expect(((await tap.json()) as { code: string }).code).toBe('suspected_attack_open');
+    expect(tap.body.code).toBe('suspected_attack_open');
     const close = await call('PATCH', `/lockouts/${target.id}`, { status: 'resolved', ticket: 'INC-ATK-1' });
     expect([close.status, close.body.code]).toEqual([403, 'forbidden']);
     expect(String(close.body.detail)).toContain('Recovery.SecurityOps');
@@ -167,7 +135,7 @@ describe('lockout detection through the local host', () => {
         expect.objectContaining({ action: 'lockout.resolve', outcome: 'refused', code: 'forbidden' }),
       ]),
     );
-    const queues = QueueServiceClient.fromConnectionString(stack.storageConnectionString);
+    const queues = QueueServiceClient.fromConnectionString(stack().storageConnectionString);
     const peeked = await queues.getQueueClient('recovery-events').peekMessages({ numberOfMessages: 32 });
     const types = peeked.peekedMessageItems
       .map((item) => JSON.parse(item.messageText) as { type: string; severity: string; targetId?: string })
@@ -186,29 +154,12 @@ describe('lockout detection through the local host', () => {
 
   it('resolves the flag when the user is given a Temporary Access Pass', async () => {
     const user = demoSeedUser('dollarUser');
-    stack.graph.addSignIns(
-      [5, 6, 7].map((minutes) => ({
-        userId: user.id,
-        createdDateTime: minutesAgo(minutes),
-        status: {
-          errorCode: 500121,
-          additionalDetails: 'MFA denied; user did not respond to mobile app notification',
-        },
-      })),
-    );
+    ignoredPrompts(user.id);
     await runScan();
     await expect
       .poll(async () => (await call('GET', `/lockouts/${user.id}`)).body.status, { timeout: 20_000 })
       .toBe('open');
-    const tap = await fetch(`${stack.baseUrl}/users/${user.id}/tap`, {
-      method: 'POST',
-      headers: {
-        ...callerHeaders(stack),
-        'content-type': 'application/json',
-        'idempotency-key': randomUUID(),
-      },
-      body: JSON.stringify({ ticket: 'INC-TAP-1', verification: { method: 'video_call', reference: 'r' } }),
-    });
+    const tap = await issueTap(user.id, 'INC-TAP-1');
     expect(tap.status).toBe(201);
     expect((await call('GET', `/lockouts/${user.id}`)).body).toMatchObject({
       status: 'resolved',
@@ -227,7 +178,7 @@ describe('lockout detection through the local host', () => {
   });
 
   it('reports detection in /health', async () => {
-    const response = await fetch(`${stack.baseUrl}/health`);
+    const response = await fetch(`${stack().baseUrl}/health`);
     const body = (await response.json()) as { checks: { name: string; status: string }[] };
     expect(body.checks).toContainEqual(expect.objectContaining({ name: 'detection', status: 'healthy' }));
   });

@@ -1,32 +1,18 @@
 import { randomUUID } from 'node:crypto';
 
 import { QueueServiceClient } from '@azure/storage-queue';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { type Stack, startStack } from '../../local/stack';
 import { demoSeedUser } from '../support/demo-tenant';
-import { checkGraphCalls } from '../support/graph-calls-check';
-import { callStack } from '../support/stack-call';
+import { callStack, runFunctionNow } from '../support/stack-call';
+import { useStack } from '../support/stack-fixture';
 
 // The watch after a recovery end to end: a TAP issued over the API, a method registered "as the
 // user" through the simulator's control API, the scan triggered through the host's admin endpoint,
 // the flag read over the API and the event off the recovery-events queue.
 
-let stack: Stack;
-checkGraphCalls(() => stack?.graph);
-
-beforeAll(async () => {
-  // The scan reads up to now, so a registration made a moment ago is in its window.
-  stack = await startStack({
-    hostPort: 0,
-    timers: false,
-    appSettings: { DETECT_LOCKOUTS_END_OFFSET_MINUTES: '0' },
-  });
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+// The scan reads up to now, so a registration made a moment ago is in its window.
+const stack = useStack({ appSettings: { DETECT_LOCKOUTS_END_OFFSET_MINUTES: '0' } });
 
 const HOME = { ipAddress: '203.0.113.7', countryOrRegion: 'GB' };
 const ABROAD = { ipAddress: '192.0.2.44', countryOrRegion: 'NG' };
@@ -34,7 +20,7 @@ const SCAN_LOG = /detectLockouts: outcome=(\w+).* watched=(\d+) raised=(\d+)/g;
 
 /** Where the user signed in from before: home, two days ago. */
 function signedInFromHome(userId: string): void {
-  stack.graph.addSignIns([
+  stack().graph.addSignIns([
     {
       userId,
       createdDateTime: new Date(Date.now() - 2 * 86_400_000).toISOString(),
@@ -47,7 +33,7 @@ function signedInFromHome(userId: string): void {
 
 async function issueTap(userId: string): Promise<void> {
   const tap = await callStack(
-    stack,
+    stack(),
     'POST',
     `/users/${userId}/tap`,
     { ticket: 'INC-WATCH-1', verification: { method: 'video_call', reference: 'r' } },
@@ -57,7 +43,7 @@ async function issueTap(userId: string): Promise<void> {
 }
 
 async function registerAsUser(userId: string, place: typeof HOME): Promise<string> {
-  const response = await fetch(`${stack.graph.url}/_sim/registrations`, {
+  const response = await fetch(`${stack().graph.url}/_sim/registrations`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ user: userId, ...place }),
@@ -68,22 +54,17 @@ async function registerAsUser(userId: string, place: typeof HOME): Promise<strin
 
 /** Runs the scan through the admin endpoint and waits for its log line: outcome and watch counts. */
 async function runScan(): Promise<{ outcome: string; watched: number; raised: number }> {
-  const before = [...stack.host.output().matchAll(SCAN_LOG)].length;
-  const run = await fetch(`${stack.baseUrl.replace(/\/api$/, '')}/admin/functions/detectLockouts`, {
-    method: 'POST',
-    headers: { 'x-functions-key': stack.masterKey, 'content-type': 'application/json' },
-    body: JSON.stringify({ input: '' }),
-  });
-  expect(run.status).toBe(202);
+  const before = [...stack().host.output().matchAll(SCAN_LOG)].length;
+  await runFunctionNow(stack(), 'detectLockouts');
   await expect
-    .poll(() => [...stack.host.output().matchAll(SCAN_LOG)].length, { timeout: 30_000 })
+    .poll(() => [...stack().host.output().matchAll(SCAN_LOG)].length, { timeout: 30_000 })
     .toBe(before + 1);
-  const line = [...stack.host.output().matchAll(SCAN_LOG)].at(-1);
+  const line = [...stack().host.output().matchAll(SCAN_LOG)].at(-1);
   return { outcome: line?.[1] ?? '', watched: Number(line?.[2]), raised: Number(line?.[3]) };
 }
 
 async function anomalyEvents(): Promise<Record<string, unknown>[]> {
-  const queue = QueueServiceClient.fromConnectionString(stack.storageConnectionString).getQueueClient(
+  const queue = QueueServiceClient.fromConnectionString(stack().storageConnectionString).getQueueClient(
     'recovery-events',
   );
   const peeked = await queue.peekMessages({ numberOfMessages: 32 });
@@ -102,7 +83,7 @@ describe('the watch after a recovery, through the local host', () => {
     const auditId = await registerAsUser(victim.id, ABROAD);
 
     expect(await runScan()).toEqual({ outcome: 'complete', watched: 1, raised: 1 });
-    const flag = await callStack(stack, 'GET', `/lockouts/${victim.id}`);
+    const flag = await callStack(stack(), 'GET', `/lockouts/${victim.id}`);
     expect(flag.status).toBe(200);
     expect(flag.body).toMatchObject({
       userId: victim.id.toLowerCase(),
@@ -113,7 +94,7 @@ describe('the watch after a recovery, through the local host', () => {
         registrations: [{ id: auditId, ipAddress: ABROAD.ipAddress, country: 'NG' }],
       },
     });
-    const listed = await callStack(stack, 'GET', '/lockouts?category=post_recovery_anomaly');
+    const listed = await callStack(stack(), 'GET', '/lockouts?category=post_recovery_anomaly');
     expect((listed.body.lockouts as { userId: string }[]).map((item) => item.userId)).toEqual([
       victim.id.toLowerCase(),
     ]);
@@ -133,7 +114,7 @@ describe('the watch after a recovery, through the local host', () => {
 
     // Both users are watched now; the victim's registration is read again (look-back).
     expect(await runScan()).toEqual({ outcome: 'complete', watched: 2, raised: 0 });
-    expect((await callStack(stack, 'GET', `/lockouts/${helped.id}`)).status).toBe(404);
+    expect((await callStack(stack(), 'GET', `/lockouts/${helped.id}`)).status).toBe(404);
     expect(await anomalyEvents()).toHaveLength(1);
   });
 });

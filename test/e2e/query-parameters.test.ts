@@ -1,39 +1,29 @@
 import { randomUUID } from 'node:crypto';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { type Stack, startStack } from '../../local/stack';
 import { demoSeedUser } from '../support/demo-tenant';
-import { checkGraphCalls } from '../support/graph-calls-check';
+import { useStack } from '../support/stack-fixture';
 
 // The list routes as a caller who sends the function key as `?code=` (the documented alternative to
 // the x-functions-key header), and GET /api/audit filtered by either form of user reference.
 
-let stack: Stack;
-checkGraphCalls(() => stack?.graph);
-
-beforeAll(async () => {
-  stack = await startStack({ hostPort: 0, timers: false, callerAuth: 'functionKey' });
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack({ callerAuth: 'functionKey' });
 
 /** A GET authenticated only by `?code=`, as a browser link or a tool without custom headers would. */
 async function getWithCode(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const separator = path.includes('?') ? '&' : '?';
   const response = await fetch(
-    `${stack.baseUrl}${path}${separator}code=${encodeURIComponent(stack.functionKey)}`,
+    `${stack().baseUrl}${path}${separator}code=${encodeURIComponent(stack().functionKey)}`,
   );
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 async function revokeSessions(user: string, ticket: string): Promise<void> {
-  const response = await fetch(`${stack.baseUrl}/users/${encodeURIComponent(user)}/sessions/revoke`, {
+  const response = await fetch(`${stack().baseUrl}/users/${encodeURIComponent(user)}/sessions/revoke`, {
     method: 'POST',
     headers: {
-      'x-functions-key': stack.functionKey,
+      'x-functions-key': stack().functionKey,
       'content-type': 'application/json',
       'idempotency-key': randomUUID(),
     },

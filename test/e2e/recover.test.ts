@@ -2,32 +2,16 @@ import { randomUUID } from 'node:crypto';
 
 import { TableClient } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { type Stack, startStack } from '../../local/stack';
 import { demoSeed, demoSeedUser } from '../support/demo-tenant';
-import { checkGraphCalls } from '../support/graph-calls-check';
 import { callStack } from '../support/stack-call';
+import { useStack } from '../support/stack-fixture';
 
-let stack: Stack;
-checkGraphCalls(() => stack?.graph);
+// The limits are off: these tests recover the same user several times (the ledger's unit tests
+// cover how a recovery counts).
+const stack = useStack({ appSettings: { RECOVERY_LIMITS_ENABLED: 'false' } }, { resetGraphBeforeEach: true });
 const TAP_POLICY = demoSeed().policies.temporaryAccessPass;
-
-beforeAll(async () => {
-  // The limits are off: these tests recover the same user several times (the ledger's unit tests
-  // cover how a recovery counts).
-  stack = await startStack({ hostPort: 0, timers: false, appSettings: { RECOVERY_LIMITS_ENABLED: 'false' } });
-});
-
-beforeEach(() => {
-  stack.graph.reset();
-  stack.graph.clearFaults();
-  stack.graph.clearRequests();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 const VERIFIED = {
   ticket: 'INC0031337',
@@ -36,7 +20,7 @@ const VERIFIED = {
 
 const recover = (upn: string, key = randomUUID(), caller: 'helpdesk' | 'reader' = 'helpdesk') =>
   callStack(
-    stack,
+    stack(),
     'POST',
     `/users/${encodeURIComponent(upn)}/recover`,
     VERIFIED,
@@ -45,27 +29,29 @@ const recover = (upn: string, key = randomUUID(), caller: 'helpdesk' | 'reader' 
   );
 
 const tapCreates = () =>
-  stack.graph
-    .requests()
+  stack()
+    .graph.requests()
     .filter((request) => request.method === 'POST' && request.path.endsWith('/temporaryAccessPassMethods'));
 /** Writes, counting each step of a batch (the guard's reads go in a batch too). */
 const graphWrites = () =>
-  stack.graph.requests().filter((request) => request.method !== 'GET' && !request.path.endsWith('$batch'));
+  stack()
+    .graph.requests()
+    .filter((request) => request.method !== 'GET' && !request.path.endsWith('$batch'));
 
 async function methodTypes(upn: string): Promise<string[]> {
-  const answer = await callStack(stack, 'GET', `/users/${encodeURIComponent(upn)}/methods`);
+  const answer = await callStack(stack(), 'GET', `/users/${encodeURIComponent(upn)}/methods`);
   return (answer.body.methods as { type: string }[]).map((method) => method.type).sort();
 }
 
 async function auditEntry(correlationId: string | null) {
-  const audit = await callStack(stack, 'GET', '/audit?action=mfa.recover&limit=20');
+  const audit = await callStack(stack(), 'GET', '/audit?action=mfa.recover&limit=20');
   return (audit.body.entries as { correlationId: string }[]).filter(
     (entry) => entry.correlationId === correlationId,
   );
 }
 
 async function queueMessages(): Promise<Record<string, unknown>[]> {
-  const queue = QueueServiceClient.fromConnectionString(stack.storageConnectionString).getQueueClient(
+  const queue = QueueServiceClient.fromConnectionString(stack().storageConnectionString).getQueueClient(
     'recovery-events',
   );
   const peeked = await queue.peekMessages({ numberOfMessages: 32 });
@@ -74,7 +60,7 @@ async function queueMessages(): Promise<Record<string, unknown>[]> {
 
 async function auditRows(): Promise<string> {
   const rows: unknown[] = [];
-  const table = TableClient.fromConnectionString(stack.storageConnectionString, 'Audit', {
+  const table = TableClient.fromConnectionString(stack().storageConnectionString, 'Audit', {
     allowInsecureConnection: true,
   });
   for await (const entity of table.listEntities()) rows.push(entity);
@@ -130,7 +116,7 @@ describe('POST /api/users/{user}/recover', () => {
     });
     expect(tapCreates()).toHaveLength(1);
 
-    expect(stack.host.output()).not.toContain(pass);
+    expect(stack().host.output()).not.toContain(pass);
     expect(await auditRows()).not.toContain(pass);
     expect(JSON.stringify(await queueMessages())).not.toContain(pass);
   });
@@ -139,7 +125,7 @@ describe('POST /api/users/{user}/recover', () => {
     const user = demoSeedUser('ordinaryUser');
     const fido2 = user.authenticationMethods.filter((method) => method.type === 'fido2');
     expect(fido2.length).toBeGreaterThan(0);
-    const fault = await fetch(`${stack.graphUrl}/_sim/faults`, {
+    const fault = await fetch(`${stack().graphUrl}/_sim/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ method: 'DELETE', path: '/fido2Methods/', status: 500, count: 5 }),

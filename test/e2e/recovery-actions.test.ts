@@ -3,44 +3,29 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { TableClient, TableServiceClient } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { type Stack, startStack } from '../../local/stack';
 import { demoSeed, demoSeedUser } from '../support/demo-tenant';
-import { checkGraphCalls } from '../support/graph-calls-check';
-import { callStack } from '../support/stack-call';
+import { callStack, runFunctionNow } from '../support/stack-call';
+import { useStack } from '../support/stack-fixture';
 
-let stack: Stack;
-checkGraphCalls(() => stack?.graph);
-/** Just over the TAP_POLICY_CACHE_SECONDS this stack runs with. */
-const TAP_POLICY_CACHE_MS = 1100;
-const TAP_POLICY = demoSeed().policies.temporaryAccessPass;
-
-beforeAll(async () => {
-  // A short TAP policy cache, so a test can change the policy without waiting a minute.
-  // The limits are off: these tests act on the same few users many times (test/e2e/limits.test.ts
-  // covers the limits). The SMS and voice retirement is pinned in the past, so the phone answers
-  // don't depend on today's date.
-  stack = await startStack({
-    hostPort: 0,
-    timers: false,
+// A short TAP policy cache, so a test can change the policy without waiting a minute.
+// The limits are off: these tests act on the same few users many times (test/e2e/limits.test.ts
+// covers the limits). The SMS and voice retirement is pinned in the past, so the phone answers
+// don't depend on today's date.
+const stack = useStack(
+  {
     appSettings: {
       TAP_POLICY_CACHE_SECONDS: '1',
       RECOVERY_LIMITS_ENABLED: 'false',
       TELEPHONY_RETIREMENT_DATE: '2001-02-01',
     },
-  });
-});
-
-beforeEach(() => {
-  stack.graph.reset();
-  stack.graph.clearFaults();
-  stack.graph.clearRequests();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+  },
+  { resetGraphBeforeEach: true },
+);
+/** Just over the TAP_POLICY_CACHE_SECONDS this stack runs with. */
+const TAP_POLICY_CACHE_MS = 1100;
+const TAP_POLICY = demoSeed().policies.temporaryAccessPass;
 
 const VERIFIED = {
   ticket: 'INC0012345',
@@ -49,14 +34,16 @@ const VERIFIED = {
 
 /** A mutating call carries a fresh Idempotency-Key unless the test sends its own. */
 const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  callStack(stack, method, path, body, {
+  callStack(stack(), method, path, body, {
     ...(body === undefined ? {} : { 'idempotency-key': randomUUID() }),
     ...headers,
   });
 
 const userPath = (upn: string) => `/users/${encodeURIComponent(upn)}`;
 const graphWrites = () =>
-  stack.graph.requests().filter((request) => request.method !== 'GET' && !request.path.endsWith('$batch'));
+  stack()
+    .graph.requests()
+    .filter((request) => request.method !== 'GET' && !request.path.endsWith('$batch'));
 
 const refIds = (refs: unknown) => (refs as { id: string }[]).map((ref) => ref.id).sort();
 
@@ -99,18 +86,20 @@ describe('POST /api/users/{user}/mfa/reset', () => {
 
   it('reports partial after an injected failure, and a repeat finishes the job', async () => {
     const user = demoSeedUser('ordinaryUser');
-    stack.graph.injectFault({ method: 'DELETE', path: '/fido2Methods/', status: 500, count: 5 });
+    stack().graph.injectFault({ method: 'DELETE', path: '/fido2Methods/', status: 500, count: 5 });
     const first = await call('POST', `${userPath(user.userPrincipalName)}/mfa/reset`, VERIFIED);
     expect(first.status).toBe(200);
     expect(first.body.outcome).toBe('partial');
     const fido2 = user.authenticationMethods.filter((method) => method.type === 'fido2');
     expect(refIds(first.body.failed)).toEqual(fido2.map((method) => method.id).sort());
     expect(refIds(first.body.remaining)).toEqual(fido2.map((method) => method.id).sort());
-    stack.graph.clearFaults();
-    stack.graph.clearRequests();
+    stack().graph.clearFaults();
+    stack().graph.clearRequests();
     const second = await call('POST', `${userPath(user.userPrincipalName)}/mfa/reset`, VERIFIED);
     expect(second.body.outcome).toBe('complete');
-    const deletes = stack.graph.requests().filter((request) => request.method === 'DELETE');
+    const deletes = stack()
+      .graph.requests()
+      .filter((request) => request.method === 'DELETE');
     expect(deletes.map((request) => request.path).every((path) => path.includes('/fido2Methods/'))).toBe(
       true,
     );
@@ -183,8 +172,8 @@ describe('POST /api/users/{user}/tap', () => {
     expect(replay.status).toBe(201);
     expect(replay.body.temporaryAccessPass).toBeNull();
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
-    const creates = stack.graph
-      .requests()
+    const creates = stack()
+      .graph.requests()
       .filter((request) => request.method === 'POST' && request.path.endsWith('/temporaryAccessPassMethods'));
     expect(creates).toHaveLength(1);
     const reused = await call(
@@ -205,8 +194,8 @@ describe('POST /api/users/{user}/tap', () => {
         call('POST', `${userPath(user.userPrincipalName)}/tap`, VERIFIED, { 'idempotency-key': key }),
       ),
     );
-    const creates = stack.graph
-      .requests()
+    const creates = stack()
+      .graph.requests()
       .filter((request) => request.method === 'POST' && request.path.endsWith('/temporaryAccessPassMethods'));
     expect(creates).toHaveLength(1);
     const passes = answers.filter((answer) => typeof answer.body.temporaryAccessPass === 'string');
@@ -216,8 +205,8 @@ describe('POST /api/users/{user}/tap', () => {
 
   it('refuses with tap_policy_disabled when the tenant has turned TAP off', async () => {
     const user = demoSeedUser('ordinaryUser');
-    const tenant = stack.graph.state();
-    stack.graph.reset({
+    const tenant = stack().graph.state();
+    stack().graph.reset({
       ...tenant,
       policies: {
         ...tenant.policies,
@@ -225,13 +214,13 @@ describe('POST /api/users/{user}/tap', () => {
       },
     });
     await sleep(TAP_POLICY_CACHE_MS);
-    stack.graph.clearRequests();
+    stack().graph.clearRequests();
     const answer = await call('POST', `${userPath(user.userPrincipalName)}/tap`, VERIFIED);
     expect(answer.status).toBe(409);
     expect(answer.body.code).toBe('tap_policy_disabled');
     expect(graphWrites()).toHaveLength(0);
     // Let the app's cached (disabled) policy expire before the next test.
-    stack.graph.reset();
+    stack().graph.reset();
     await sleep(TAP_POLICY_CACHE_MS);
   });
 
@@ -277,7 +266,9 @@ describe('POST /api/users/{user}/methods/phone', () => {
     expect(added.body.warnings).toEqual([
       { code: 'telephony_retired', message: expect.stringContaining('2001-02-01') as unknown },
     ]);
-    const stored = stack.graph.state().users.find((seeded) => seeded.id === user.id)?.authenticationMethods;
+    const stored = stack()
+      .graph.state()
+      .users.find((seeded) => seeded.id === user.id)?.authenticationMethods;
     expect(stored).toContainEqual(
       expect.objectContaining({ type: 'phone', phoneType: 'alternateMobile', phoneNumber: '+1 4255550111' }),
     );
@@ -296,8 +287,8 @@ describe('DELETE /api/users/{user}/methods/{methodId}', () => {
     );
     expect(removed.status).toBe(200);
     expect(
-      stack.graph
-        .requests()
+      stack()
+        .graph.requests()
         .some((request) => request.method === 'DELETE' && request.path.includes('/fido2Methods/')),
     ).toBe(true);
     const refused = await call(
@@ -330,7 +321,7 @@ describe('GET /api/audit', () => {
       ticket: 'INC-REFUSED',
     });
     expect(refused.status).toBe(403);
-    stack.graph.injectFault({
+    stack().graph.injectFault({
       method: 'POST',
       path: '/revokeSignInSessions$',
       status: 500,
@@ -369,9 +360,11 @@ describe('POST /api/users/{user}/sessions/revoke', () => {
     const user = demoSeedUser('ordinaryUser');
     const answer = await call('POST', `${userPath(user.userPrincipalName)}/sessions/revoke`, VERIFIED);
     expect(answer.status).toBe(200);
-    expect(stack.graph.requests().some((request) => request.path.endsWith('/revokeSignInSessions'))).toBe(
-      true,
-    );
+    expect(
+      stack()
+        .graph.requests()
+        .some((request) => request.path.endsWith('/revokeSignInSessions')),
+    ).toBe(true);
   });
 });
 
@@ -411,18 +404,13 @@ describe('per-user MFA suspension', () => {
     });
     expect(suspended.status).toBe(201);
     await endSuspensionNow(user.id);
-    stack.graph.clearRequests();
-    const run = await fetch(`${stack.baseUrl.replace(/\/api$/, '')}/admin/functions/restoreSuspendedMfa`, {
-      method: 'POST',
-      headers: { 'x-functions-key': stack.masterKey, 'content-type': 'application/json' },
-      body: JSON.stringify({ input: '' }),
-    });
-    expect(run.status).toBe(202);
+    stack().graph.clearRequests();
+    await runFunctionNow(stack(), 'restoreSuspendedMfa');
     await expect
       .poll(
         () =>
-          stack.graph
-            .requests()
+          stack()
+            .graph.requests()
             .some(
               (request) =>
                 request.method === 'PATCH' &&
@@ -448,7 +436,7 @@ describe('per-user MFA suspension', () => {
 });
 
 async function endSuspensionNow(userId: string): Promise<void> {
-  const table = TableClient.fromConnectionString(stack.storageConnectionString, 'Suspensions', {
+  const table = TableClient.fromConnectionString(stack().storageConnectionString, 'Suspensions', {
     allowInsecureConnection: true,
   });
   for await (const entity of table.listEntities<{ endsAt: string }>()) {
@@ -466,7 +454,7 @@ async function endSuspensionNow(userId: string): Promise<void> {
 }
 
 async function queueMessages(): Promise<Record<string, unknown>[]> {
-  const queue = QueueServiceClient.fromConnectionString(stack.storageConnectionString).getQueueClient(
+  const queue = QueueServiceClient.fromConnectionString(stack().storageConnectionString).getQueueClient(
     'recovery-events',
   );
   const peeked = await queue.peekMessages({ numberOfMessages: 32 });
@@ -475,13 +463,13 @@ async function queueMessages(): Promise<Record<string, unknown>[]> {
 
 /** docs/threat-model.md, "TAP leakage": a pass may appear in its one 201 response and nowhere else. */
 async function expectPassNowhere(pass: string): Promise<void> {
-  expect(stack.host.output()).not.toContain(pass);
-  const tables = TableServiceClient.fromConnectionString(stack.storageConnectionString, {
+  expect(stack().host.output()).not.toContain(pass);
+  const tables = TableServiceClient.fromConnectionString(stack().storageConnectionString, {
     allowInsecureConnection: true,
   });
   for await (const table of tables.listTables()) {
     for await (const entity of TableClient.fromConnectionString(
-      stack.storageConnectionString,
+      stack().storageConnectionString,
       table.name ?? '',
       { allowInsecureConnection: true },
     ).listEntities()) {
@@ -489,5 +477,5 @@ async function expectPassNowhere(pass: string): Promise<void> {
     }
   }
   expect(JSON.stringify(await queueMessages())).not.toContain(pass);
-  expect(JSON.stringify(stack.graph.requests())).not.toContain(pass);
+  expect(JSON.stringify(stack().graph.requests())).not.toContain(pass);
 }

@@ -1,29 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { type Stack, startStack } from '../../local/stack';
 import { demoSeed } from '../support/demo-tenant';
-import { checkGraphCalls } from '../support/graph-calls-check';
-import { callerHeaders } from '../support/stack-call';
+import { callerHeaders, runFunctionNow } from '../support/stack-call';
+import { useStack } from '../support/stack-fixture';
 
 // The registration report routes through the local host: the scan triggered through the host's
 // admin endpoint (as in Azure), then both routes read. Expected classes come from the demo seed's
 // methods (docs/registration.md); the SMS and voice retirement is pinned far ahead, so the classes
 // don't depend on today's date.
 
-let stack: Stack;
-checkGraphCalls(() => stack?.graph);
-
-beforeAll(async () => {
-  stack = await startStack({
-    hostPort: 0,
-    timers: false,
-    appSettings: { TELEPHONY_RETIREMENT_DATE: '2999-02-01' },
-  });
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack({ appSettings: { TELEPHONY_RETIREMENT_DATE: '2999-02-01' } });
 
 const seed = demoSeed();
 const idOf = (name: string) => {
@@ -36,19 +22,12 @@ const SINGLE_METHOD = ['GradyA', 'DebraB', 'NestorW', 'LynneR', 'MiriamG', 'Joni
 const SMS_VOICE_ONLY = ['$AlexW', 'JohannaL'].map(idOf);
 const ENABLED_USERS = seed.users.filter((user) => user.accountEnabled).length;
 
-async function get(path: string, headers: Record<string, string> = callerHeaders(stack)) {
-  const response = await fetch(`${stack.baseUrl}${path}`, { headers });
+async function get(path: string, headers: Record<string, string> = callerHeaders(stack())) {
+  const response = await fetch(`${stack().baseUrl}${path}`, { headers });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-async function runScan(): Promise<void> {
-  const run = await fetch(`${stack.baseUrl.replace(/\/api$/, '')}/admin/functions/scanRegistration`, {
-    method: 'POST',
-    headers: { 'x-functions-key': stack.masterKey, 'content-type': 'application/json' },
-    body: JSON.stringify({ input: '' }),
-  });
-  expect(run.status).toBe(202);
-}
+const runScan = () => runFunctionNow(stack(), 'scanRegistration');
 
 interface UserView {
   userId: string;

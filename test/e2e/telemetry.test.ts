@@ -1,33 +1,21 @@
 import { randomUUID } from 'node:crypto';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { type Stack, startStack } from '../../local/stack';
 import { demoSeedUser } from '../support/demo-tenant';
-import { checkGraphCalls } from '../support/graph-calls-check';
 import { callStack } from '../support/stack-call';
+import { useStack } from '../support/stack-fixture';
 
-let stack: Stack;
-checkGraphCalls(() => stack?.graph);
-
-beforeAll(async () => {
-  stack = await startStack({
-    hostPort: 0,
-    timers: false,
-    hostOutput: 'pipe',
-    // Unset (empty is unset): telemetry goes to the host's console, as under `npm start`.
-    appSettings: { APPLICATIONINSIGHTS_CONNECTION_STRING: '' },
-  });
-});
-
-afterAll(async () => {
-  await stack?.stop();
+const stack = useStack({
+  hostOutput: 'pipe',
+  // Unset (empty is unset): telemetry goes to the host's console, as under `npm start`.
+  appSettings: { APPLICATIONINSIGHTS_CONNECTION_STRING: '' },
 });
 
 /** The host's console lines that are telemetry records. */
 const telemetryLines = () =>
-  stack.host
-    .output()
+  stack()
+    .host.output()
     .split('\n')
     .filter((line) => line.includes('telemetry mfa-recovery.'));
 
@@ -37,7 +25,7 @@ describe('telemetry on the local stack', () => {
     const correlationId = randomUUID();
     const ticket = `INC${Date.now()}`;
     const answer = await callStack(
-      stack,
+      stack(),
       'POST',
       `/users/${encodeURIComponent(user.userPrincipalName)}/tap`,
       { ticket, verification: { method: 'video_call', reference: 'Teams call, ID shown' } },
@@ -61,7 +49,7 @@ describe('telemetry on the local stack', () => {
   it('prints a refusal line with the function name and problem code', async () => {
     const correlationId = randomUUID();
     const answer = await callStack(
-      stack,
+      stack(),
       'POST',
       `/users/${demoSeedUser('ordinaryUser').id}/tap`,
       { ticket: 'INC1' },

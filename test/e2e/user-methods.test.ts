@@ -1,30 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { type Stack, startStack } from '../../local/stack';
 import { demoTenant } from '../support/demo-tenant';
-import { checkGraphCalls } from '../support/graph-calls-check';
+import { useStack } from '../support/stack-fixture';
 
-let stack: Stack;
-checkGraphCalls(() => stack?.graph);
+// Function-key mode: the host checks the key (header or ?code=) before the app runs.
+const stack = useStack({ callerAuth: 'functionKey' });
 
-beforeAll(async () => {
-  // Function-key mode: the host checks the key (header or ?code=) before the app runs.
-  stack = await startStack({ hostPort: 0, timers: false, callerAuth: 'functionKey' });
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
-
-const methodsUrl = (user: string) => `${stack.baseUrl}/users/${encodeURIComponent(user)}/methods`;
-const withKey = () => ({ 'x-functions-key': stack.functionKey });
+const methodsUrl = (user: string) => `${stack().baseUrl}/users/${encodeURIComponent(user)}/methods`;
+const withKey = () => ({ 'x-functions-key': stack().functionKey });
 
 describe('GET /api/users/{user}/methods over HTTP', () => {
   it('answers 401 without a function key, before any Graph call', async () => {
-    stack.graph.clearRequests();
+    stack().graph.clearRequests();
     const response = await fetch(methodsUrl(demoTenant().ordinaryUser.userPrincipalName));
     expect(response.status).toBe(401);
-    expect(stack.graph.requests()).toHaveLength(0);
+    expect(stack().graph.requests()).toHaveLength(0);
   });
 
   it('answers 401 with a wrong function key', async () => {
@@ -58,18 +48,18 @@ describe('GET /api/users/{user}/methods over HTTP', () => {
 
   it('accepts the key in the code query parameter', async () => {
     const user = demoTenant().ordinaryUser;
-    const response = await fetch(`${methodsUrl(user.id)}?code=${encodeURIComponent(stack.functionKey)}`);
+    const response = await fetch(`${methodsUrl(user.id)}?code=${encodeURIComponent(stack().functionKey)}`);
     expect(response.status).toBe(200);
   });
 
   it('answers 400 problem+json for a malformed user without calling Graph', async () => {
-    stack.graph.clearRequests();
+    stack().graph.clearRequests();
     const response = await fetch(methodsUrl("x' or 1 eq 1"), { headers: withKey() });
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(response.headers.get('x-correlation-id')).toBeTruthy();
     expect(await response.json()).toMatchObject({ code: 'invalid_request', status: 400 });
-    expect(stack.graph.requests()).toHaveLength(0);
+    expect(stack().graph.requests()).toHaveLength(0);
   });
 
   it('answers 404 user_not_found for an unknown user', async () => {
@@ -82,7 +72,7 @@ describe('GET /api/users/{user}/methods over HTTP', () => {
   });
 
   it('answers 503 graph_throttled with Retry-After when Graph throttles past the budget', async () => {
-    stack.graph.injectFault({
+    stack().graph.injectFault({
       method: 'GET',
       path: '/authentication/methods$',
       status: 429,
@@ -98,7 +88,7 @@ describe('GET /api/users/{user}/methods over HTTP', () => {
 
 describe('GET /api/health over HTTP', () => {
   it('is anonymous, healthy, and holds no tenant data', async () => {
-    const response = await fetch(`${stack.baseUrl}/health`);
+    const response = await fetch(`${stack().baseUrl}/health`);
     expect(response.status).toBe(200);
     expect(response.headers.get('x-correlation-id')).toBeTruthy();
     const body = (await response.json()) as { status: string; checks: { name: string; status: string }[] };

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
-import { graphOpenApiValidator } from '../../local/graph/openapi-validator';
-import { demoSeed, demoSeedUser } from '../support/demo-tenant';
+import { demoGroupId, demoSeed, demoSeedUser } from '../support/demo-tenant';
 import {
   simulatorCall,
   simulatorGet,
   type SimulatorReply,
   useGraphSimulator,
 } from '../support/graph-fixture';
+import { odataErrorProblems, v1Schemas } from '../support/graph-schemas';
 
 // The simulator's group reads for the lockout scan's protected population (routes/groups.ts,
 // routes/group-transitive-members.ts):
@@ -20,12 +20,8 @@ const fixture = useGraphSimulator({ resetAfterEach: true });
 const get = (path: string, options?: Parameters<typeof simulatorGet>[2]) =>
   simulatorGet(fixture, path, options);
 
-const validator = graphOpenApiValidator('v1.0');
 const schemaErrors = (schema: string, items: readonly unknown[] | undefined) =>
-  (items ?? []).flatMap((item) => validator.validateSchema(`microsoft.graph.${schema}`, item).errors);
-const odataError = (body: unknown) =>
-  validator.validateSchema('microsoft.graph.ODataErrors.ODataError', body).errors;
-const groupId = (name: string) => demoSeed().groups.find((group) => group.displayName === name)?.id ?? '';
+  (items ?? []).flatMap((item) => v1Schemas.validateSchema(`microsoft.graph.${schema}`, item).errors);
 const EVENTUAL = { ConsistencyLevel: 'eventual' };
 const ROLE_ASSIGNABLE = demoSeed()
   .groups.filter((group) => group.isAssignableToRole)
@@ -50,7 +46,7 @@ describe('GET /groups', () => {
   });
 
   it('filters with in wherever eq works, without advanced-query parameters (aad-advanced-queries)', async () => {
-    const wanted = [groupId('Treasury Team'), groupId('All Staff')];
+    const wanted = [demoGroupId('Treasury Team'), demoGroupId('All Staff')];
     const reply = await get(
       `/v1.0/groups?$filter=${encodeURIComponent(`id in ('${wanted.join("','")}')`)}&$select=id`,
     );
@@ -67,7 +63,7 @@ describe('GET /groups', () => {
       "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
     ]);
     const found = await get(query, { headers: EVENTUAL });
-    expect(found.body.value?.map((group) => group.id)).toEqual([groupId('Treasury Team')]);
+    expect(found.body.value?.map((group) => group.id)).toEqual([demoGroupId('Treasury Team')]);
   });
 
   it('sorts by displayName by default, and with $filter only as an advanced query', async () => {
@@ -92,7 +88,7 @@ describe('GET /groups', () => {
     expect(advanced.body.value).toHaveLength(demoSeed().groups.length - ROLE_ASSIGNABLE.length);
     const unknown = await get('/v1.0/groups?$filter=visibility%20eq%20%27Private%27');
     expect([unknown.status, unknown.body.error?.code]).toEqual([400, 'Request_UnsupportedQuery']);
-    expect([...odataError(ne.body), ...odataError(unknown.body)]).toEqual([]);
+    expect([...odataErrorProblems(ne.body), ...odataErrorProblems(unknown.body)]).toEqual([]);
   });
 
   it('pages at $top with an @odata.nextLink, and refuses $top over 999', async () => {
@@ -129,22 +125,22 @@ describe('GET /groups', () => {
       'Request_BadRequest',
       '$count is not currently supported.',
     ]);
-    expect(odataError(without.body)).toEqual([]);
+    expect(odataErrorProblems(without.body)).toEqual([]);
   });
 
   it('answers 403 to an app without a group read permission', async () => {
     const reply = await get('/v1.0/groups', { roles: ['User.Read.All'] });
     expect(reply.status).toBe(403);
-    expect(odataError(reply.body)).toEqual([]);
+    expect(odataErrorProblems(reply.body)).toEqual([]);
   });
 });
 
 describe('GET /groups/{id}/transitiveMembers', () => {
   it('lists users and groups through nesting, each with its @odata.type', async () => {
-    const reply = await get(`/v1.0/groups/${groupId('Payment Approvers')}/transitiveMembers`);
+    const reply = await get(`/v1.0/groups/${demoGroupId('Payment Approvers')}/transitiveMembers`);
     expect(reply.status).toBe(200);
     expect(reply.body.value?.map((item) => [item['@odata.type'], item.id])).toEqual([
-      ['#microsoft.graph.group', groupId('Treasury Team')],
+      ['#microsoft.graph.group', demoGroupId('Treasury Team')],
       ['#microsoft.graph.user', demoSeedUser('protectedGroupMember').id],
     ]);
     expect(reply.body.value?.[1]).toMatchObject({
@@ -157,11 +153,11 @@ describe('GET /groups/{id}/transitiveMembers', () => {
   });
 
   it('keeps only id (and the type) with $select=id, and pages at $top', async () => {
-    const group = groupId('All Staff');
+    const group = demoGroupId('All Staff');
     const first = await get(`/v1.0/groups/${group}/transitiveMembers?$select=id&$top=4`);
     expect(first.body.value?.[0]).toEqual({
       '@odata.type': '#microsoft.graph.group',
-      id: groupId('Sales and Marketing'),
+      id: demoGroupId('Sales and Marketing'),
     });
     const items = [...(first.body.value ?? [])];
     for (let next = first.body['@odata.nextLink']; typeof next === 'string';) {
@@ -178,7 +174,7 @@ describe('GET /groups/{id}/transitiveMembers', () => {
   });
 
   it('names $select in the context, counts with the advanced-query parameters, and answers /$count', async () => {
-    const path = `/v1.0/groups/${groupId('Payment Approvers')}/transitiveMembers`;
+    const path = `/v1.0/groups/${demoGroupId('Payment Approvers')}/transitiveMembers`;
     const reply = await get(`${path}?$select=id&$count=true`, { headers: EVENTUAL });
     expect(reply.body).toMatchObject({
       '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects(id)',
@@ -190,7 +186,7 @@ describe('GET /groups/{id}/transitiveMembers', () => {
   });
 
   it('costs 5 resource units, less with $select and a $top under 20 (throttling-limits doc)', async () => {
-    const path = `/v1.0/groups/${groupId('Payment Approvers')}/transitiveMembers`;
+    const path = `/v1.0/groups/${demoGroupId('Payment Approvers')}/transitiveMembers`;
     const units = async (query: string) =>
       (await simulatorCall(fixture, `${path}${query}`)).headers.get('x-ms-resource-unit');
     expect([await units(''), await units('?$select=id'), await units('?$select=id&$top=5')]).toEqual([
@@ -203,7 +199,7 @@ describe('GET /groups/{id}/transitiveMembers', () => {
   });
 
   it('casts to users or groups as an advanced query only, without @odata.type per item', async () => {
-    const path = `/v1.0/groups/${groupId('Payment Approvers')}/transitiveMembers/microsoft.graph.user`;
+    const path = `/v1.0/groups/${demoGroupId('Payment Approvers')}/transitiveMembers/microsoft.graph.user`;
     const refused = await get(path);
     expect([refused.status, refused.body.error?.code]).toEqual([400, 'Request_UnsupportedQuery']);
     const users = await get(`${path}?$count=true&$select=id`, { headers: EVENTUAL });
@@ -215,12 +211,12 @@ describe('GET /groups/{id}/transitiveMembers', () => {
     const groups = await get(path.replace('microsoft.graph.user', 'microsoft.graph.group') + '?$count=true', {
       headers: EVENTUAL,
     });
-    expect(groups.body.value?.map((group) => group.id)).toEqual([groupId('Treasury Team')]);
+    expect(groups.body.value?.map((group) => group.id)).toEqual([demoGroupId('Treasury Team')]);
     expect(schemaErrors('group', groups.body.value)).toEqual([]);
   });
 
   it('gives users as limited objects to an app that may read groups but not users', async () => {
-    const reply = await get(`/v1.0/groups/${groupId('Treasury Team')}/transitiveMembers`, {
+    const reply = await get(`/v1.0/groups/${demoGroupId('Treasury Team')}/transitiveMembers`, {
       roles: ['GroupMember.Read.All'],
     });
     expect(reply.body.value?.[0]).toMatchObject({
@@ -239,11 +235,11 @@ describe('GET /groups/{id}/transitiveMembers', () => {
       'Request_BadRequest',
       "Invalid object identifier 'Treasury Team'.",
     ]);
-    const refused = await get(`/v1.0/groups/${groupId('Treasury Team')}/transitiveMembers`, {
+    const refused = await get(`/v1.0/groups/${demoGroupId('Treasury Team')}/transitiveMembers`, {
       roles: ['User.Read.All'],
     });
     expect(refused.status).toBe(403);
-    expect([...odataError(missing.body), ...odataError(refused.body)]).toEqual([]);
+    expect([...odataErrorProblems(missing.body), ...odataErrorProblems(refused.body)]).toEqual([]);
   });
 
   it('runs as a $batch step', async () => {
@@ -252,7 +248,11 @@ describe('GET /groups/{id}/transitiveMembers', () => {
       headers: { Authorization: `Bearer ${fixture.token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({
         requests: [
-          { id: 'm', method: 'GET', url: `/groups/${groupId('Treasury Team')}/transitiveMembers?$select=id` },
+          {
+            id: 'm',
+            method: 'GET',
+            url: `/groups/${demoGroupId('Treasury Team')}/transitiveMembers?$select=id`,
+          },
           { id: 'g', method: 'GET', url: '/groups?$filter=isAssignableToRole%20eq%20true&$select=id' },
         ],
       }),

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
 import { parseSeed, ROLE_TEMPLATE_IDS } from '../../local/graph';
-import { graphOpenApiValidator } from '../../local/graph/openapi-validator';
-import { demoSeed, demoSeedUser } from '../support/demo-tenant';
+import { demoGroupId, demoSeed, demoSeedUser } from '../support/demo-tenant';
 import {
   simulatorCall,
   simulatorGet,
   type SimulatorReply,
   useGraphSimulator,
 } from '../support/graph-fixture';
+import { odataErrorProblems, v1Schemas } from '../support/graph-schemas';
 
 // Group, role and PIM reads of the simulator (user-list-transitivememberof, rbacapplication-list-…,
 // privilegedaccessgroup-list-…). The PIM lists aren't in Microsoft's OpenAPI subsets, so their
@@ -26,11 +26,10 @@ const get = (path: string, options?: Parameters<typeof simulatorGet>[2]) =>
   simulatorGet(fixture, path, options);
 
 const ADVANCED = { ConsistencyLevel: 'eventual' };
-const groupId = (name: string) => demoSeed().groups.find((group) => group.displayName === name)?.id ?? '';
 const filter = (expression: string) => `$filter=${encodeURIComponent(expression)}`;
-const validator = graphOpenApiValidator('v1.0');
-const odataError = (body: unknown) =>
-  validator.validateSchema('microsoft.graph.ODataErrors.ODataError', body).errors;
+/** What the subset's schema finds wrong with a 200 answer to GET `path`. */
+const responseErrors = (path: string, body: unknown) =>
+  v1Schemas.validateResponse({ method: 'GET', path, status: 200, body }).errors;
 
 describe('GET /users/{id}/transitiveMemberOf', () => {
   it('lists nested groups with @odata.type; ordinary groups answer isAssignableToRole null', async () => {
@@ -44,14 +43,7 @@ describe('GET /users/{id}/transitiveMemberOf', () => {
       ['#microsoft.graph.group', 'Treasury Team', null],
       ['#microsoft.graph.group', 'Payment Approvers', null],
     ]);
-    expect(
-      validator.validateResponse({
-        method: 'GET',
-        path: `/users/${joni.id}/transitiveMemberOf`,
-        status: 200,
-        body: reply.body,
-      }).errors,
-    ).toEqual([]);
+    expect(responseErrors(`/users/${joni.id}/transitiveMemberOf`, reply.body)).toEqual([]);
   });
 
   it('lists a role held through a role-assignable group as a directoryRole with its template id', async () => {
@@ -60,7 +52,7 @@ describe('GET /users/{id}/transitiveMemberOf', () => {
     expect(reply.body.value).toEqual([
       expect.objectContaining({
         '@odata.type': '#microsoft.graph.group',
-        id: groupId('Security Operations Admins'),
+        id: demoGroupId('Security Operations Admins'),
         isAssignableToRole: true,
       }),
       expect.objectContaining({
@@ -85,7 +77,7 @@ describe('GET /users/{id}/transitiveMemberOf', () => {
     expect(reply.status).toBe(200);
     expect(reply.body.value?.[0]).toMatchObject({
       '@odata.type': '#microsoft.graph.group',
-      id: groupId('Security Operations Admins'),
+      id: demoGroupId('Security Operations Admins'),
       displayName: null,
       isAssignableToRole: null,
       securityEnabled: null,
@@ -125,7 +117,7 @@ describe('GET /users/{id}/transitiveMemberOf', () => {
     const without = await get(cast);
     expect(without.status).toBe(400);
     expect(without.body.error?.code).toBe('Request_UnsupportedQuery');
-    expect(odataError(without.body)).toEqual([]);
+    expect(odataErrorProblems(without.body)).toEqual([]);
     expect((await get(`${cast}?$count=true`)).status).toBe(400);
 
     const withHeader = await get(`${cast}?$count=true`, { headers: ADVANCED });
@@ -140,7 +132,7 @@ describe('GET /users/{id}/transitiveMemberOf', () => {
     const filtered = `/v1.0/users/${nestor.id}/transitiveMemberOf?$count=true&${filter('isAssignableToRole eq true')}`;
     expect((await get(filtered)).status).toBe(400);
     const reply = await get(filtered, { headers: ADVANCED });
-    expect(reply.body.value?.map((item) => item.id)).toEqual([groupId('Security Operations Admins')]);
+    expect(reply.body.value?.map((item) => item.id)).toEqual([demoGroupId('Security Operations Admins')]);
   });
 
   it('serves beta the same, with a beta context', async () => {
@@ -239,7 +231,7 @@ describe('GET /users/{id}/transitiveMemberOf', () => {
     expect(reply.body.value).toEqual([
       {
         '@odata.type': '#microsoft.graph.group',
-        id: groupId('Security Operations Admins'),
+        id: demoGroupId('Security Operations Admins'),
         isAssignableToRole: true,
       },
       {
@@ -309,14 +301,7 @@ describe('GET /users/{id}/transitiveMemberOf', () => {
     });
     // The activated role's id is the tenant's own, not the template id.
     expect(reply.body.value?.[1]?.id).not.toBe(SECURITY_ADMIN);
-    expect(
-      validator.validateResponse({
-        method: 'GET',
-        path: `/users/${nestor.id}/transitiveMemberOf`,
-        status: 200,
-        body: reply.body,
-      }).errors,
-    ).toEqual([]);
+    expect(responseErrors(`/users/${nestor.id}/transitiveMemberOf`, reply.body)).toEqual([]);
   });
 
   it('answers 404 for an unknown user', async () => {
@@ -356,7 +341,7 @@ describe('GET /users/{id}/transitiveMemberOf', () => {
 
 describe('GET /roleManagement/directory/roleAssignments', () => {
   it('stores a group’s assignment under the group’s id, with no per-member rows', async () => {
-    const group = groupId('Security Operations Admins');
+    const group = demoGroupId('Security Operations Admins');
     const byGroup = await get(
       `/v1.0/roleManagement/directory/roleAssignments?${filter(`principalId eq '${group}'`)}`,
     );
@@ -416,7 +401,7 @@ describe('GET /roleManagement/directory/roleAssignments', () => {
 
   it('filters with eq and in, the operators the resource page lists, and refuses ne', async () => {
     const megan = demoSeedUser('globalAdministrator').id;
-    const group = groupId('Security Operations Admins');
+    const group = demoGroupId('Security Operations Admins');
     const reply = await get(
       `/v1.0/roleManagement/directory/roleAssignments?${filter(`principalId in ('${megan}', '${group}')`)}`,
     );
@@ -445,7 +430,7 @@ describe('GET /roleManagement/directory/roleAssignments', () => {
       resourceScopes: ['/'],
     });
     expect(
-      validator.validateSchema('microsoft.graph.unifiedRoleDefinition', reply.body.value?.[0]?.roleDefinition)
+      v1Schemas.validateSchema('microsoft.graph.unifiedRoleDefinition', reply.body.value?.[0]?.roleDefinition)
         .errors,
     ).toEqual([]);
   });
@@ -582,7 +567,7 @@ describe('PIM instance lists', () => {
         all.body,
       ).error,
     ).toBeUndefined();
-    const group = groupId('Privileged Role Approvers');
+    const group = demoGroupId('Privileged Role Approvers');
     expect(all.body.value?.map((row) => [row.principalId, row.roleDefinitionId])).toEqual([
       [demoSeedUser('eligibleGlobalAdministrator').id, GA],
       [group, ROLE_TEMPLATE_IDS.privilegedRoleAdministrator],
@@ -613,7 +598,7 @@ describe('PIM instance lists', () => {
 
   it('lists PIM for Groups eligibilities by principalId or groupId, and requires one of them', async () => {
     const miriam = demoSeedUser('pimGroupEligibleMember').id;
-    const group = groupId('Exchange Operators');
+    const group = demoGroupId('Exchange Operators');
     const byUser = await get(`${PIM_GROUPS}?${filter(`principalId eq '${miriam}'`)}`);
     const parsed = collection(
       'identityGovernance/privilegedAccess/group/eligibilityScheduleInstances',
@@ -625,7 +610,7 @@ describe('PIM instance lists', () => {
     expect((await get(`${PIM_GROUPS}?${filter(`groupId eq '${group}'`)}`)).body.value).toHaveLength(1);
     const unfiltered = await get(PIM_GROUPS);
     expect(unfiltered.status).toBe(400);
-    expect(odataError(unfiltered.body)).toEqual([]);
+    expect(odataErrorProblems(unfiltered.body)).toEqual([]);
   });
 
   it.each([ELIGIBILITY, ASSIGNMENT, PIM_GROUPS])(
@@ -641,7 +626,7 @@ describe('PIM instance lists', () => {
         code: 'AadPremiumLicenseRequired',
         message: 'The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.',
       });
-      expect(odataError(reply.body)).toEqual([]);
+      expect(odataErrorProblems(reply.body)).toEqual([]);
       // The unified RBAC list needs no P2.
       expect((await get('/v1.0/roleManagement/directory/roleAssignments')).status).toBe(200);
     },
@@ -845,7 +830,7 @@ describe('PIM instance lists', () => {
   it('takes the operators the resource pages list: eq/ne, null on the scopes, no in', async () => {
     const debra = demoSeedUser('eligibleGlobalAdministrator').id;
     const ne = await get(`${ELIGIBILITY}?${filter(`principalId ne '${debra}'`)}`);
-    expect(ne.body.value?.map((row) => row.principalId)).toEqual([groupId('Privileged Role Approvers')]);
+    expect(ne.body.value?.map((row) => row.principalId)).toEqual([demoGroupId('Privileged Role Approvers')]);
     const scoped = await get(`${ASSIGNMENT}?${filter('directoryScopeId eq null')}`);
     expect([scoped.status, scoped.body.value]).toEqual([200, []]);
     for (const path of [ELIGIBILITY, ASSIGNMENT]) {
@@ -867,7 +852,7 @@ describe('PIM instance lists', () => {
   });
 
   it('expands roleDefinition with a nested $select on both instance lists', async () => {
-    const group = groupId('Privileged Role Approvers');
+    const group = demoGroupId('Privileged Role Approvers');
     const expand = '$expand=roleDefinition($select=id,displayName,templateId)';
     const reply = await get(`${ELIGIBILITY}?${filter(`principalId eq '${group}'`)}&${expand}`);
     expect(reply.body['@odata.context']).toBe(
@@ -935,14 +920,14 @@ describe('PIM instance lists', () => {
       'https://graph.microsoft.com/v1.0/$metadata#identityGovernance/privilegedAccess/group/eligibilityScheduleInstances(group(),principal(id))',
     );
     expect(reply.body.value?.[0]).toMatchObject({
-      group: { id: groupId('Exchange Operators'), displayName: 'Exchange Operators' },
+      group: { id: demoGroupId('Exchange Operators'), displayName: 'Exchange Operators' },
       principal: { '@odata.type': '#microsoft.graph.user', id: miriam },
     });
   });
 
   it('filters PIM for Groups instances on id and eligibilityScheduleId too, eq only on groupId', async () => {
     const miriam = demoSeedUser('pimGroupEligibleMember').id;
-    const group = groupId('Exchange Operators');
+    const group = demoGroupId('Exchange Operators');
     const [row] = (await get(`${PIM_GROUPS}?${filter(`groupId eq '${group}'`)}`)).body.value ?? [];
     const byId = await get(`${PIM_GROUPS}?${filter(`groupId eq '${group}' and id eq '${String(row?.id)}'`)}`);
     expect(byId.body.value).toHaveLength(1);
@@ -962,7 +947,7 @@ describe('the seed format', () => {
   it('refuses role rows for principals that can’t hold roles, and unknown PIM groups', () => {
     const seed = base();
     seed.roleEligibilities.push({
-      principalId: groupId('Treasury Team'),
+      principalId: demoGroupId('Treasury Team'),
       roleDefinitionId: GA,
       directoryScopeId: '/',
       startDateTime: null,

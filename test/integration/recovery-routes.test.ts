@@ -5,7 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 
-import { type HttpHandler, HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { HttpHandler } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 
 import { makeAddPhoneHandler } from '../../src/functions/add-phone';
@@ -23,6 +23,7 @@ import { MAX_BODY_BYTES } from '../../src/lib/http/json-body';
 import { restoreDueSuspensions } from '../../src/lib/recovery/restore-due-suspensions';
 import { getActionServices, getServices } from '../../src/lib/services';
 import { useGraphSimulator } from '../support/graph-fixture';
+import { type HandlerRequest, invokeHandler } from '../support/invoke-handler';
 import { liveMethods, liveUser, users } from '../support/recovery-seed';
 import { useServiceSettings } from '../support/service-settings';
 import { useAzurite } from './storage/azurite-fixture';
@@ -37,50 +38,17 @@ const VERIFIED = {
   verification: { method: 'video_call', reference: 'Teams call, badge shown' },
 };
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown>;
-}
-
-async function invoke(
-  handler: HttpHandler,
-  init: {
-    method: string;
-    params?: Record<string, string>;
-    body?: unknown;
-    rawBody?: string;
-    query?: Record<string, string>;
-    headers?: Record<string, string>;
-    /** Send no Idempotency-Key at all. */
-    noKey?: boolean;
-  },
-): Promise<Answer> {
-  const query = new URLSearchParams(init.query ?? {}).toString();
-  const hasBody = init.body !== undefined || init.rawBody !== undefined;
-  const request = new HttpRequest({
-    method: init.method,
-    url: `http://localhost:7071/api/test${query ? `?${query}` : ''}`,
-    params: init.params ?? {},
+/** A route's request in process; a body gets a fresh Idempotency-Key unless `noKey`. */
+const invoke = (handler: HttpHandler, { noKey, ...init }: HandlerRequest & { noKey?: boolean }) =>
+  invokeHandler(handler, {
+    ...init,
     headers: {
-      ...(hasBody ? { 'content-type': 'application/json' } : {}),
-      ...(hasBody && init.noKey !== true ? { 'idempotency-key': randomUUID() } : {}),
+      ...((init.body !== undefined || init.rawBody !== undefined) && noKey !== true
+        ? { 'idempotency-key': randomUUID() }
+        : {}),
       ...init.headers,
     },
-    ...(hasBody ? { body: { string: init.rawBody ?? JSON.stringify(init.body) } } : {}),
   });
-  // The app's handlers answer with an HttpResponseInit (withProblemJson builds every response).
-  const response = (await handler(
-    request,
-    new InvocationContext({ functionName: 'test' }),
-  )) as HttpResponseInit;
-  // Success answers carry jsonBody, problems a JSON string body (as the host would send them).
-  const body =
-    typeof response.body === 'string'
-      ? (JSON.parse(response.body) as Record<string, unknown>)
-      : ((response.jsonBody ?? {}) as Record<string, unknown>);
-  return { status: response.status ?? 200, headers: new Headers(response.headers), body };
-}
 
 const reset = makeResetMfaHandler(getActionServices);
 const graphWrites = () =>

@@ -18,6 +18,12 @@ export const TARGET: GuardTarget = {
   groupIds: new Set<string>(),
 };
 
+/** The guard refusing `target` (TARGET unless told) with `code`, naming no reasons or Graph requests. */
+export const guardRefusal = (
+  code: Extract<GuardVerdict, { allowed: false }>['code'],
+  target: GuardTarget = TARGET,
+): GuardVerdict => ({ allowed: false, code, reasons: [], target, graphRequestIds: [] });
+
 /** A GUID, so the Graph client-request-id reuses it (src/lib/http/correlation.ts). */
 export const CORRELATION_ID = '0b4f4a8e-2f2c-4d8e-9c1a-5d6e7f809102';
 
@@ -47,6 +53,18 @@ export function actionRequest<Input extends ActionRequest['input'] = ActionReque
     } as Input,
   };
 }
+
+/** An event queue that keeps each event in `events` (telling `onPublish` first) and answers as the real one. */
+export const recordingEvents = (
+  events: NewRecoveryEvent[],
+  onPublish: (event: NewRecoveryEvent) => void = () => undefined,
+): ActionDeps['events'] => ({
+  publish: (event) => {
+    onPublish(event);
+    events.push(event);
+    return Promise.resolve({ ...event, schemaVersion: 1, eventId: 'e', time: '' });
+  },
+});
 
 interface StoredKey {
   fingerprint: string;
@@ -148,13 +166,7 @@ export function actionFakes(
       },
       list: () => Promise.resolve({ entries: [] }),
     },
-    events: {
-      publish: (event) => {
-        steps.push(`event:${event.type}`);
-        events.push(event);
-        return Promise.resolve({ ...event, schemaVersion: 1, eventId: 'e', time: '' });
-      },
-    },
+    events: recordingEvents(events, (event) => steps.push(`event:${event.type}`)),
     idempotency,
     lockouts: {
       get: (userId) =>

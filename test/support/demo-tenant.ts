@@ -20,6 +20,10 @@ export function demoSeedUser(part: DemoPart): UserSeed {
   return user;
 }
 
+/** The id of the seeded group named `displayName` ('' when the seed has none by that name). */
+export const demoGroupId = (displayName: string): string =>
+  demoSeed().groups.find((group) => group.displayName === displayName)?.id ?? '';
+
 export interface DemoUser {
   id: string;
   userPrincipalName: string;

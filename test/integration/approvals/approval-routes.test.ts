@@ -5,7 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 
-import { type HttpHandler, HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { HttpHandler, HttpRequest } from '@azure/functions';
 import { describe, expect, it, vi } from 'vitest';
 
 import { makeDecideApprovalHandler } from '../../../src/functions/decide-approval';
@@ -20,6 +20,7 @@ import type { LockoutFlag } from '../../../src/lib/detection/lockout-flag';
 import { getActionServices, getServices } from '../../../src/lib/services';
 import { testCaller } from '../../support/callers';
 import { useGraphSimulator } from '../../support/graph-fixture';
+import { type HandlerRequest, invokeHandler } from '../../support/invoke-handler';
 import { users } from '../../support/recovery-seed';
 import { useServiceSettings } from '../../support/service-settings';
 import { useAzurite } from '../storage/azurite-fixture';
@@ -64,43 +65,9 @@ const storage = useAzurite();
 
 useServiceSettings(graph, storage);
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown>;
-}
-
-async function invoke(
-  handler: HttpHandler,
-  init: {
-    caller: string;
-    method: string;
-    params: Record<string, string>;
-    body?: unknown;
-    headers?: Record<string, string>;
-  },
-): Promise<Answer> {
-  const request = new HttpRequest({
-    method: init.method,
-    url: 'http://localhost:7071/api/test',
-    params: init.params,
-    headers: {
-      'x-test-caller': init.caller,
-      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...init.headers,
-    },
-    ...(init.body === undefined ? {} : { body: { string: JSON.stringify(init.body) } }),
-  });
-  const response = (await handler(
-    request,
-    new InvocationContext({ functionName: 'test' }),
-  )) as HttpResponseInit;
-  const body =
-    typeof response.body === 'string'
-      ? (JSON.parse(response.body) as Record<string, unknown>)
-      : ((response.jsonBody ?? {}) as Record<string, unknown>);
-  return { status: response.status ?? 200, headers: new Headers(response.headers), body };
-}
+/** A route's request in process as one of CALLERS. */
+const invoke = (handler: HttpHandler, { caller, ...init }: HandlerRequest & { caller: string }) =>
+  invokeHandler(handler, { ...init, headers: { 'x-test-caller': caller, ...init.headers } });
 
 const reset = makeResetMfaHandler(getActionServices);
 const tap = makeIssueTapHandler(getActionServices);
@@ -115,6 +82,9 @@ const BODY = {
   verification: { method: 'video_call', reference: 'Teams call, badge shown' },
 };
 const megan = { user: users.megan.userPrincipalName };
+/** An action with BODY on Megan (unless `params` says otherwise) as one of CALLERS. */
+const act = (handler: HttpHandler, caller: string, headers: Record<string, string>, params = megan) =>
+  invoke(handler, { caller, method: 'POST', params, body: BODY, headers });
 const writes = () =>
   graph.simulator
     .requests()
@@ -130,13 +100,7 @@ async function events(): Promise<Record<string, unknown>[]> {
 describe('two people for a protected account, in process', () => {
   it('asks, approves, runs the repeat once, and keeps both names in the audit', async () => {
     const key = randomUUID();
-    const asked = await invoke(reset, {
-      caller: 'helpdesk',
-      method: 'POST',
-      params: megan,
-      body: BODY,
-      headers: { 'idempotency-key': key },
-    });
+    const asked = await act(reset, 'helpdesk', { 'idempotency-key': key });
     expect(asked.status).toBe(202);
     const id = String(asked.body.approvalId);
     expect(asked.headers.get('location')).toBe(`/api/approvals/${id}`);
@@ -144,13 +108,7 @@ describe('two people for a protected account, in process', () => {
 
     const self = await invoke(approve, { caller: 'helpdesk', method: 'POST', params: { id } });
     expect([self.status, self.body.code]).toEqual([403, 'forbidden']); // helpdesk lacks Recovery.Approve
-    const early = await invoke(reset, {
-      caller: 'helpdesk',
-      method: 'POST',
-      params: megan,
-      body: BODY,
-      headers: { 'idempotency-key': key, 'approval-id': id },
-    });
+    const early = await act(reset, 'helpdesk', { 'idempotency-key': key, 'approval-id': id });
     expect([early.status, early.body.code]).toEqual([409, 'approval_pending']);
 
     const approved = await invoke(approve, { caller: 'approver', method: 'POST', params: { id } });
@@ -162,31 +120,13 @@ describe('two people for a protected account, in process', () => {
       targetUpn: users.megan.userPrincipalName,
     });
 
-    const repeat = await invoke(reset, {
-      caller: 'helpdesk',
-      method: 'POST',
-      params: megan,
-      body: BODY,
-      headers: { 'idempotency-key': key, 'approval-id': id },
-    });
+    const repeat = await act(reset, 'helpdesk', { 'idempotency-key': key, 'approval-id': id });
     expect(repeat.status).toBe(200);
     const removed = writes().length;
     expect(removed).toBeGreaterThan(0);
-    const again = await invoke(reset, {
-      caller: 'helpdesk',
-      method: 'POST',
-      params: megan,
-      body: BODY,
-      headers: { 'idempotency-key': key, 'approval-id': id },
-    });
+    const again = await act(reset, 'helpdesk', { 'idempotency-key': key, 'approval-id': id });
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    const other = await invoke(reset, {
-      caller: 'helpdesk',
-      method: 'POST',
-      params: megan,
-      body: BODY,
-      headers: { 'idempotency-key': randomUUID(), 'approval-id': id },
-    });
+    const other = await act(reset, 'helpdesk', { 'idempotency-key': randomUUID(), 'approval-id': id });
     expect([other.status, other.body.code]).toEqual([409, 'approval_consumed']);
     expect(writes()).toHaveLength(removed);
 
@@ -216,32 +156,14 @@ describe('two people for a protected account, in process', () => {
   });
 
   it('refuses a denied request and the function key outright', async () => {
-    const asked = await invoke(tap, {
-      caller: 'helpdesk',
-      method: 'POST',
-      params: megan,
-      body: BODY,
-      headers: { 'idempotency-key': randomUUID() },
-    });
+    const asked = await act(tap, 'helpdesk', { 'idempotency-key': randomUUID() });
     const id = String(asked.body.approvalId);
     expect((await invoke(deny, { caller: 'approver', method: 'POST', params: { id } })).body.status).toBe(
       'denied',
     );
-    const repeat = await invoke(tap, {
-      caller: 'helpdesk',
-      method: 'POST',
-      params: megan,
-      body: BODY,
-      headers: { 'idempotency-key': randomUUID(), 'approval-id': id },
-    });
+    const repeat = await act(tap, 'helpdesk', { 'idempotency-key': randomUUID(), 'approval-id': id });
     expect([repeat.status, repeat.body.code]).toEqual([403, 'approval_denied']);
-    const key = await invoke(tap, {
-      caller: 'functionKey',
-      method: 'POST',
-      params: megan,
-      body: BODY,
-      headers: { 'idempotency-key': randomUUID(), 'approval-id': id },
-    });
+    const key = await act(tap, 'functionKey', { 'idempotency-key': randomUUID(), 'approval-id': id });
     expect([key.status, key.body.code]).toEqual([403, 'protected_account']);
     expect(writes()).toHaveLength(0);
   });
@@ -272,22 +194,10 @@ describe('attack flags, in process', () => {
     const existing = await lockouts.get(adele.id);
     await lockouts.put(flag('suspected_attack'), existing?.etag);
     const params = { user: adele.userPrincipalName };
-    const blocked = await invoke(tap, {
-      caller: 'functionKey',
-      method: 'POST',
-      params,
-      body: BODY,
-      headers: { 'idempotency-key': randomUUID() },
-    });
+    const blocked = await act(tap, 'functionKey', { 'idempotency-key': randomUUID() }, params);
     expect([blocked.status, blocked.body.code]).toEqual([409, 'suspected_attack_open']);
     expect(writes()).toHaveLength(0);
-    const overridden = await invoke(tap, {
-      caller: 'securityOps',
-      method: 'POST',
-      params,
-      body: BODY,
-      headers: { 'idempotency-key': randomUUID() },
-    });
+    const overridden = await act(tap, 'securityOps', { 'idempotency-key': randomUUID() }, params);
     expect(overridden.status).toBe(201);
     const sent = await events();
     expect(sent).toContainEqual(

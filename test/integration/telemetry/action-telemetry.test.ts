@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
-import type { TapPolicy } from '../../../src/lib/graph/tap';
 import { AppError } from '../../../src/lib/http/problem';
 import type { GuardVerdict } from '../../../src/lib/recovery/action-guard';
 import { issueTap, type IssueTapInput } from '../../../src/lib/recovery/tap-action';
 import { createTableAuditLog } from '../../../src/lib/storage/audit-log';
 import { actionFakes, actionRequest, CORRELATION_ID, TARGET } from '../../support/action-fakes';
+import { TAP_POLICY } from '../../support/tap-fixtures';
 import { captureTelemetry } from '../../support/telemetry';
 import { json, stubGraph } from '../../unit/graph/stub-graph';
 import { useAzurite } from '../storage/azurite-fixture';
@@ -17,17 +17,6 @@ const PASS = 'TAPRocks!7731';
 const TICKET = 'INC7731';
 const REASON = 'lost-phone-7731';
 const REFERENCE = 'teams-call-7731';
-
-/** Microsoft's documented defaults for the TAP method configuration, for all users. */
-const POLICY: TapPolicy = {
-  state: 'enabled',
-  defaultLifetimeInMinutes: 60,
-  minimumLifetimeInMinutes: 60,
-  maximumLifetimeInMinutes: 480,
-  isUsableOnce: false,
-  includeTargets: [{ id: 'all_users', targetType: 'group' }],
-  excludeTargets: [],
-};
 
 /** A TAP for AdeleV (named by UPN), through runAction with the Table Storage audit log on Azurite. */
 async function tapThrough(verdict?: GuardVerdict) {
@@ -51,7 +40,7 @@ async function tapThrough(verdict?: GuardVerdict) {
   const deps: Parameters<typeof issueTap>[0] = {
     ...fakes.deps,
     audit: createTableAuditLog({ table: () => Promise.resolve(table) }),
-    tapPolicy: () => Promise.resolve(POLICY),
+    tapPolicy: () => Promise.resolve(TAP_POLICY),
   };
   const request = actionRequest<IssueTapInput>({
     action: 'tap.issue',

@@ -7,6 +7,7 @@ import type { ActionDeps, ActionRequest } from '../../../src/lib/recovery/run-ac
 import type { AuditAttempt, AuditEntry, AuditLog, AuditResult } from '../../../src/lib/storage/audit-log';
 import type { IdempotencyStore } from '../../../src/lib/storage/idempotency-store';
 import type { NewRecoveryEvent } from '../../../src/lib/storage/recovery-events';
+import { recordingEvents } from '../../support/action-fakes';
 import { testCaller } from '../../support/callers';
 import { admitAll } from '../../support/limits';
 import { memoryApprovals } from '../../support/memory-approvals';
@@ -110,12 +111,7 @@ export function actionFakes(options: { verdict?: GuardVerdict; flag?: StoredLock
     config: loadConfig({ STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }),
     checkTarget: () => Promise.resolve(verdict),
     audit,
-    events: {
-      publish: (event) => {
-        events.push(event);
-        return Promise.resolve({ ...event, schemaVersion: 1, eventId: 'e', time: '' });
-      },
-    },
+    events: recordingEvents(events),
     idempotency,
     lockouts: {
       get: (id) => {

@@ -3,17 +3,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { decideApproval, readApproval } from '../../../src/lib/approvals/decide-approval';
 import { AppError } from '../../../src/lib/http/problem';
 import { type ActionRequest, runAction } from '../../../src/lib/recovery/run-action';
+import { guardRefusal } from '../../support/action-fakes';
+import { appErrorOf } from '../../support/app-error';
 import { testCaller } from '../../support/callers';
 import { actionFakes, actionRequest, approver, requester, TARGET } from './action-fakes';
 
 const succeeded = () =>
   Promise.resolve({ status: 200, body: { done: true }, audit: { outcome: 'succeeded' as const } });
-
-async function problem(promise: Promise<unknown>): Promise<AppError> {
-  const error: unknown = await promise.catch((thrown: unknown) => thrown);
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 type Fakes = ReturnType<typeof actionFakes>;
 
@@ -74,7 +70,7 @@ describe('two people for protected targets', () => {
     const replay = await runAction(fakes.deps, repeat, perform);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     const other = { ...repeat, idempotency: { ...repeat.idempotency, key: 'key-0000000000000003' } };
-    expect((await problem(runAction(fakes.deps, other, perform))).code).toBe('approval_consumed');
+    expect((await appErrorOf(runAction(fakes.deps, other, perform))).code).toBe('approval_consumed');
     expect(perform).toHaveBeenCalledTimes(1);
     expect((await readApproval(fakes.deps, id, approver)).status).toBe('consumed');
   });
@@ -102,16 +98,16 @@ describe('two people for protected targets', () => {
     const fakes = actionFakes();
     const id = await askApproval(fakes);
     const selfApprover = testCaller({ ...requester, roles: ['Recovery.Approve'] });
-    expect((await problem(approve(fakes, id, selfApprover))).code).toBe('self_approval');
+    expect((await appErrorOf(approve(fakes, id, selfApprover))).code).toBe('self_approval');
     const sameOid = testCaller({
       kind: 'application',
       id: 'app:other',
       objectId: requester.objectId,
       roles: ['Recovery.Approve'],
     });
-    expect((await problem(approve(fakes, id, sameOid))).code).toBe('self_approval');
+    expect((await appErrorOf(approve(fakes, id, sameOid))).code).toBe('self_approval');
     const key = testCaller({ roles: ['Recovery.Approve'] });
-    expect((await problem(approve(fakes, id, key))).code).toBe('forbidden');
+    expect((await appErrorOf(approve(fakes, id, key))).code).toBe('forbidden');
     expect(fakes.audited.filter((entry) => entry.outcome === 'refused').map((entry) => entry.code)).toEqual([
       'self_approval',
       'self_approval',
@@ -125,26 +121,26 @@ describe('two people for protected targets', () => {
     const id = await askApproval(fakes);
     const perform = vi.fn(succeeded);
     const repeat = actionRequest({ approvalId: id });
-    expect((await problem(runAction(fakes.deps, repeat, perform))).code).toBe('approval_pending');
+    expect((await appErrorOf(runAction(fakes.deps, repeat, perform))).code).toBe('approval_pending');
     await approve(fakes, id);
     const otherBody = { ...repeat, idempotency: { ...repeat.idempotency, fingerprint: 'body-2' } };
-    expect((await problem(runAction(fakes.deps, otherBody, perform))).code).toBe('approval_mismatch');
+    expect((await appErrorOf(runAction(fakes.deps, otherBody, perform))).code).toBe('approval_mismatch');
     const colleague = testCaller({
       kind: 'user',
       id: 'user:someone-else',
       roles: ['Recovery.Reset', 'Recovery.Privileged'],
     });
     const byColleague = actionRequest({ caller: colleague, approvalId: id });
-    expect((await problem(runAction(fakes.deps, byColleague, perform))).code).toBe('approval_mismatch');
+    expect((await appErrorOf(runAction(fakes.deps, byColleague, perform))).code).toBe('approval_mismatch');
     const tap = { ...repeat, action: 'tap.issue' as const };
-    expect((await problem(runAction(fakes.deps, tap, perform))).code).toBe('approval_mismatch');
+    expect((await appErrorOf(runAction(fakes.deps, tap, perform))).code).toBe('approval_mismatch');
 
     const denied = await askApproval(fakes);
     await approve(fakes, denied, approver, false);
     const deniedRepeat = actionRequest({ approvalId: denied });
-    expect((await problem(runAction(fakes.deps, deniedRepeat, perform))).code).toBe('approval_denied');
+    expect((await appErrorOf(runAction(fakes.deps, deniedRepeat, perform))).code).toBe('approval_denied');
     expect(perform).not.toHaveBeenCalled();
-    expect((await problem(approve(fakes, denied))).code).toBe('approval_decided');
+    expect((await appErrorOf(approve(fakes, denied))).code).toBe('approval_decided');
   });
 
   it('lets approvals expire after the configured time, undecided or unused', async () => {
@@ -153,7 +149,9 @@ describe('two people for protected targets', () => {
     expect(ttl).toBe(30 * 60_000);
     const undecided = await askApproval(fakes);
     const later = new Date(Date.now() + ttl + 1000);
-    expect((await problem(approve(fakes, undecided, approver, true, later))).code).toBe('approval_expired');
+    expect((await appErrorOf(approve(fakes, undecided, approver, true, later))).code).toBe(
+      'approval_expired',
+    );
     expect((await readApproval(fakes.deps, undecided, approver, later)).status).toBe('expired');
 
     const unused = await askApproval(fakes);
@@ -161,9 +159,9 @@ describe('two people for protected targets', () => {
     const row = fakes.approvals.rows.get(unused);
     if (row) row.expiresAt = new Date(Date.now() - 1000).toISOString();
     const perform = vi.fn(succeeded);
-    expect((await problem(runAction(fakes.deps, actionRequest({ approvalId: unused }), perform))).code).toBe(
-      'approval_expired',
-    );
+    expect(
+      (await appErrorOf(runAction(fakes.deps, actionRequest({ approvalId: unused }), perform))).code,
+    ).toBe('approval_expired');
     expect(perform).not.toHaveBeenCalled();
   });
 
@@ -173,21 +171,15 @@ describe('two people for protected targets', () => {
     const unprivileged = testCaller({ ...requester, roles: ['Recovery.Reset'] });
     for (const caller of [key, unprivileged]) {
       const fakes = actionFakes();
-      expect((await problem(runAction(fakes.deps, actionRequest({ caller }), perform))).code).toBe(
+      expect((await appErrorOf(runAction(fakes.deps, actionRequest({ caller }), perform))).code).toBe(
         'protected_account',
       );
       expect(fakes.approvals.rows.size).toBe(0);
     }
     const breakGlass = actionFakes({
-      verdict: {
-        allowed: false,
-        code: 'break_glass_account',
-        reasons: [],
-        target: TARGET,
-        graphRequestIds: [],
-      },
+      verdict: guardRefusal('break_glass_account', TARGET),
     });
-    expect((await problem(runAction(breakGlass.deps, actionRequest(), perform))).code).toBe(
+    expect((await appErrorOf(runAction(breakGlass.deps, actionRequest(), perform))).code).toBe(
       'break_glass_account',
     );
     expect(breakGlass.approvals.rows.size).toBe(0);
@@ -198,12 +190,12 @@ describe('two people for protected targets', () => {
     const fakes = actionFakes();
     const id = await askApproval(fakes);
     const stranger = testCaller({ kind: 'user', id: 'user:stranger', roles: ['Recovery.Reset'] });
-    expect((await problem(readApproval(fakes.deps, id, stranger))).code).toBe('forbidden');
+    expect((await appErrorOf(readApproval(fakes.deps, id, stranger))).code).toBe('forbidden');
     const view = await readApproval(fakes.deps, id, requester);
     expect(view).not.toHaveProperty('fingerprint');
     expect(view).not.toHaveProperty('scope');
     expect(
-      (await problem(readApproval(fakes.deps, '00000000-0000-4000-8000-000000000000', approver))).code,
+      (await appErrorOf(readApproval(fakes.deps, '00000000-0000-4000-8000-000000000000', approver))).code,
     ).toBe('approval_not_found');
   });
 });

@@ -4,6 +4,7 @@ import { AppError } from '../../../src/lib/http/problem';
 import type { GuardVerdict } from '../../../src/lib/recovery/action-guard';
 import { runAction } from '../../../src/lib/recovery/run-action';
 import type { AuditAction } from '../../../src/lib/storage/audit-log';
+import { guardRefusal } from '../../support/action-fakes';
 import { testCaller } from '../../support/callers';
 import { actionFakes, actionRequest, attackFlag, TARGET } from '../approvals/action-fakes';
 
@@ -117,13 +118,7 @@ describe('an open suspected_attack flag', () => {
 
   it('leaves a break-glass target to the guard refusal', async () => {
     const fakes = actionFakes({
-      verdict: {
-        allowed: false,
-        code: 'break_glass_account',
-        reasons: [],
-        target: TARGET,
-        graphRequestIds: [],
-      },
+      verdict: guardRefusal('break_glass_account', TARGET),
       flag: attackFlag(),
     });
     const error = await runAction(fakes.deps, actionRequest({ caller: helpdesk }), succeeded).catch(

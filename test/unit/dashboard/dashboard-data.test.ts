@@ -4,16 +4,13 @@ import type { LockoutReport } from '../../../src/lib/api/report-schemas';
 import {
   AT_RISK_LISTED,
   countOpenFlags,
-  type DashboardDeps,
   loadDashboardData,
   reportPeriods,
 } from '../../../src/lib/dashboard/dashboard-data';
 import type { FlagCategory, LockoutStatus, StoredLockoutFlag } from '../../../src/lib/detection/lockout-flag';
 import type { LockoutQuery, LockoutStore } from '../../../src/lib/detection/repositories';
 import { AppError } from '../../../src/lib/http/problem';
-import type { RegistrationSnapshotStore } from '../../../src/lib/registration/snapshot';
-import type { AuditLog } from '../../../src/lib/storage/audit-log';
-import { lockoutReport, NOW, registrationReport } from './dashboard-fixture';
+import { dashboardDeps, NOW } from './dashboard-fixture';
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -87,39 +84,9 @@ describe('countOpenFlags', () => {
   });
 });
 
-function deps(overrides: Partial<DashboardDeps['reports']> = {}, lockouts = listingStore([]).store) {
-  const calls: { periods?: readonly { from: Date; to: Date }[]; classes: unknown[] } = { classes: [] };
-  const value: DashboardDeps = {
-    lockouts,
-    audit: {} as AuditLog,
-    snapshots: {} as RegistrationSnapshotStore,
-    registrationSettings: {
-      telephonyProvider: 'microsoft',
-      telephonyRetirement: new Date('2027-02-01T00:00:00Z'),
-    },
-    reports: {
-      readLockoutReports: (_sources, periods) => {
-        calls.periods = periods;
-        return Promise.resolve(periods.map((period, index) => lockoutReport(period.from, period.to, index)));
-      },
-      readRegistrationReport: (_store, settings) =>
-        Promise.resolve(registrationReport({ telephonyProvider: settings.telephonyProvider })),
-      listRegistrationUsers: (_store, query) => {
-        calls.classes.push(query);
-        return Promise.resolve({
-          users: [],
-          ...(query.class === 'single_method' ? { continuationToken: 't' } : {}),
-        });
-      },
-      ...overrides,
-    },
-  };
-  return { value, calls };
-}
-
 describe('loadDashboardData', () => {
   it('asks the lockout report for the 12 weeks and their span, and each helpdesk class for its first users', async () => {
-    const { value, calls } = deps();
+    const { value, calls } = dashboardDeps();
     const data = await loadDashboardData(value, NOW);
     expect(calls.periods).toEqual(reportPeriods(NOW));
     expect(data.weeks.map((week) => week.from)).toEqual(
@@ -141,10 +108,12 @@ describe('loadDashboardData', () => {
 
   it('answers reports_unavailable when a store cannot be read', async () => {
     const failing = { list: () => Promise.reject(new Error('storage down')) } as unknown as LockoutStore;
-    await expect(loadDashboardData(deps({}, failing).value, NOW)).rejects.toMatchObject({
+    await expect(loadDashboardData(dashboardDeps({}, failing).value, NOW)).rejects.toMatchObject({
       code: 'reports_unavailable',
     });
-    const registration = deps({ readRegistrationReport: () => Promise.reject(new Error('table gone')) });
+    const registration = dashboardDeps({
+      readRegistrationReport: () => Promise.reject(new Error('table gone')),
+    });
     await expect(loadDashboardData(registration.value, NOW)).rejects.toMatchObject({
       code: 'reports_unavailable',
     });
@@ -152,13 +121,15 @@ describe('loadDashboardData', () => {
 
   it("passes a report's own problem on as it is", async () => {
     const refused = new AppError('invalid_request', 'bad period');
-    const { value } = deps({ readLockoutReports: () => Promise.reject(refused) });
+    const { value } = dashboardDeps({ readLockoutReports: () => Promise.reject(refused) });
     await expect(loadDashboardData(value, NOW)).rejects.toBe(refused);
   });
 
   it('refuses a lockout report with fewer periods than asked', async () => {
     const short = (): Promise<LockoutReport[]> => Promise.resolve([]);
-    await expect(loadDashboardData(deps({ readLockoutReports: short }).value, NOW)).rejects.toMatchObject({
+    await expect(
+      loadDashboardData(dashboardDeps({ readLockoutReports: short }).value, NOW),
+    ).rejects.toMatchObject({
       code: 'internal_error',
     });
   });

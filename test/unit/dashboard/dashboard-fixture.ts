@@ -1,5 +1,8 @@
 import type { LockoutReport, RegistrationReport } from '../../../src/lib/api/report-schemas';
-import type { DashboardData } from '../../../src/lib/dashboard/dashboard-data';
+import type { DashboardData, DashboardDeps } from '../../../src/lib/dashboard/dashboard-data';
+import type { LockoutStore } from '../../../src/lib/detection/repositories';
+import type { RegistrationSnapshotStore } from '../../../src/lib/registration/snapshot';
+import type { AuditLog } from '../../../src/lib/storage/audit-log';
 
 /** Fixed figures, each distinct, so a test can tell which one the page shows where. */
 export const NOW = new Date('2026-12-06T04:00:00.000Z');
@@ -97,4 +100,41 @@ export function dashboardData(overrides: Partial<DashboardData> = {}): Dashboard
     ],
     ...overrides,
   };
+}
+
+/**
+ * What the dashboard reads, with no flags (unless `lockouts` has some) and reports that answer the
+ * figures above; `calls` keeps the periods and the user classes the reports were asked for.
+ */
+export function dashboardDeps(
+  overrides: Partial<DashboardDeps['reports']> = {},
+  lockouts = { list: () => Promise.resolve({ lockouts: [] }) } as unknown as LockoutStore,
+) {
+  const calls: { periods?: readonly { from: Date; to: Date }[]; classes: unknown[] } = { classes: [] };
+  const value: DashboardDeps = {
+    lockouts,
+    audit: {} as AuditLog,
+    snapshots: {} as RegistrationSnapshotStore,
+    registrationSettings: {
+      telephonyProvider: 'microsoft',
+      telephonyRetirement: new Date('2027-02-01T00:00:00Z'),
+    },
+    reports: {
+      readLockoutReports: (_sources, periods) => {
+        calls.periods = periods;
+        return Promise.resolve(periods.map((period, index) => lockoutReport(period.from, period.to, index)));
+      },
+      readRegistrationReport: (_store, settings) =>
+        Promise.resolve(registrationReport({ telephonyProvider: settings.telephonyProvider })),
+      listRegistrationUsers: (_store, query) => {
+        calls.classes.push(query);
+        return Promise.resolve({
+          users: [],
+          ...(query.class === 'single_method' ? { continuationToken: 't' } : {}),
+        });
+      },
+      ...overrides,
+    },
+  };
+  return { value, calls };
 }

@@ -6,54 +6,30 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { makeDashboardHandler } from '../../../src/functions/dashboard';
 import { REFERENCE_PAGE_CSP } from '../../../src/lib/api/reference-page';
-import type { Caller } from '../../../src/lib/auth/caller';
 import {
   DASHBOARD_ASSETS,
   DASHBOARD_CSP,
   dashboardAssetResponse,
 } from '../../../src/lib/dashboard/dashboard-assets';
-import type { DashboardDeps } from '../../../src/lib/dashboard/dashboard-data';
-import type { LockoutStore } from '../../../src/lib/detection/repositories';
-import type { RegistrationSnapshotStore } from '../../../src/lib/registration/snapshot';
-import type { AuditLog } from '../../../src/lib/storage/audit-log';
 import { testCaller } from '../../support/callers';
-import { lockoutReport, NOW, registrationReport } from './dashboard-fixture';
+import { chosen } from '../../support/chosen-caller';
+import { dashboardDeps, NOW } from './dashboard-fixture';
 
-// The caller is chosen here; the role check itself is the real one.
-const current = vi.hoisted(() => ({ caller: undefined as Caller | undefined }));
+// The caller is chosen by each test; the role check itself is the real one.
 vi.mock('../../../src/lib/auth/authenticate', async () => {
-  const caller = await vi.importActual<typeof import('../../../src/lib/auth/caller')>(
-    '../../../src/lib/auth/caller',
+  const { chosenCallerAuthentication } = await vi.importActual<typeof import('../../support/chosen-caller')>(
+    '../../support/chosen-caller',
   );
-  return {
-    requireCaller: (_request: unknown, role: Parameters<typeof caller.requireRole>[1]) => {
-      caller.requireRole(current.caller!, role);
-      return Promise.resolve(current.caller);
-    },
-  };
+  return chosenCallerAuthentication;
 });
 
 const UPLOT = path.resolve(__dirname, '../../../node_modules/uplot/dist');
 const header = (response: HttpResponseInit, name: string) => new Headers(response.headers).get(name);
 
 let depsRead = 0;
-const deps = (): DashboardDeps => {
+const deps = () => {
   depsRead += 1;
-  return {
-    lockouts: { list: () => Promise.resolve({ lockouts: [] }) } as unknown as LockoutStore,
-    audit: {} as AuditLog,
-    snapshots: {} as RegistrationSnapshotStore,
-    registrationSettings: {
-      telephonyProvider: 'microsoft',
-      telephonyRetirement: new Date('2027-02-01T00:00:00Z'),
-    },
-    reports: {
-      readLockoutReports: (_sources, periods) =>
-        Promise.resolve(periods.map((period, index) => lockoutReport(period.from, period.to, index))),
-      readRegistrationReport: () => Promise.resolve(registrationReport()),
-      listRegistrationUsers: () => Promise.resolve({ users: [] }),
-    },
-  };
+  return dashboardDeps().value;
 };
 
 const handler = makeDashboardHandler(deps, () => NOW);
@@ -62,7 +38,7 @@ const get = (url = 'http://localhost:7071/api/dashboard') =>
 
 describe('GET /api/dashboard', () => {
   it('is an HTML page under the dashboard CSP, never stored by a cache', async () => {
-    current.caller = testCaller({ roles: ['Recovery.Read'] });
+    chosen.caller = testCaller({ roles: ['Recovery.Read'] });
     const response = await get();
     expect(response.status).toBe(200);
     expect(header(response, 'content-type')).toBe('text/html; charset=utf-8');
@@ -74,7 +50,7 @@ describe('GET /api/dashboard', () => {
   });
 
   it('refuses a caller without Recovery.Read before reading anything', async () => {
-    current.caller = testCaller({ roles: ['Recovery.Reset'] });
+    chosen.caller = testCaller({ roles: ['Recovery.Reset'] });
     const before = depsRead;
     const response = await get();
     expect(response.status).toBe(403);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { actionDeadline, withDeadline } from '../../../src/lib/deadline';
 import { createTap } from '../../../src/lib/graph/tap';
-import { AppError } from '../../../src/lib/http/problem';
+import { appErrorOf } from '../../support/app-error';
 import { json, stubGraph } from './stub-graph';
 
 afterEach(() => {
@@ -20,16 +20,10 @@ const PASS = {
 const create = (graph: Parameters<typeof createTap>[0]) =>
   createTap(graph, '/users/u1', { lifetimeInMinutes: 60, isUsableOnce: true }, 'c');
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error: unknown = await promise.catch((thrown: unknown) => thrown);
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
-
 describe('the action deadline on Graph requests', () => {
   it('sends nothing once the deadline has passed, and says so (not unknown)', async () => {
     const { graph, sent } = stubGraph(() => Promise.resolve(json(201, PASS)));
-    const error = await failure(withDeadline(actionDeadline(0), () => create(graph)));
+    const error = await appErrorOf(withDeadline(actionDeadline(0), () => create(graph)));
     expect(error.code).toBe('time_budget_exceeded');
     expect(error.options.effectUnknown).toBeUndefined();
     expect(sent).toHaveLength(0);
@@ -42,7 +36,7 @@ describe('the action deadline on Graph requests', () => {
           signal?.addEventListener('abort', () => reject(signal.reason as Error)),
         ),
     );
-    const error = await failure(withDeadline(actionDeadline(300), () => create(graph)));
+    const error = await appErrorOf(withDeadline(actionDeadline(300), () => create(graph)));
     expect(error.code).toBe('time_budget_exceeded');
     expect(error.options.effectUnknown).toBe(true);
     expect(sent).toHaveLength(1);
@@ -52,7 +46,7 @@ describe('the action deadline on Graph requests', () => {
     const { graph, sent } = stubGraph(() =>
       Promise.resolve(json(429, { error: { code: 'TooManyRequests' } }, { 'retry-after': '5' })),
     );
-    const error = await failure(withDeadline(actionDeadline(3000), () => create(graph)));
+    const error = await appErrorOf(withDeadline(actionDeadline(3000), () => create(graph)));
     expect(error.code).toBe('graph_throttled');
     expect(error.options.retryAfterSeconds).toBe(5);
     expect(sent).toHaveLength(1);
@@ -76,7 +70,7 @@ describe('the action deadline on Graph requests', () => {
     const { graph, sent } = stubGraph(() =>
       Promise.resolve(json(504, { error: { code: 'GatewayTimeout' } })),
     );
-    const error = await failure(withDeadline(actionDeadline(20_000), () => create(graph)));
+    const error = await appErrorOf(withDeadline(actionDeadline(20_000), () => create(graph)));
     expect(error.options.effectUnknown).toBe(true);
     expect(sent).toHaveLength(1);
   });

@@ -6,27 +6,21 @@ import {
   makeGetServiceWritesHandler,
   makePutServiceWritesHandler,
 } from '../../../src/functions/service-writes';
-import type { Caller } from '../../../src/lib/auth/caller';
 import { loadConfig } from '../../../src/lib/config';
 import type { ServiceControlsDeps } from '../../../src/lib/limits/service-controls';
 import type { AuditAttempt, AuditEntry, AuditResult } from '../../../src/lib/storage/audit-log';
 import type { NewRecoveryEvent } from '../../../src/lib/storage/recovery-events';
+import { recordingEvents } from '../../support/action-fakes';
 import { testCaller } from '../../support/callers';
+import { chosen } from '../../support/chosen-caller';
 import { memoryLimitsStore } from '../../support/limits';
 
-// Until token callers exist, the caller is chosen here; the role check itself is the real one.
-const current = vi.hoisted(() => ({ caller: undefined as Caller | undefined }));
+// The caller is chosen by each test; the role check itself is the real one.
 vi.mock('../../../src/lib/auth/authenticate', async () => {
-  const caller = await vi.importActual<typeof import('../../../src/lib/auth/caller')>(
-    '../../../src/lib/auth/caller',
+  const { chosenCallerAuthentication } = await vi.importActual<typeof import('../../support/chosen-caller')>(
+    '../../support/chosen-caller',
   );
-  return {
-    authenticate: () => Promise.resolve(current.caller),
-    requireCaller: (_request: unknown, role: Parameters<typeof caller.requireRole>[1]) => {
-      caller.requireRole(current.caller!, role);
-      return Promise.resolve(current.caller);
-    },
-  };
+  return chosenCallerAuthentication;
 });
 
 const ADMIN = testCaller({
@@ -63,12 +57,7 @@ function setup(settings: Partial<ReturnType<typeof loadConfig>['limits']> = {}) 
       refused: () => Promise.reject(new Error('not expected')),
       list: () => Promise.resolve({ entries: [] }),
     },
-    events: {
-      publish: (event) => {
-        events.push(event);
-        return Promise.resolve({ ...event, schemaVersion: 1, eventId: 'e', time: '' });
-      },
-    },
+    events: recordingEvents(events),
     log: { warn: () => undefined },
   };
   return { memory, audited, events, deps: () => deps };
@@ -95,7 +84,7 @@ const context = () => new InvocationContext({ functionName: 'test' });
 describe('PUT /api/service/writes', () => {
   it('lets Recovery.Admin switch changes off, audited and reported, and on again', async () => {
     const { memory, audited, events, deps } = setup();
-    current.caller = ADMIN;
+    chosen.caller = ADMIN;
     const put = makePutServiceWritesHandler(deps);
     const off = await answer(
       put(request('PUT', 'service/writes', { enabled: false, reason: 'incident 42' }), context()),
@@ -128,7 +117,7 @@ describe('PUT /api/service/writes', () => {
 
   it('refuses a caller without Recovery.Admin with 403 naming the role, and changes nothing', async () => {
     const { memory, audited, deps } = setup();
-    current.caller = HELPDESK;
+    chosen.caller = HELPDESK;
     const refused = await answer(
       makePutServiceWritesHandler(deps)(request('PUT', 'service/writes', { enabled: false }), context()),
     );
@@ -143,7 +132,7 @@ describe('PUT /api/service/writes', () => {
 
   it('refuses a body that is not {enabled: boolean}', async () => {
     const { deps } = setup();
-    current.caller = ADMIN;
+    chosen.caller = ADMIN;
     const refused = await answer(
       makePutServiceWritesHandler(deps)(request('PUT', 'service/writes', { enabled: 'no' }), context()),
     );
@@ -154,7 +143,7 @@ describe('PUT /api/service/writes', () => {
 describe('GET /api/service/writes', () => {
   it('reports the setting as the deciding word when RECOVERY_WRITES_ENABLED is false', async () => {
     const { deps } = setup({ writesEnabled: false });
-    current.caller = HELPDESK;
+    chosen.caller = HELPDESK;
     const state = await answer(
       makeGetServiceWritesHandler(deps)(request('GET', 'service/writes'), context()),
     );
@@ -178,7 +167,7 @@ describe('POST /api/brake/release', () => {
       targetId: 'y',
       brake: { engaged: true, trippedAt: '2026-03-02T10:00:00.000Z', recent: [] },
     });
-    current.caller = ADMIN;
+    chosen.caller = ADMIN;
     const release = makeReleaseBrakeHandler(deps);
     const released = await answer(
       release(request('POST', 'brake/release', { reason: 'HR mass onboarding' }), context()),
@@ -200,7 +189,7 @@ describe('POST /api/brake/release', () => {
   it('refuses a caller without Recovery.Admin, leaving the brake engaged', async () => {
     const { memory, deps } = setup();
     await memory.store.commit({ callerId: 'x', targetId: 'y', brake: { engaged: true, recent: [] } });
-    current.caller = HELPDESK;
+    chosen.caller = HELPDESK;
     const refused = await answer(
       makeReleaseBrakeHandler(deps)(request('POST', 'brake/release', { reason: 'r' }), context()),
     );

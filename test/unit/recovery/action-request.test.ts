@@ -3,11 +3,11 @@ import { createHash } from 'node:crypto';
 import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 
-import { AppError } from '../../../src/lib/http/problem';
 import { actionHandler } from '../../../src/lib/recovery/action-handler';
 import { readActionRequest } from '../../../src/lib/recovery/action-request';
 import { ActionBaseSchema, ResetMfaSchema } from '../../../src/lib/recovery/action-schemas';
 import { actionFakes, TARGET } from '../../support/action-fakes';
+import { appErrorOf } from '../../support/app-error';
 import { testCaller } from '../../support/callers';
 
 const KEY = 'key-0123456789abcdef';
@@ -45,15 +45,6 @@ const read = (request: HttpRequest) =>
     correlationId: 'corr-1',
     caller: testCaller({ id: 'app:servicenow' }),
   });
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -122,7 +113,7 @@ describe('readActionRequest', () => {
   });
 
   it('asks for an Idempotency-Key when there is none', async () => {
-    const error = await refusal(read(httpRequest({ key: null })));
+    const error = await appErrorOf(read(httpRequest({ key: null })));
     expect(error).toMatchObject({
       code: 'idempotency_key_required',
       detail: 'Send an Idempotency-Key header (16–128 characters: letters, digits, - or _), e.g. a UUID.',
@@ -135,7 +126,7 @@ describe('readActionRequest', () => {
     }
     const message = 'must be 16–128 characters: letters, digits, - or _';
     for (const key of ['a'.repeat(15), 'a'.repeat(129), `${KEY}.`, `.${KEY}`, `${KEY} x`, 'ä'.repeat(16)]) {
-      const error = await refusal(read(httpRequest({ key })));
+      const error = await appErrorOf(read(httpRequest({ key })));
       expect(error).toMatchObject({
         code: 'invalid_request',
         detail: `Idempotency-Key ${message}.`,
@@ -145,13 +136,13 @@ describe('readActionRequest', () => {
   });
 
   it('refuses a malformed user before the key, and a key before the body', async () => {
-    const badUser = await refusal(read(httpRequest({ user: 'not a user', key: null })));
+    const badUser = await appErrorOf(read(httpRequest({ user: 'not a user', key: null })));
     expect(badUser.code).toBe('invalid_request');
     expect(badUser.options.errors?.map((problem) => problem.path)).toEqual(['user']);
-    expect((await refusal(read(httpRequest({ key: null, body: { ticket: 1 } })))).code).toBe(
+    expect((await appErrorOf(read(httpRequest({ key: null, body: { ticket: 1 } })))).code).toBe(
       'idempotency_key_required',
     );
-    const error = await refusal(read(httpRequest({ body: { ...BODY, extra: true } })));
+    const error = await appErrorOf(read(httpRequest({ body: { ...BODY, extra: true } })));
     expect(error.code).toBe('invalid_request');
   });
 });

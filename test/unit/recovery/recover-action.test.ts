@@ -5,35 +5,14 @@ import { AppError } from '../../../src/lib/http/problem';
 import { recoverUser, type RecoverUserInput } from '../../../src/lib/recovery/recover-action';
 import { actionFakes, actionRequest, TARGET } from '../../support/action-fakes';
 import { EMAIL_METHOD, OATH_METHOD, PASSWORD_METHOD } from '../../support/graph-methods';
+import { TAP_CREATED, TAP_POLICY } from '../../support/tap-fixtures';
 import { json, type SentRequest, stubGraph } from '../graph/stub-graph';
 
 afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-/** Microsoft's documented defaults for the TAP method configuration, for all users. */
-const POLICY: TapPolicy = {
-  state: 'enabled',
-  defaultLifetimeInMinutes: 60,
-  minimumLifetimeInMinutes: 60,
-  maximumLifetimeInMinutes: 480,
-  isUsableOnce: false,
-  includeTargets: [{ id: 'all_users', targetType: 'group' }],
-  excludeTargets: [],
-};
-
-const PASS = 'TAPRocks!';
-/** Graph's answer to the create, shaped as in Microsoft's "Create temporaryAccessPassMethod" example. */
-const CREATED = {
-  id: '6f1c4b2b-3ac4-4f5e-8e6a-3f1c2b4d5e6f',
-  temporaryAccessPass: PASS,
-  createdDateTime: '2026-03-02T12:00:00.000Z',
-  startDateTime: '2026-03-02T12:05:00.000Z',
-  lifetimeInMinutes: 60,
-  isUsableOnce: true,
-  isUsable: true,
-  methodUsabilityReason: 'EnabledByPolicy',
-};
+const PASS = TAP_CREATED.temporaryAccessPass;
 
 interface Step {
   id: string;
@@ -55,7 +34,7 @@ function setUp(
   const stub = stubGraph((request: SentRequest) => {
     if (request.method === 'GET') return Promise.resolve(json(200, { value: [...methods.values()] }));
     if (isTapCreate(request)) {
-      return Promise.resolve(options.tap?.() ?? json(201, CREATED, { 'request-id': 'req-create' }));
+      return Promise.resolve(options.tap?.() ?? json(201, TAP_CREATED, { 'request-id': 'req-create' }));
     }
     const responses = (request.body as { requests: Step[] }).requests.map((step) => {
       const id = step.url.split('/').pop() ?? '';
@@ -74,7 +53,7 @@ function setUp(
     return Promise.resolve(json(200, { responses }, { 'request-id': `batch-${stub.sent.length}` }));
   });
   const fakes = actionFakes({ graph: stub.graph, lockout: options.attack ? 'suspected_attack' : 'lockout' });
-  const deps = { ...fakes.deps, tapPolicy: () => Promise.resolve(options.policy ?? POLICY) };
+  const deps = { ...fakes.deps, tapPolicy: () => Promise.resolve(options.policy ?? TAP_POLICY) };
   const tapCreates = () => stub.sent.filter(isTapCreate);
   return { ...fakes, deps, stub, methods, tapCreates };
 }
@@ -103,7 +82,7 @@ describe('recoverUser', () => {
       user: USER,
       outcome: 'complete',
       reset: { outcome: 'complete', remaining: [], sessionsRevoked: true, confirmed: true },
-      tap: { issued: true, temporaryAccessPass: PASS, methodId: CREATED.id, lifetimeInMinutes: 60 },
+      tap: { issued: true, temporaryAccessPass: PASS, methodId: TAP_CREATED.id, lifetimeInMinutes: 60 },
     });
 
     expect(setup.started.map((attempt) => attempt.action)).toEqual(['mfa.recover']);
@@ -112,7 +91,7 @@ describe('recoverUser', () => {
     expect(setup.completed[0]?.summary).toMatchObject({
       outcome: 'complete',
       reset: { removed: 2, remaining: 0, sessionsRevoked: true },
-      tap: { issued: true, methodId: CREATED.id },
+      tap: { issued: true, methodId: TAP_CREATED.id },
     });
     expect(setup.events.map((event) => [event.type, event.action, event.outcome])).toEqual([
       ['recovery.action.completed', 'mfa.recover', 'succeeded'],
@@ -162,7 +141,7 @@ describe('recoverUser', () => {
   });
 
   it('still resets when the tenant disables passes, answering partial with the reason', async () => {
-    const setup = setUp({ policy: { ...POLICY, state: 'disabled' } });
+    const setup = setUp({ policy: { ...TAP_POLICY, state: 'disabled' } });
     const response = await recoverUser(setup.deps, recoverRequest());
 
     expect([...setup.methods.keys()]).toEqual([PASSWORD_METHOD.id]);

@@ -4,6 +4,7 @@ import { AppError } from '../../../src/lib/http/problem';
 import type { GuardVerdict } from '../../../src/lib/recovery/action-guard';
 import { type ActionContext, type ActionOutcome, runAction } from '../../../src/lib/recovery/run-action';
 import { actionFakes, actionRequest, CORRELATION_ID, TARGET } from '../../support/action-fakes';
+import { appErrorOf } from '../../support/app-error';
 
 const done = (outcome: Partial<ActionOutcome> = {}) =>
   vi.fn((): Promise<ActionOutcome> =>
@@ -21,15 +22,6 @@ const refusedBy = (code: 'break_glass_account' | 'protected_account', reasons: s
 /** A rejection that is not an Error (a value some libraries reject with). */
 // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
 const rejectWithout = (reason: unknown): Promise<never> => Promise.reject(reason);
-
-async function thrown(promise: Promise<unknown>): Promise<AppError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 /** The audit attempt for the request as built by actionRequest(), before the guard resolves the target. */
 const ATTEMPT_BY_UPN = {
@@ -56,7 +48,7 @@ describe('runAction: the audit row', () => {
       user: { kind: 'id', id: TARGET.id },
       input: { verification: { method: 'email_reply', reference: 'r' } },
     });
-    const error = await thrown(runAction(fakes.deps, request, done()));
+    const error = await appErrorOf(runAction(fakes.deps, request, done()));
     expect(error.code).toBe('verification_not_allowed');
     expect(error.detail).toBe('Verification by email_reply is not accepted here.');
     expect(fakes.refused).toEqual([
@@ -116,7 +108,7 @@ describe('runAction: the audit row', () => {
     const fakes = actionFakes({ verdict: { allowed: true, target: TARGET, graphRequestIds: [] } });
     fakes.deps.audit.complete = () => rejectWithout('down');
     const failing = () => Promise.reject(new AppError('graph_unavailable', 'Graph is down.'));
-    await thrown(runAction(fakes.deps, actionRequest(), failing));
+    await appErrorOf(runAction(fakes.deps, actionRequest(), failing));
     expect(fakes.warnings).toContain(
       'audit completion failed (unknown): entry audit-1 left started; ' +
         'outcome=failed code=graph_unavailable graphRequestIds= summary={}',
@@ -127,7 +119,9 @@ describe('runAction: the audit row', () => {
     const fakes = actionFakes();
     fakes.deps.audit.start = () => Promise.reject(new AppError('audit_unavailable', 'down'));
     const perform = done();
-    expect((await thrown(runAction(fakes.deps, actionRequest(), perform))).code).toBe('audit_unavailable');
+    expect((await appErrorOf(runAction(fakes.deps, actionRequest(), perform))).code).toBe(
+      'audit_unavailable',
+    );
     expect(perform).not.toHaveBeenCalled();
     expect(fakes.steps).toEqual(['guard', 'idempotency.begin', 'idempotency.release']);
   });
@@ -154,7 +148,7 @@ describe('runAction: the guard', () => {
 
   it('refuses a protected account with the reasons in the audit only, and announces it', async () => {
     const fakes = actionFakes({ verdict: refusedBy('protected_account', ['role:62e9', 'group:g1']) });
-    const error = await thrown(runAction(fakes.deps, actionRequest(), done()));
+    const error = await appErrorOf(runAction(fakes.deps, actionRequest(), done()));
     expect(error.code).toBe('protected_account');
     const detail =
       'The account holds a protected directory role or group membership; recover it by hand with a privileged administrator.';
@@ -188,7 +182,7 @@ describe('runAction: the guard', () => {
 
   it('refuses a break-glass account with its own detail and a break-glass event', async () => {
     const fakes = actionFakes({ verdict: refusedBy('break_glass_account', []) });
-    const error = await thrown(runAction(fakes.deps, actionRequest(), done()));
+    const error = await appErrorOf(runAction(fakes.deps, actionRequest(), done()));
     const detail = 'This is a break-glass account: no recovery action may touch it.';
     expect(error.detail).toBe(detail);
     expect(fakes.refused[0]?.detail).toBe(detail);
@@ -201,7 +195,9 @@ describe('runAction: the guard', () => {
   it('still refuses when the refusal event cannot be published, and logs it', async () => {
     const fakes = actionFakes({ verdict: refusedBy('break_glass_account', []) });
     fakes.deps.events.publish = () => Promise.reject(new RangeError('queue full'));
-    expect((await thrown(runAction(fakes.deps, actionRequest(), done()))).code).toBe('break_glass_account');
+    expect((await appErrorOf(runAction(fakes.deps, actionRequest(), done()))).code).toBe(
+      'break_glass_account',
+    );
     expect(fakes.warnings).toEqual(['could not publish refusal event: RangeError']);
     expect(fakes.refused).toHaveLength(1);
   });
@@ -209,7 +205,7 @@ describe('runAction: the guard', () => {
   it('logs an unpublished refusal event from a non-Error rejection as unknown', async () => {
     const fakes = actionFakes({ verdict: refusedBy('protected_account', []) });
     fakes.deps.events.publish = () => rejectWithout('full');
-    await thrown(runAction(fakes.deps, actionRequest(), done()));
+    await appErrorOf(runAction(fakes.deps, actionRequest(), done()));
     expect(fakes.warnings).toEqual(['could not publish refusal event: unknown']);
     expect(fakes.refused[0]?.detail).not.toContain('(');
   });
@@ -217,13 +213,13 @@ describe('runAction: the guard', () => {
   it('passes on the guard’s own refusal, and wraps anything else as guard_unavailable with its cause', async () => {
     const own = actionFakes();
     own.deps.checkTarget = () => Promise.reject(new AppError('user_not_found', 'No such user.'));
-    expect((await thrown(runAction(own.deps, actionRequest(), done()))).code).toBe('user_not_found');
+    expect((await appErrorOf(runAction(own.deps, actionRequest(), done()))).code).toBe('user_not_found');
     expect(own.refused.map((refusal) => refusal.code)).toEqual(['user_not_found']);
 
     const broken = actionFakes();
     const cause = new Error('socket hang up');
     broken.deps.checkTarget = () => Promise.reject(cause);
-    const error = await thrown(runAction(broken.deps, actionRequest(), done()));
+    const error = await appErrorOf(runAction(broken.deps, actionRequest(), done()));
     expect(error).toMatchObject({ code: 'guard_unavailable', detail: 'The protected-account check failed.' });
     expect(error.cause).toBe(cause);
     expect(broken.refused).toEqual([
@@ -307,7 +303,9 @@ describe('runAction: the Idempotency-Key', () => {
     const other = actionFakes();
     other.deps.idempotency.release = () => rejectWithout(42);
     const failing = () => Promise.reject(new AppError('graph_unavailable', 'down'));
-    expect((await thrown(runAction(other.deps, actionRequest(), failing))).code).toBe('graph_unavailable');
+    expect((await appErrorOf(runAction(other.deps, actionRequest(), failing))).code).toBe(
+      'graph_unavailable',
+    );
     expect(other.warnings).toEqual(['could not release Idempotency-Key record: unknown error']);
   });
 
@@ -315,7 +313,7 @@ describe('runAction: the Idempotency-Key', () => {
     const fakes = actionFakes();
     let inner: AppError | undefined;
     await runAction(fakes.deps, actionRequest(), async () => {
-      inner = await thrown(runAction(fakes.deps, actionRequest(), done()));
+      inner = await appErrorOf(runAction(fakes.deps, actionRequest(), done()));
       return await done()();
     });
     expect(inner).toMatchObject({
@@ -330,7 +328,7 @@ describe('runAction: the Idempotency-Key', () => {
     await runAction(fakes.deps, actionRequest(), done());
     const perform = done();
     const other = actionRequest({ idempotency: { ...actionRequest().idempotency, fingerprint: 'f2' } });
-    const error = await thrown(runAction(fakes.deps, other, perform));
+    const error = await appErrorOf(runAction(fakes.deps, other, perform));
     expect(error).toMatchObject({
       code: 'idempotency_key_reused',
       detail: 'This Idempotency-Key was sent with a different request.',
@@ -342,7 +340,7 @@ describe('runAction: the Idempotency-Key', () => {
     const fakes = actionFakes();
     const cause = new Error('ECONNREFUSED');
     fakes.deps.idempotency.begin = () => Promise.reject(cause);
-    const error = await thrown(runAction(fakes.deps, actionRequest(), done()));
+    const error = await appErrorOf(runAction(fakes.deps, actionRequest(), done()));
     expect(error).toMatchObject({
       code: 'audit_unavailable',
       detail: 'The audit store (Table Storage) is unavailable.',
@@ -356,7 +354,7 @@ describe('runAction: failures and events', () => {
   it('audits, announces and rethrows an AppError, with its request-id and detail', async () => {
     const fakes = actionFakes();
     const error = new AppError('graph_unavailable', 'Graph answered 503.', { graphRequestId: 'r9' });
-    expect(await thrown(runAction(fakes.deps, actionRequest(), () => Promise.reject(error)))).toBe(error);
+    expect(await appErrorOf(runAction(fakes.deps, actionRequest(), () => Promise.reject(error)))).toBe(error);
     expect(fakes.completed).toEqual([
       {
         outcome: 'failed',
@@ -403,7 +401,7 @@ describe('runAction: failures and events', () => {
 
     const timedOut = actionFakes();
     const lost = new AppError('time_budget_exceeded', 'no answer', { effectUnknown: true });
-    await thrown(runAction(timedOut.deps, actionRequest(), () => Promise.reject(lost)));
+    await appErrorOf(runAction(timedOut.deps, actionRequest(), () => Promise.reject(lost)));
     expect(timedOut.completed[0]?.outcome).toBe('unknown');
     expect(timedOut.events[0]).toMatchObject({
       outcome: 'unknown',
@@ -471,7 +469,7 @@ describe('runAction: the lockout flag', () => {
     const fakes = actionFakes({ lockout: 'lockout' });
     fakes.deps.lockouts.get = () => rejectWithout('x');
     const perform = recovered();
-    const error = await thrown(runAction(fakes.deps, actionRequest(), perform));
+    const error = await appErrorOf(runAction(fakes.deps, actionRequest(), perform));
     expect(error.code).toBe('audit_unavailable');
     expect(perform).not.toHaveBeenCalled();
   });

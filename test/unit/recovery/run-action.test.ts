@@ -10,15 +10,12 @@ import { type ActionDeps, type ActionRequest, runAction } from '../../../src/lib
 import type { AuditAttempt, AuditEntry, AuditLog, AuditResult } from '../../../src/lib/storage/audit-log';
 import type { IdempotencyBegin, IdempotencyStore } from '../../../src/lib/storage/idempotency-store';
 import type { NewRecoveryEvent } from '../../../src/lib/storage/recovery-events';
+import { guardRefusal, recordingEvents, TARGET } from '../../support/action-fakes';
+import { appErrorOf } from '../../support/app-error';
 import { testCaller } from '../../support/callers';
 import { admitAll } from '../../support/limits';
 import { memoryApprovals } from '../../support/memory-approvals';
 
-const TARGET = {
-  id: '66b022fa-5f4b-45ff-86f2-1ae4037c6f3d',
-  userPrincipalName: 'AdeleV@contoso.onmicrosoft.com',
-  groupIds: new Set<string>(),
-};
 const RECORD = {
   scope: 's',
   key: 'k',
@@ -84,12 +81,7 @@ function fakes(
     config: loadConfig({ STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }),
     checkTarget: () => (verdict instanceof Error ? Promise.reject(verdict) : Promise.resolve(verdict)),
     audit,
-    events: {
-      publish: (event) => {
-        events.push(event);
-        return Promise.resolve({ ...event, schemaVersion: 1, eventId: 'e', time: '' });
-      },
-    },
+    events: recordingEvents(events),
     idempotency,
     lockouts: {
       get: () => Promise.resolve(options.lockout),
@@ -117,12 +109,6 @@ const request = (method = 'video_call'): ActionRequest => ({
 
 const succeeded = () =>
   Promise.resolve({ status: 200, body: { ok: true }, audit: { outcome: 'succeeded' as const } });
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error: unknown = await promise.catch((thrown: unknown) => thrown);
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 describe('runAction', () => {
   it('writes the audit row before acting, completes it after, and keeps the result for replay', async () => {
@@ -158,7 +144,7 @@ describe('runAction', () => {
   it('refuses when the audit store is down, without acting', async () => {
     const { deps, steps } = fakes({ auditDown: true });
     const perform = vi.fn(succeeded);
-    expect((await refusal(runAction(deps, request(), perform))).code).toBe('audit_unavailable');
+    expect((await appErrorOf(runAction(deps, request(), perform))).code).toBe('audit_unavailable');
     expect(perform).not.toHaveBeenCalled();
     expect(steps).toContain('idempotency.release');
   });
@@ -174,7 +160,7 @@ describe('runAction', () => {
       },
     });
     const perform = vi.fn(succeeded);
-    expect((await refusal(runAction(deps, request(), perform))).code).toBe('protected_account');
+    expect((await appErrorOf(runAction(deps, request(), perform))).code).toBe('protected_account');
     expect(perform).not.toHaveBeenCalled();
     // Refused before the key is taken: the guard resolves the target the key is scoped by.
     expect(steps).toEqual(['audit.refused:protected_account']);
@@ -183,15 +169,9 @@ describe('runAction', () => {
 
   it('raises a break-glass event for a break-glass account', async () => {
     const { deps, events } = fakes({
-      verdict: {
-        allowed: false,
-        code: 'break_glass_account',
-        reasons: [],
-        target: TARGET,
-        graphRequestIds: [],
-      },
+      verdict: guardRefusal('break_glass_account'),
     });
-    expect((await refusal(runAction(deps, request(), succeeded))).code).toBe('break_glass_account');
+    expect((await appErrorOf(runAction(deps, request(), succeeded))).code).toBe('break_glass_account');
     expect(events[0]).toMatchObject({
       type: 'security.break_glass_attempt',
       severity: 'high',
@@ -202,14 +182,14 @@ describe('runAction', () => {
   it('fails closed when the guard cannot decide', async () => {
     const { deps, steps } = fakes({ verdict: new Error('socket hang up') });
     const perform = vi.fn(succeeded);
-    expect((await refusal(runAction(deps, request(), perform))).code).toBe('guard_unavailable');
+    expect((await appErrorOf(runAction(deps, request(), perform))).code).toBe('guard_unavailable');
     expect(perform).not.toHaveBeenCalled();
     expect(steps[0]).toBe('audit.refused:guard_unavailable');
   });
 
   it('refuses a verification method outside the allowed list', async () => {
     const { deps, steps } = fakes();
-    expect((await refusal(runAction(deps, request('email_reply'), succeeded))).code).toBe(
+    expect((await appErrorOf(runAction(deps, request('email_reply'), succeeded))).code).toBe(
       'verification_not_allowed',
     );
     expect(steps[0]).toBe('audit.refused:verification_not_allowed');
@@ -226,7 +206,7 @@ describe('runAction', () => {
   it('records a failed action with its code and releases the key', async () => {
     const { deps, steps, completed } = fakes();
     const failing = () => Promise.reject(new AppError('graph_unavailable', 'down', { graphRequestId: 'r9' }));
-    expect((await refusal(runAction(deps, request(), failing))).code).toBe('graph_unavailable');
+    expect((await appErrorOf(runAction(deps, request(), failing))).code).toBe('graph_unavailable');
     expect(completed[0]).toMatchObject({
       outcome: 'failed',
       code: 'graph_unavailable',
@@ -251,10 +231,11 @@ describe('runAction', () => {
 
   it('answers 409 while the same key is in progress and 422 for a reused key', async () => {
     expect(
-      (await refusal(runAction(fakes({ begin: { kind: 'in_progress' } }).deps, request(), succeeded))).code,
+      (await appErrorOf(runAction(fakes({ begin: { kind: 'in_progress' } }).deps, request(), succeeded)))
+        .code,
     ).toBe('idempotency_in_progress');
     expect(
-      (await refusal(runAction(fakes({ begin: { kind: 'mismatch' } }).deps, request(), succeeded))).code,
+      (await appErrorOf(runAction(fakes({ begin: { kind: 'mismatch' } }).deps, request(), succeeded))).code,
     ).toBe('idempotency_key_reused');
   });
 
@@ -285,20 +266,14 @@ describe('runAction', () => {
 
   it('drops a failed prefetch when the guard refuses, and reports it when the action needs it', async () => {
     const refused = fakes({
-      verdict: {
-        allowed: false,
-        code: 'protected_account',
-        reasons: [],
-        target: TARGET,
-        graphRequestIds: [],
-      },
+      verdict: guardRefusal('protected_account'),
     });
     const failing = () => Promise.reject(new AppError('graph_unavailable', 'down'));
-    expect((await refusal(runAction(refused.deps, request(), succeeded, failing))).code).toBe(
+    expect((await appErrorOf(runAction(refused.deps, request(), succeeded, failing))).code).toBe(
       'protected_account',
     );
     const allowed = fakes();
-    expect((await refusal(runAction(allowed.deps, request(), succeeded, failing))).code).toBe(
+    expect((await appErrorOf(runAction(allowed.deps, request(), succeeded, failing))).code).toBe(
       'graph_unavailable',
     );
     expect(allowed.completed[0]).toMatchObject({ outcome: 'failed', code: 'graph_unavailable' });
@@ -308,7 +283,7 @@ describe('runAction', () => {
     const { deps } = fakes();
     deps.idempotency.begin = () => Promise.reject(new Error('ECONNREFUSED'));
     const perform = vi.fn(succeeded);
-    expect((await refusal(runAction(deps, request(), perform))).code).toBe('audit_unavailable');
+    expect((await appErrorOf(runAction(deps, request(), perform))).code).toBe('audit_unavailable');
     expect(perform).not.toHaveBeenCalled();
   });
 

@@ -4,39 +4,17 @@ import type { TapPolicy } from '../../../src/lib/graph/tap';
 import { AppError } from '../../../src/lib/http/problem';
 import { issueTap, type IssueTapInput } from '../../../src/lib/recovery/tap-action';
 import { actionFakes, actionRequest, CORRELATION_ID, TARGET } from '../../support/action-fakes';
+import { TAP_CREATED, TAP_POLICY } from '../../support/tap-fixtures';
 import { json, type SentRequest, stubGraph } from '../graph/stub-graph';
 
 afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-/** Microsoft's documented defaults for the TAP method configuration, for all users. */
-const POLICY: TapPolicy = {
-  state: 'enabled',
-  defaultLifetimeInMinutes: 60,
-  minimumLifetimeInMinutes: 60,
-  maximumLifetimeInMinutes: 480,
-  isUsableOnce: false,
-  includeTargets: [{ id: 'all_users', targetType: 'group' }],
-  excludeTargets: [],
-};
-
-/** Graph's answer to the create, shaped as in Microsoft's "Create temporaryAccessPassMethod" example. */
-const CREATED = {
-  id: '6f1c4b2b-3ac4-4f5e-8e6a-3f1c2b4d5e6f',
-  temporaryAccessPass: 'TAPRocks!',
-  createdDateTime: '2026-03-02T12:00:00.000Z',
-  startDateTime: '2026-03-02T12:05:00.000Z',
-  lifetimeInMinutes: 60,
-  isUsableOnce: true,
-  isUsable: true,
-  methodUsabilityReason: 'EnabledByPolicy',
-};
-
 const tapRequest = (input: Partial<IssueTapInput> = {}) =>
   actionRequest<IssueTapInput>({ action: 'tap.issue', input });
 
-function setUp(answer: (request: SentRequest) => Response, policy: TapPolicy = POLICY) {
+function setUp(answer: (request: SentRequest) => Response, policy: TapPolicy = TAP_POLICY) {
   const stub = stubGraph((request) => Promise.resolve(answer(request)));
   const fakes = actionFakes({ graph: stub.graph, lockout: 'lockout' });
   const policyReads: string[] = [];
@@ -50,7 +28,8 @@ function setUp(answer: (request: SentRequest) => Response, policy: TapPolicy = P
   return { ...fakes, deps, stub, policyReads };
 }
 
-const created = (body: Record<string, unknown> = CREATED) => json(201, body, { 'request-id': 'req-create' });
+const created = (body: Record<string, unknown> = TAP_CREATED) =>
+  json(201, body, { 'request-id': 'req-create' });
 
 describe('issueTap', () => {
   it('creates the pass as the policy says, answers it once and keeps only its metadata', async () => {
@@ -70,7 +49,7 @@ describe('issueTap', () => {
 
     const metadata = {
       user: { id: TARGET.id, userPrincipalName: TARGET.userPrincipalName },
-      methodId: CREATED.id,
+      methodId: TAP_CREATED.id,
       startDateTime: '2026-03-02T12:05:00.000Z',
       lifetimeInMinutes: 60,
       expiresDateTime: '2026-03-02T13:05:00.000Z',
@@ -96,7 +75,7 @@ describe('issueTap', () => {
         outcome: 'succeeded',
         graphRequestIds: ['guard-1'],
         summary: {
-          methodId: CREATED.id,
+          methodId: TAP_CREATED.id,
           lifetimeInMinutes: 60,
           isUsableOnce: true,
           startDateTime: '2026-03-02T12:05:00.000Z',
@@ -114,7 +93,7 @@ describe('issueTap', () => {
   it('sends the lifetime, use and start asked for, and counts the expiry from the creation when Graph gives no start', async () => {
     const setup = setUp(() =>
       created({
-        id: CREATED.id,
+        id: TAP_CREATED.id,
         temporaryAccessPass: 'TAPRocks!',
         createdDateTime: '2026-03-02T12:00:00.000Z',
         lifetimeInMinutes: 120,
@@ -142,7 +121,7 @@ describe('issueTap', () => {
 
   it('warns, in the answer and the audit, when the user is outside the policy’s targets', async () => {
     const policy = {
-      ...POLICY,
+      ...TAP_POLICY,
       includeTargets: [{ id: '0e8f1b3c-0000-4000-8000-000000000001', targetType: 'group' }],
     };
     const setup = setUp(() => created(), policy);
@@ -156,7 +135,7 @@ describe('issueTap', () => {
   });
 
   it('refuses when the tenant’s policy is disabled, without creating a pass', async () => {
-    const setup = setUp(() => created(), { ...POLICY, state: 'disabled' });
+    const setup = setUp(() => created(), { ...TAP_POLICY, state: 'disabled' });
     await expect(issueTap(setup.deps, tapRequest())).rejects.toMatchObject({ code: 'tap_policy_disabled' });
     expect(setup.stub.sent).toEqual([]);
     expect(setup.completed.map((result) => result.outcome)).toEqual(['failed']);
@@ -204,7 +183,7 @@ describe('issueTap', () => {
   });
 
   it('reports an unreadable answer to the create as unknown, without a request-id it never had', async () => {
-    const setup = setUp(() => json(201, { id: CREATED.id }));
+    const setup = setUp(() => json(201, { id: TAP_CREATED.id }));
     const response = await issueTap(setup.deps, tapRequest());
     expect(response.status).toBe(503);
     expect(response.body).not.toHaveProperty('graphRequestId');

@@ -2,26 +2,20 @@ import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/fu
 import { describe, expect, it, vi } from 'vitest';
 
 import { makeGetLockoutReportHandler } from '../../../src/functions/lockout-report';
-import type { Caller } from '../../../src/lib/auth/caller';
 import type { LockoutStore } from '../../../src/lib/detection/repositories';
 import type { AuditLog } from '../../../src/lib/storage/audit-log';
 import { testCaller } from '../../support/callers';
+import { chosen } from '../../support/chosen-caller';
 
 // The route's own answers, in process: the role it needs, and a store that fails as 503
 // reports_unavailable (the stack cannot be made to fail one store for the e2e test).
 
-const current = vi.hoisted(() => ({ caller: undefined as Caller | undefined }));
+// The caller is chosen by each test; the role check itself is the real one.
 vi.mock('../../../src/lib/auth/authenticate', async () => {
-  const caller = await vi.importActual<typeof import('../../../src/lib/auth/caller')>(
-    '../../../src/lib/auth/caller',
-  );
-  return {
-    authenticate: () => Promise.resolve(current.caller),
-    requireCaller: (_request: unknown, role: Parameters<typeof caller.requireRole>[1]) => {
-      caller.requireRole(current.caller!, role);
-      return Promise.resolve(current.caller);
-    },
-  };
+  const { chosenCallerAuthentication } = await vi.importActual<
+    typeof import('../../support/chosen-caller')
+  >('../../support/chosen-caller');
+  return chosenCallerAuthentication;
 });
 
 const READER = testCaller({ id: 'user:reader-oid', kind: 'user', roles: ['Recovery.Read'] });
@@ -41,7 +35,7 @@ async function get(deps: { lockouts: LockoutStore; audit: AuditLog }, query = WE
 
 describe('GET /api/reports/lockouts handler', () => {
   it('answers the period asked for to Recovery.Read', async () => {
-    current.caller = READER;
+    chosen.caller = READER;
     const answer = await get({ lockouts: emptyLockouts, audit: emptyAudit });
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({
@@ -52,7 +46,7 @@ describe('GET /api/reports/lockouts handler', () => {
   });
 
   it('refuses a caller without Recovery.Read: 403 forbidden, nothing read', async () => {
-    current.caller = APPROVER;
+    chosen.caller = APPROVER;
     const list = vi.fn();
     const answer = await get({ lockouts: { list } as unknown as LockoutStore, audit: emptyAudit });
     expect(answer.status).toBe(403);
@@ -64,7 +58,7 @@ describe('GET /api/reports/lockouts handler', () => {
     ['the flags', { lockouts: { list: () => Promise.reject(new Error('ECONNREFUSED')) }, audit: emptyAudit }],
     ['the audit', { lockouts: emptyLockouts, audit: { list: () => Promise.reject(new Error('ETIMEDOUT')) } }],
   ])('answers 503 reports_unavailable when %s cannot be read', async (_what, deps) => {
-    current.caller = READER;
+    chosen.caller = READER;
     const answer = await get(deps as unknown as { lockouts: LockoutStore; audit: AuditLog });
     expect(answer.status).toBe(503);
     expect(answer.headers.get('content-type')).toBe('application/problem+json');
