@@ -1,5 +1,12 @@
 import type { DirectoryAudit } from './directory-audit-store';
-import { type FilterToken, tokenizeFilter } from './filter-tokens';
+import {
+  DATE_TIME_LITERAL,
+  type FilterCursor,
+  filterCursor,
+  FilterError,
+  valueAt,
+} from './filter-expression';
+import type { FilterToken } from './filter-tokens';
 
 /**
  * `$filter` for GET /auditLogs/directoryAudits, per the v1.0 resource page
@@ -35,27 +42,9 @@ for (const [name, kind] of [
   PROPERTIES[name.toLowerCase()] = { path: name.split('/'), kind };
 }
 
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-
-class FilterError extends Error {}
-
-function valueAt(audit: DirectoryAudit, path: readonly string[]): unknown {
-  let value: unknown = audit;
-  for (const part of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[part];
-  }
-  return value;
-}
-
-function take(tokens: FilterToken[], at: number): FilterToken {
-  const token = tokens[at];
-  if (token === undefined) throw new FilterError('unexpected end');
-  return token;
-}
-
 function timeClause(operator: string, value: FilterToken): (audit: DirectoryAudit) => boolean {
-  if (value.kind !== 'word' || !DATE_TIME.test(value.text)) throw new FilterError('activityDateTime value');
+  if (value.kind !== 'word' || !DATE_TIME_LITERAL.test(value.text))
+    throw new FilterError('activityDateTime value');
   const at = Date.parse(value.text);
   if (Number.isNaN(at)) throw new FilterError('activityDateTime value');
   const compare: Record<string, (time: number) => boolean> = {
@@ -68,44 +57,33 @@ function timeClause(operator: string, value: FilterToken): (audit: DirectoryAudi
   return (audit) => test(Date.parse(audit.activityDateTime));
 }
 
-/** One clause; returns the predicate and the index after it. */
-function clause(tokens: FilterToken[], at: number): [(audit: DirectoryAudit) => boolean, number] {
-  const first = take(tokens, at);
+/** The property's value as lower-case text; undefined when it isn't text. */
+const textAt = (audit: DirectoryAudit, path: readonly string[]) => {
+  const actual = valueAt(audit, path);
+  return typeof actual === 'string' ? actual.toLowerCase() : undefined;
+};
+
+function clause(cursor: FilterCursor): (audit: DirectoryAudit) => boolean {
+  const first = cursor.take();
   if (first.kind !== 'word') throw new FilterError('expected a property');
   const name = first.text.toLowerCase();
   if (name === 'startswith') {
-    if (
-      take(tokens, at + 1).text !== '(' ||
-      take(tokens, at + 3).text !== ',' ||
-      take(tokens, at + 5).text !== ')'
-    ) {
-      throw new FilterError('startswith');
-    }
-    const property = PROPERTIES[take(tokens, at + 2).text.toLowerCase()];
-    const value = take(tokens, at + 4);
+    cursor.expect('(');
+    const property = PROPERTIES[cursor.take().text.toLowerCase()];
+    cursor.expect(',');
+    const value = cursor.take();
+    cursor.expect(')');
     if (property?.kind !== 'eqStartsWith' || value.kind !== 'string') throw new FilterError('startswith');
     const prefix = value.text.toLowerCase();
-    return [
-      (audit) => {
-        const actual = valueAt(audit, property.path);
-        return typeof actual === 'string' && actual.toLowerCase().startsWith(prefix);
-      },
-      at + 6,
-    ];
+    return (audit) => textAt(audit, property.path)?.startsWith(prefix) === true;
   }
-  const operator = take(tokens, at + 1).text.toLowerCase();
-  const value = take(tokens, at + 2);
-  if (name === 'activitydatetime') return [timeClause(operator, value), at + 3];
+  const operator = cursor.take().text.toLowerCase();
+  const value = cursor.take();
+  if (name === 'activitydatetime') return timeClause(operator, value);
   const property = PROPERTIES[name];
   if (property === undefined || operator !== 'eq' || value.kind !== 'string') throw new FilterError(name);
   const wanted = value.text.toLowerCase();
-  return [
-    (audit) => {
-      const actual = valueAt(audit, property.path);
-      return typeof actual === 'string' && actual.toLowerCase() === wanted;
-    },
-    at + 3,
-  ];
+  return (audit) => textAt(audit, property.path) === wanted;
 }
 
 /** Parses a directoryAudits `$filter`; `ok: false` is Graph's "Invalid filter clause". */
@@ -113,17 +91,12 @@ export function parseDirectoryAuditFilter(
   text: string | null,
 ): { ok: true; filter: DirectoryAuditFilter } | { ok: false } {
   if (text === null) return { ok: true, filter: { matches: () => true } };
-  const tokens = tokenizeFilter(text);
-  if (typeof tokens === 'string' || tokens.length === 0) return { ok: false };
   try {
-    const predicates: ((audit: DirectoryAudit) => boolean)[] = [];
-    let at = 0;
-    for (;;) {
-      const [predicate, next] = clause(tokens, at);
-      predicates.push(predicate);
-      if (next === tokens.length) break;
-      if (take(tokens, next).text.toLowerCase() !== 'and') throw new FilterError('expected and');
-      at = next + 1;
+    const cursor = filterCursor(text);
+    const predicates = [clause(cursor)];
+    while (!cursor.done) {
+      if (cursor.take().text.toLowerCase() !== 'and') throw new FilterError('expected and');
+      predicates.push(clause(cursor));
     }
     return { ok: true, filter: { matches: (audit) => predicates.every((predicate) => predicate(audit)) } };
   } catch (error) {

@@ -33,6 +33,26 @@ export class FilterCursor {
   }
 }
 
+/** The tokens of one `$filter`; FilterError when it doesn't tokenize. */
+export function filterCursor(text: string): FilterCursor {
+  const tokens = tokenizeFilter(text);
+  if (typeof tokens === 'string') throw new FilterError(tokens);
+  return new FilterCursor(tokens);
+}
+
+/** An unquoted DateTimeOffset literal, as the reports service takes it in `$filter`. */
+export const DATE_TIME_LITERAL = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/** The value at a property path (`status/errorCode` split on `/`); undefined where a step is missing. */
+export function valueAt(item: unknown, path: readonly string[]): unknown {
+  let value: unknown = item;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
 /**
  * A `$filter` of clauses joined by `and` and `or` (`and` binds tighter, as in OData) and grouped
  * with parentheses; `clause` reads one clause. Throws FilterError for anything else.
@@ -41,9 +61,7 @@ export function parseBooleanFilter<T>(
   text: string,
   clause: (cursor: FilterCursor) => Predicate<T>,
 ): Predicate<T> {
-  const tokens = tokenizeFilter(text);
-  if (typeof tokens === 'string') throw new FilterError(tokens);
-  const cursor = new FilterCursor(tokens);
+  const cursor = filterCursor(text);
 
   const primary = (): Predicate<T> => {
     if (cursor.peekWord() === undefined && !cursor.done) {

@@ -1,4 +1,11 @@
-import { type FilterToken, tokenizeFilter } from './filter-tokens';
+import {
+  DATE_TIME_LITERAL,
+  type FilterCursor,
+  filterCursor,
+  FilterError,
+  valueAt,
+} from './filter-expression';
+import type { FilterToken } from './filter-tokens';
 import type { GraphVersion } from './openapi-spec';
 import type { SignInSeed } from './seed-schema';
 
@@ -80,25 +87,6 @@ const BETA_ONLY = new Set([
   'tokenissuername',
 ]);
 
-class FilterError extends Error {}
-
-function tokenize(text: string): FilterToken[] {
-  const tokens = tokenizeFilter(text);
-  if (typeof tokens === 'string') throw new FilterError(tokens);
-  return tokens;
-}
-
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-
-function valueAt(event: SignInSeed, path: readonly string[]): unknown {
-  let value: unknown = event;
-  for (const part of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[part];
-  }
-  return value;
-}
-
 /** A string property's value passes `test`; for a collection, any item (inferred). */
 function textMatches(actual: unknown, test: (text: string) => boolean): boolean {
   if (Array.isArray(actual)) return actual.some((item) => textMatches(item, test));
@@ -112,32 +100,16 @@ interface Parsed {
 }
 
 class Parser {
-  private i = 0;
   namesEventTypes = false;
 
   constructor(
-    private readonly tokens: FilterToken[],
+    private readonly cursor: FilterCursor,
     private readonly version: GraphVersion,
   ) {}
 
-  private peekWord(): string | undefined {
-    const token = this.tokens[this.i];
-    return token?.kind === 'word' ? token.text.toLowerCase() : undefined;
-  }
-
-  private take(): FilterToken {
-    const token = this.tokens[this.i++];
-    if (token === undefined) throw new FilterError('unexpected end');
-    return token;
-  }
-
-  private expect(text: string): void {
-    if (this.take().text !== text) throw new FilterError(`expected '${text}'`);
-  }
-
   parseAll(): SignInFilter {
     const root = this.parseOr();
-    if (this.i !== this.tokens.length) throw new FilterError('trailing text');
+    if (!this.cursor.done) throw new FilterError('trailing text');
     return {
       matches: root.predicate,
       newest: root.bounds?.newest ?? Number.POSITIVE_INFINITY,
@@ -148,8 +120,8 @@ class Parser {
 
   private parseOr(): Parsed {
     const items = [this.parseAnd()];
-    while (this.peekWord() === 'or') {
-      this.i += 1;
+    while (this.cursor.peekWord() === 'or') {
+      this.cursor.take();
       items.push(this.parseAnd());
     }
     if (items.length === 1) return items[0] as Parsed;
@@ -159,8 +131,8 @@ class Parser {
 
   private parseAnd(): Parsed {
     const items = [this.parsePrimary()];
-    while (this.peekWord() === 'and') {
-      this.i += 1;
+    while (this.cursor.peekWord() === 'and') {
+      this.cursor.take();
       items.push(this.parsePrimary());
     }
     if (items.length === 1) return items[0] as Parsed;
@@ -179,18 +151,18 @@ class Parser {
   }
 
   private parsePrimary(): Parsed {
-    const first = this.take();
+    const first = this.cursor.take();
     if (first.text === '(' && first.kind === 'punct') {
       const inner = this.parseOr();
-      this.expect(')');
+      this.cursor.expect(')');
       return inner;
     }
     if (first.kind !== 'word') throw new FilterError('expected a property');
     const name = first.text.toLowerCase();
     if (name === 'startswith') return this.parseStartsWith();
     if (name === 'signineventtypes/any') return this.parseEventTypes();
-    const operator = this.take().text.toLowerCase();
-    const value = this.take();
+    const operator = this.cursor.take().text.toLowerCase();
+    const value = this.cursor.take();
     if (name === 'createddatetime') return this.parseTime(operator, value);
     if (name === 'status/errorcode') {
       if ((operator !== 'eq' && operator !== 'ne') || value.kind !== 'word' || !/^-?\d+$/.test(value.text)) {
@@ -215,7 +187,8 @@ class Parser {
   }
 
   private parseTime(operator: string, value: FilterToken): Parsed {
-    if (value.kind !== 'word' || !DATE_TIME.test(value.text)) throw new FilterError('createdDateTime value');
+    if (value.kind !== 'word' || !DATE_TIME_LITERAL.test(value.text))
+      throw new FilterError('createdDateTime value');
     const at = Date.parse(value.text);
     if (Number.isNaN(at)) throw new FilterError('createdDateTime value');
     const bounds: Record<string, { newest: number; oldest: number }> = {
@@ -238,11 +211,11 @@ class Parser {
   }
 
   private parseStartsWith(): Parsed {
-    this.expect('(');
-    const property = this.take();
-    this.expect(',');
-    const value = this.take();
-    this.expect(')');
+    this.cursor.expect('(');
+    const property = this.cursor.take();
+    this.cursor.expect(',');
+    const value = this.cursor.take();
+    this.cursor.expect(')');
     const name = property.text.toLowerCase();
     const known = this.stringProperty(name);
     if (known.kind !== 'eqStartsWith' || value.kind !== 'string') throw new FilterError(name);
@@ -260,24 +233,24 @@ class Parser {
    */
   private parseEventTypes(): Parsed {
     if (this.version !== 'beta') throw new FilterError('signInEventTypes');
-    this.expect('(');
-    const [name, rest] = this.take().text.split(':', 2);
+    this.cursor.expect('(');
+    const [name, rest] = this.cursor.take().text.split(':', 2);
     if (name === undefined || name === '' || rest === undefined) throw new FilterError('lambda');
     const tests: ((type: string) => boolean)[] = [];
-    let variable = rest === '' ? this.take().text : rest;
+    let variable = rest === '' ? this.cursor.take().text : rest;
     for (;;) {
-      const operator = this.take().text.toLowerCase();
-      const value = this.take();
+      const operator = this.cursor.take().text.toLowerCase();
+      const value = this.cursor.take();
       if (variable !== name || (operator !== 'eq' && operator !== 'ne') || value.kind !== 'string') {
         throw new FilterError('lambda');
       }
       const wanted = value.text.toLowerCase();
       tests.push(operator === 'eq' ? (type) => type === wanted : (type) => type !== wanted);
-      if (this.peekWord() !== 'or') break;
-      this.i += 1;
-      variable = this.take().text;
+      if (this.cursor.peekWord() !== 'or') break;
+      this.cursor.take();
+      variable = this.cursor.take().text;
     }
-    this.expect(')');
+    this.cursor.expect(')');
     this.namesEventTypes = true;
     return {
       predicate: (event) => {
@@ -307,7 +280,7 @@ export function parseSignInFilter(
     };
   }
   try {
-    return { ok: true, filter: new Parser(tokenize(text), version).parseAll() };
+    return { ok: true, filter: new Parser(filterCursor(text), version).parseAll() };
   } catch (error) {
     if (error instanceof FilterError) return { ok: false };
     throw error;

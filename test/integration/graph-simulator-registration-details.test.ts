@@ -19,6 +19,16 @@ const byUpn = (name: string) => {
 type Row = Record<string, unknown>;
 const rows = (body: { value?: Row[] }) => body.value ?? [];
 
+/** Deletes the user's one phone through Graph's own route, as a reset would. */
+async function deleteOnlyPhone(user: ReturnType<typeof byUpn>) {
+  const phone = user.authenticationMethods.find((method) => method.type === 'phone');
+  const deleted = await fetch(
+    `${fixture.simulator.url}/v1.0/users/${user.id}/authentication/phoneMethods/${phone?.id}`,
+    { method: 'DELETE', headers: { Authorization: `Bearer ${fixture.token}` } },
+  );
+  expect(deleted.status).toBe(204);
+}
+
 beforeAll(() => fixture.simulator.setReportsThrottling({ enabled: false }));
 
 describe('userRegistrationDetails', () => {
@@ -75,12 +85,7 @@ describe('userRegistrationDetails', () => {
 
   it('shows a removed method in the next read', async () => {
     const johanna = byUpn('JohannaL');
-    const mobile = johanna.authenticationMethods.find((method) => method.type === 'phone');
-    const deleted = await fetch(
-      `${fixture.simulator.url}/v1.0/users/${johanna.id}/authentication/phoneMethods/${mobile?.id}`,
-      { method: 'DELETE', headers: { Authorization: `Bearer ${fixture.token}` } },
-    );
-    expect(deleted.status).toBe(204);
+    await deleteOnlyPhone(johanna);
     const reply = await simulatorGet(fixture, PATH);
     const row = rows(reply.body).find((candidate) => candidate.id === johanna.id);
     expect(row).toMatchObject({ methodsRegistered: [], isMfaCapable: false, isMfaRegistered: false });
@@ -150,12 +155,7 @@ describe('userRegistrationDetails $filter and $orderby', () => {
 
   it('filters on isMfaCapable with eq, and sees a removed method at once', async () => {
     const johanna = byUpn('JohannaL');
-    const mobile = johanna.authenticationMethods.find((method) => method.type === 'phone');
-    const deleted = await fetch(
-      `${fixture.simulator.url}/v1.0/users/${johanna.id}/authentication/phoneMethods/${mobile?.id}`,
-      { method: 'DELETE', headers: { Authorization: `Bearer ${fixture.token}` } },
-    );
-    expect(deleted.status).toBe(204);
+    await deleteOnlyPhone(johanna);
     expect(idsOf(await filtered('isMfaCapable eq false'))).toEqual([johanna.id]);
     expect(idsOf(await filtered('isMfaCapable eq true'))).toEqual(
       enabled.map((user) => user.id).filter((id) => id !== johanna.id),
