@@ -1,16 +1,15 @@
 import { activeDirectoryRolesOf, transitiveGroupsOf } from '../directory';
 import { GraphErrors } from '../errors';
 import type { HandlerResult } from '../messages';
-import { ok, queryParameter } from '../messages';
+import { queryParameter } from '../messages';
 import {
-  countAnnotation,
   countResponse,
   type FilterClause,
   hasEventualConsistency,
   isAdvancedQuery,
+  listPage,
   matchesFilter,
   matchesSearch,
-  nextLink,
   pageWindow,
   parseFilter,
   parseSearch,
@@ -141,27 +140,18 @@ function listMemberships(
   }
   if (countOnly) return countResponse(request, members.length);
 
-  const page = members.slice(window.offset, window.offset + window.size);
   const options = {
     version,
     claims: context.claims,
     select: select.properties,
     withType: cast === undefined,
   };
-  const value = page.map((member) =>
+  const set = cast === undefined ? 'directoryObjects' : cast === 'group' ? 'groups' : 'directoryRoles';
+  return listPage(request, { version, set, select: select.properties, window }, members, (member) =>
     member.type === 'group'
       ? projectGroup(member.group, directory, options)
       : projectDirectoryRole(member.role, options),
   );
-  const set = cast === undefined ? 'directoryObjects' : cast === 'group' ? 'groups' : 'directoryRoles';
-  const selected = select.properties === undefined ? '' : `(${select.properties.join(',')})`;
-  const more = window.offset + window.size < members.length;
-  return ok({
-    '@odata.context': `https://graph.microsoft.com/${version}/$metadata#${set}${selected}`,
-    ...countAnnotation(request, members.length, window.offset),
-    ...(more ? { '@odata.nextLink': nextLink(request, window.offset + window.size) } : {}),
-    value,
-  });
 }
 
 /**
