@@ -6,38 +6,12 @@ import type { FlagWrite, LockoutStore } from '../../../src/lib/detection/reposit
 import { AppError } from '../../../src/lib/http/problem';
 import { createTableLockoutStore } from '../../../src/lib/storage/lockouts';
 import { createTableScanStateStore } from '../../../src/lib/storage/scan-state';
-import { useAzurite } from './azurite-fixture';
+import { recordRequests, useAzurite } from './azurite-fixture';
+import { lockoutFlag as flag } from './lockout-flag';
 
 const storage = useAzurite();
 
-function flag(n: number, overrides: Partial<LockoutFlag> = {}): LockoutFlag {
-  const id = `0000000${n}`.slice(-8);
-  return {
-    userId: `${id}-0000-4000-8000-000000000000`,
-    userPrincipalName: `User${n}@Contoso.com`,
-    category: 'lockout',
-    status: 'open',
-    protected: false,
-    lockoutAttempts: 3,
-    attackAttempts: 0,
-    firstFailureAt: '2026-11-25T10:00:00.000Z',
-    lastFailureAt: `2026-11-25T10:${String(n).padStart(2, '0')}:00.000Z`,
-    recentEvents: [
-      { id: `e${n}`, time: '2026-11-25T10:00:00.000Z', category: 'lockout', errorCode: 500121, details: 'x' },
-    ],
-    countedAttempts: ['abc@1764064800'],
-    openedAt: '2026-11-25T11:00:00.000Z',
-    updatedAt: '2026-11-25T11:00:00.000Z',
-    openEventId: 'b2c1f4a0-0000-5000-a000-000000000000',
-    reopenCount: 0,
-    ...overrides,
-  };
-}
-
-async function store() {
-  const table = await storage.freshTable();
-  return createTableLockoutStore({ table: () => Promise.resolve(table) });
-}
+const store = () => storage.freshStore(createTableLockoutStore);
 
 describe('Table lockout store', () => {
   it('round-trips a flag, recent events and counted attempts included', async () => {
@@ -512,14 +486,7 @@ describe('Table lockout store: one request per page', () => {
   it('reads a page and whether another exists in one request of one row more than the page', async () => {
     const { table, lockouts } = await lockoutTable();
     await seed(lockouts, range(0, 7));
-    const queries: URL[] = [];
-    table.pipeline.addPolicy({
-      name: 'recordQueries',
-      sendRequest: (request, next) => {
-        queries.push(new URL(request.url));
-        return next(request);
-      },
-    });
+    const queries = recordRequests(table);
     const page = await lockouts.list({ limit: 3 });
     expect(page.lockouts.map((item) => item.userId)).toEqual(range(0, 3).map(idOf));
     expect(page.continuationToken).toEqual(expect.any(String));

@@ -2,12 +2,12 @@ import type { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { actionDeadline, withDeadline } from '../../../src/lib/deadline';
-import type { LockoutFlag } from '../../../src/lib/detection/lockout-flag';
 import { createTableLockoutStore } from '../../../src/lib/storage/lockouts';
 import { createTableSuspensionStore } from '../../../src/lib/storage/suspensions';
 import { createTableClient } from '../../../src/lib/storage/table-service';
 import { type PausableProxy, startPausableProxy } from '../../support/pausable-proxy';
 import { NO_CREDENTIAL, useAzurite } from './azurite-fixture';
+import { lockoutFlag } from './lockout-flag';
 
 // Reads that list rows (a range of lockout flags, a flag by UPN, the due suspensions) take the
 // storage deadline like every other storage call, and take it afresh for each page they read.
@@ -35,25 +35,7 @@ function throughProxy(table: TableClient): TableClient {
   });
 }
 
-const userId = (n: number) => `${String(n).padStart(8, '0')}-0000-4000-8000-000000000000`;
-
-const flag = (n: number): LockoutFlag => ({
-  userId: userId(n),
-  userPrincipalName: `user${n}@contoso.com`,
-  category: 'lockout',
-  status: 'open',
-  protected: false,
-  lockoutAttempts: 3,
-  attackAttempts: 0,
-  firstFailureAt: '2026-11-25T10:00:00.000Z',
-  lastFailureAt: '2026-11-25T10:05:00.000Z',
-  recentEvents: [],
-  countedAttempts: [],
-  openedAt: '2026-11-25T11:00:00.000Z',
-  updatedAt: '2026-11-25T11:00:00.000Z',
-  openEventId: 'b2c1f4a0-0000-5000-a000-000000000000',
-  reopenCount: 0,
-});
+const userId = (n: number) => lockoutFlag(n).userId;
 
 const seq = (count: number) => Array.from({ length: count }, (_, n) => n);
 
@@ -66,7 +48,7 @@ describe('paged reads on a store that accepts connections but never answers', ()
   it('lockouts: a read of many users (RowKey ranges) and a read by UPN give up at the deadline', async () => {
     const direct = await fixture.freshTable();
     await createTableLockoutStore({ table: () => Promise.resolve(direct) }).putMany(
-      seq(150).map((n) => ({ flag: flag(n), etag: undefined })),
+      seq(150).map((n) => ({ flag: lockoutFlag(n), etag: undefined })),
     );
     const lockouts = createTableLockoutStore({ table: () => Promise.resolve(throughProxy(direct)) });
     const ids = seq(150).map(userId);
@@ -103,7 +85,7 @@ describe('paged reads, page by page', () => {
   it('reads a RowKey range wider than a page in two requests, each with its own deadline', async () => {
     const table = await fixture.freshTable();
     const lockouts = createTableLockoutStore({ table: () => Promise.resolve(table) });
-    await lockouts.putMany(seq(1_100).map((n) => ({ flag: flag(n), etag: undefined })));
+    await lockouts.putMany(seq(1_100).map((n) => ({ flag: lockoutFlag(n), etag: undefined })));
     // 100 ids, the first 99 and the last: one range over all 1,100 rows.
     const ids = [...seq(99), 1_099].map(userId);
 
