@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { AppError } from '../../../src/lib/http/problem';
-import { ABANDONED_DETAIL, markAbandonedAttempts } from '../../../src/lib/storage/abandoned-attempts';
+import { markAbandonedAttempts } from '../../../src/lib/storage/abandoned-attempts';
 import { type AuditAttempt, type AuditLog, createTableAuditLog } from '../../../src/lib/storage/audit-log';
 import { manualClock, useAzurite } from './azurite-fixture';
 
@@ -46,10 +46,13 @@ describe('markAbandonedAttempts', () => {
     expect(await outcomeOf(audit, old.id)).toMatchObject({
       outcome: 'unknown',
       code: 'abandoned',
-      detail: ABANDONED_DETAIL,
       completedTime: clock.now().toISOString(),
       ticket: 'INC0012345',
     });
+    // Unknown, not failed: what the attempt changed is not known (docs/outcomes.md).
+    expect((await outcomeOf(audit, old.id))?.detail).toContain(
+      "What it changed is unknown: read the user's methods before acting again.",
+    );
     expect((await outcomeOf(audit, finished.id))?.outcome).toBe('succeeded');
     expect((await outcomeOf(audit, young.id))?.outcome).toBe('started');
   });

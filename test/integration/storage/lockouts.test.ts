@@ -39,6 +39,31 @@ describe('Table lockout store', () => {
     expect((await lockouts.get(flag(3).userId))?.lockoutAttempts).toBe(4);
   });
 
+  it('stores the id as the RowKey only, and takes a flag deleted meanwhile (404) as a lost race', async () => {
+    const { table, lockouts } = await lockoutTable();
+    const written = await lockouts.put(flag(4), undefined);
+    const row = await table.getEntity('lockout', flag(4).userId);
+    expect(row).not.toHaveProperty('userId');
+    await table.deleteEntity('lockout', flag(4).userId);
+    expect(await lockouts.put({ ...flag(4), lockoutAttempts: 4 }, written?.etag)).toBeUndefined();
+  });
+
+  it('putMany of nothing writes nothing', async () => {
+    const { table, lockouts } = await lockoutTable();
+    const submit = vi.spyOn(table, 'submitTransaction');
+    expect(await lockouts.putMany([])).toEqual([]);
+    expect(submit).not.toHaveBeenCalled();
+  });
+
+  it('putMany: a failed transaction that lost no race fails, and is not retried row by row', async () => {
+    const { table, lockouts } = await lockoutTable();
+    const down = Object.assign(new Error('server busy'), { name: 'RestError', statusCode: 503 });
+    vi.spyOn(table, 'submitTransaction').mockRejectedValue(down);
+    const create = vi.spyOn(table, 'createEntity');
+    await expect(lockouts.putMany([{ flag: flag(5), etag: undefined }])).rejects.toBe(down);
+    expect(create).not.toHaveBeenCalled();
+  });
+
   it('lists by status, category and since, in pages with a continuation token', async () => {
     const lockouts = await store();
     for (let n = 1; n <= 7; n += 1) {
@@ -143,7 +168,8 @@ describe('Table lockout store, many flags at once', () => {
       const getEntity = vi.spyOn(table, 'getEntity');
       const listEntities = vi.spyOn(table, 'listEntities');
 
-      const found = await lockouts.getMany(ids);
+      // Asked for in no particular order: the store sorts them into its ranges.
+      const found = await lockouts.getMany(ids.reverse());
 
       const expected = wanted.filter((n) => n % 10 !== 4);
       expect([...found.keys()].sort()).toEqual(expected.map(idOf).sort());
@@ -176,10 +202,12 @@ describe('Table lockout store, many flags at once', () => {
       etag: seeded.get(n),
     }));
     const submit = vi.spyOn(table, 'submitTransaction');
+    const oneByOne = [vi.spyOn(table, 'createEntity'), vi.spyOn(table, 'updateEntity')];
 
     const results = await lockouts.putMany(writes);
 
     expect(submit).toHaveBeenCalledTimes(1);
+    for (const write of oneByOne) expect(write).not.toHaveBeenCalled();
     expect(results).toEqual(writes.map(({ flag: written }) => asStored(written)));
     expect(results[1]?.etag).not.toBe(seeded.get(1));
     expect(results[3]?.etag).not.toBe(seeded.get(3));
