@@ -1,6 +1,7 @@
 import { type FilterToken, tokenizeFilter } from './filter-tokens';
 import type { GraphErrorSpec, GraphRequest, HandlerResult } from './messages';
-import { queryParameter } from './messages';
+import { ok, queryParameter } from './messages';
+import type { GraphVersion } from './openapi-spec';
 
 /**
  * The OData query options the group, role and PIM routes share: a small `$filter` language
@@ -175,7 +176,7 @@ export const isAdvancedQuery = (request: GraphRequest, countSegment: boolean) =>
  * `@odata.count` for an advanced query, on the first page only (known issues); without the
  * advanced-query parameters `$count=true` is silently ignored (aad-advanced-queries).
  */
-export function countAnnotation(request: GraphRequest, total: number, offset: number) {
+function countAnnotation(request: GraphRequest, total: number, offset: number) {
   return isAdvancedQuery(request, false) && offset === 0 ? { '@odata.count': total } : {};
 }
 
@@ -239,8 +240,35 @@ export function pageWindow(
  * came in on, so a client configured with another name for the simulator (127.0.0.1) sees a link
  * to a different origin, as it would behind a proxy.
  */
-export function nextLink(request: GraphRequest, offset: number): string {
+function nextLink(request: GraphRequest, offset: number): string {
   return nextLinkWithToken(request, Buffer.from(`o${offset}`).toString('base64url'));
+}
+
+/**
+ * One page of a directory list as Graph answers it: `@odata.context` names the set and any
+ * `$select`, `@odata.count` comes on an advanced query's first page (countAnnotation), and
+ * `@odata.nextLink` while more remain.
+ */
+export function listPage<T>(
+  request: GraphRequest,
+  list: {
+    version: GraphVersion;
+    set: string;
+    select: readonly string[] | undefined;
+    window: { offset: number; size: number };
+  },
+  items: readonly T[],
+  project: (item: T) => unknown,
+): HandlerResult {
+  const { version, set, select, window } = list;
+  const selected = select === undefined ? '' : `(${select.join(',')})`;
+  const end = window.offset + window.size;
+  return ok({
+    '@odata.context': `https://graph.microsoft.com/${version}/$metadata#${set}${selected}`,
+    ...countAnnotation(request, items.length, window.offset),
+    ...(end < items.length ? { '@odata.nextLink': nextLink(request, end) } : {}),
+    value: items.slice(window.offset, end).map(project),
+  });
 }
 
 /** As `nextLink`, with a route's own `$skiptoken` value. */

@@ -1,15 +1,8 @@
 import { findGroup, transitiveMembersOf } from '../directory';
 import { GraphErrors } from '../errors';
 import type { HandlerResult } from '../messages';
-import { ok, queryParameter } from '../messages';
-import {
-  countAnnotation,
-  countResponse,
-  isAdvancedQuery,
-  nextLink,
-  pageWindow,
-  QueryErrors,
-} from '../odata-query';
+import { queryParameter } from '../messages';
+import { countResponse, isAdvancedQuery, listPage, pageWindow, QueryErrors } from '../odata-query';
 import { GRAPH_VERSIONS } from '../openapi-spec';
 import { parseDirectorySelect, projectGroup, projectMemberUser } from '../projection/directory-object';
 import type { RouteContext, RouteDefinition } from '../router';
@@ -75,20 +68,11 @@ function listTransitiveMembers(
     withType: cast === undefined,
   };
   const set = cast === undefined ? 'directoryObjects' : `${cast}s`;
-  const selected = select.properties === undefined ? '' : `(${select.properties.join(',')})`;
-  const more = window.offset + window.size < members.length;
-  return ok({
-    '@odata.context': `https://graph.microsoft.com/${version}/$metadata#${set}${selected}`,
-    ...countAnnotation(request, members.length, window.offset),
-    ...(more ? { '@odata.nextLink': nextLink(request, window.offset + window.size) } : {}),
-    value: members
-      .slice(window.offset, window.offset + window.size)
-      .map((member) =>
-        'group' in member
-          ? projectGroup(member.group, directory, options)
-          : projectMemberUser(member.user, options),
-      ),
-  });
+  return listPage(request, { version, set, select: select.properties, window }, members, (member) =>
+    'group' in member
+      ? projectGroup(member.group, directory, options)
+      : projectMemberUser(member.user, options),
+  );
 }
 
 export const listGroupTransitiveMembers: RouteDefinition = {

@@ -1,14 +1,13 @@
 import { GraphErrors } from '../errors';
 import type { HandlerResult } from '../messages';
-import { ok, queryParameter } from '../messages';
+import { queryParameter } from '../messages';
 import {
-  countAnnotation,
   countResponse,
   type FilterClause,
   isAdvancedQuery,
+  listPage,
   matchesFilter,
   matchesSearch,
-  nextLink,
   pageWindow,
   parseFilter,
   parseSearch,
@@ -133,16 +132,9 @@ function listGroupsOf(context: RouteContext, countOnly: boolean): HandlerResult 
   }
   if (countOnly) return countResponse(request, groups.length);
   const options = { version, claims: context.claims, select: select.properties, withType: false };
-  const selected = select.properties === undefined ? '' : `(${select.properties.join(',')})`;
-  const more = window.offset + window.size < groups.length;
-  return ok({
-    '@odata.context': `https://graph.microsoft.com/${version}/$metadata#groups${selected}`,
-    ...countAnnotation(request, groups.length, window.offset),
-    ...(more ? { '@odata.nextLink': nextLink(request, window.offset + window.size) } : {}),
-    value: groups
-      .slice(window.offset, window.offset + window.size)
-      .map((group) => projectGroup(group, directory, options)),
-  });
+  return listPage(request, { version, set: 'groups', select: select.properties, window }, groups, (group) =>
+    projectGroup(group, directory, options),
+  );
 }
 
 export const listGroups: RouteDefinition = {

@@ -1,16 +1,15 @@
 import { activeDirectoryRolesOf, transitiveGroupsOf } from '../directory';
 import { GraphErrors } from '../errors';
 import type { HandlerResult } from '../messages';
-import { ok, queryParameter } from '../messages';
+import { queryParameter } from '../messages';
 import {
-  countAnnotation,
   countResponse,
   type FilterClause,
   hasEventualConsistency,
   isAdvancedQuery,
+  listPage,
   matchesFilter,
   matchesSearch,
-  nextLink,
   pageWindow,
   parseFilter,
   parseSearch,
@@ -141,27 +140,18 @@ function listMemberships(
   }
   if (countOnly) return countResponse(request, members.length);
 
-  const page = members.slice(window.offset, window.offset + window.size);
   const options = {
     version,
     claims: context.claims,
     select: select.properties,
     withType: cast === undefined,
   };
-  const value = page.map((member) =>
+  const set = cast === undefined ? 'directoryObjects' : cast === 'group' ? 'groups' : 'directoryRoles';
+  return listPage(request, { version, set, select: select.properties, window }, members, (member) =>
     member.type === 'group'
       ? projectGroup(member.group, directory, options)
       : projectDirectoryRole(member.role, options),
   );
-  const set = cast === undefined ? 'directoryObjects' : cast === 'group' ? 'groups' : 'directoryRoles';
-  const selected = select.properties === undefined ? '' : `(${select.properties.join(',')})`;
-  const more = window.offset + window.size < members.length;
-  return ok({
-    '@odata.context': `https://graph.microsoft.com/${version}/$metadata#${set}${selected}`,
-    ...countAnnotation(request, members.length, window.offset),
-    ...(more ? { '@odata.nextLink': nextLink(request, window.offset + window.size) } : {}),
-    value,
-  });
 }
 
 /**
@@ -173,55 +163,27 @@ const castPermissions = graphSpec('v1.0').applicationPermissions(
   '/users/{user-id}/transitiveMemberOf',
 );
 
-export const listTransitiveMemberOf: RouteDefinition = {
+/** A cast or `/$count` of the uncast path: its permissions, and 1 resource unit (not listed). */
+const derivedRoute = (suffix: string, handle: RouteDefinition['handle']): RouteDefinition => ({
   method: 'GET',
-  template: '/users/{user-id}/transitiveMemberOf',
-  versions: GRAPH_VERSIONS,
-  // The throttling-limits table lists `me/transitiveMemberOf` (2); casts and `/$count` aren't listed (1).
-  resourceUnits: 2,
-  handle: (context) => listMemberships(context, undefined),
-};
-
-export const listTransitiveMemberOfGroups: RouteDefinition = {
-  method: 'GET',
-  template: '/users/{user-id}/transitiveMemberOf/microsoft.graph.group',
+  template: `/users/{user-id}/transitiveMemberOf${suffix}`,
   versions: GRAPH_VERSIONS,
   ...(castPermissions === undefined ? {} : { permissions: castPermissions }),
   resourceUnits: 1,
-  handle: (context) => listMemberships(context, 'group'),
-};
-
-export const listTransitiveMemberOfDirectoryRoles: RouteDefinition = {
-  method: 'GET',
-  template: '/users/{user-id}/transitiveMemberOf/microsoft.graph.directoryRole',
-  versions: GRAPH_VERSIONS,
-  ...(castPermissions === undefined ? {} : { permissions: castPermissions }),
-  resourceUnits: 1,
-  handle: (context) => listMemberships(context, 'directoryRole'),
-};
-
-export const countTransitiveMemberOf: RouteDefinition = {
-  method: 'GET',
-  template: '/users/{user-id}/transitiveMemberOf/$count',
-  versions: GRAPH_VERSIONS,
-  ...(castPermissions === undefined ? {} : { permissions: castPermissions }),
-  resourceUnits: 1,
-  handle: (context) => listMemberships(context, undefined, true),
-};
-
-export const countTransitiveMemberOfGroups: RouteDefinition = {
-  method: 'GET',
-  template: '/users/{user-id}/transitiveMemberOf/microsoft.graph.group/$count',
-  versions: GRAPH_VERSIONS,
-  ...(castPermissions === undefined ? {} : { permissions: castPermissions }),
-  resourceUnits: 1,
-  handle: (context) => listMemberships(context, 'group', true),
-};
+  handle,
+});
 
 export const TRANSITIVE_MEMBER_OF_ROUTES: readonly RouteDefinition[] = [
-  listTransitiveMemberOf,
-  listTransitiveMemberOfGroups,
-  listTransitiveMemberOfDirectoryRoles,
-  countTransitiveMemberOf,
-  countTransitiveMemberOfGroups,
+  {
+    method: 'GET',
+    template: '/users/{user-id}/transitiveMemberOf',
+    versions: GRAPH_VERSIONS,
+    // The throttling-limits table lists `me/transitiveMemberOf` (2); casts and `/$count` aren't listed (1).
+    resourceUnits: 2,
+    handle: (context) => listMemberships(context, undefined),
+  },
+  derivedRoute('/microsoft.graph.group', (context) => listMemberships(context, 'group')),
+  derivedRoute('/microsoft.graph.directoryRole', (context) => listMemberships(context, 'directoryRole')),
+  derivedRoute('/$count', (context) => listMemberships(context, undefined, true)),
+  derivedRoute('/microsoft.graph.group/$count', (context) => listMemberships(context, 'group', true)),
 ];

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
 
+import { queryRows } from '../storage/query-rows';
 import { STORAGE_TIMEOUT_MS, storageOptions } from '../storage/storage-deadline';
 import { storageStatus } from '../storage/storage-errors';
 import type { BrakeRow, LimitSnapshot, TargetRow } from './ledger';
@@ -90,7 +91,7 @@ export function createTableLimitsStore(options: {
       .map((rowKey) => odata`RowKey eq ${rowKey}`)
       .join(' or ')})`;
     const found = new Map<string, unknown>();
-    for await (const entity of client.listEntities({ queryOptions: { filter }, ...deadline() })) {
+    for await (const entity of queryRows(client, filter, { timeoutMs })) {
       const row = Row.parse(entity);
       found.set(row.rowKey, entity);
     }

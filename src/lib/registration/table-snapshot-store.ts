@@ -1,6 +1,7 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
 
+import { queryRows } from '../storage/query-rows';
 import { storageOptions } from '../storage/storage-deadline';
 import { requireEtag, storageStatus } from '../storage/storage-errors';
 import { AT_RISK_CLASSES, REGISTRATION_CLASSES } from './classify';
@@ -46,12 +47,6 @@ const UserSchema = z.object({
   methodsRegistered: z.string(),
   telephonyEnds: z.string().optional(),
 });
-
-async function* rows(client: TableClient, filter: string) {
-  for await (const entity of client.listEntities({ queryOptions: { filter }, ...storageOptions() })) {
-    yield entity;
-  }
-}
 
 /**
  * A page of rows at a time, each read and delete with its own deadline: one deadline over a whole
@@ -241,7 +236,7 @@ export function createTableSnapshotStore(options: {
       const client = await options.table();
       const current = (await store.current())?.runId;
       const runs: z.infer<typeof RunSchema>[] = [];
-      for await (const entity of rows(client, odata`PartitionKey eq ${RUNS}`))
+      for await (const entity of queryRows(client, odata`PartitionKey eq ${RUNS}`))
         runs.push(RunSchema.parse(entity));
       // Run ids sort by start time; keep the newest complete ones and any run still being written
       // after the current one (another scan may be writing it).
@@ -270,7 +265,7 @@ export function createTableSnapshotStore(options: {
       // A run marks itself complete just before it switches the pointer: one that is newer than
       // the pointer has not switched (yet, or ever), so it is not part of the trend.
       const complete: SnapshotSummary[] = [];
-      for await (const entity of rows(client, odata`PartitionKey eq ${RUNS}`)) {
+      for await (const entity of queryRows(client, odata`PartitionKey eq ${RUNS}`)) {
         const run = RunSchema.parse(entity);
         if (run.state === 'complete' && run.rowKey <= current) complete.push(summaryOf(run));
       }

@@ -22,6 +22,7 @@ import {
   sinceRowKeyBound,
 } from './audit-keys';
 import { clip } from './clip';
+import { queryRows } from './query-rows';
 import { assertNoSecrets } from './secret-guard';
 import { STORAGE_TIMEOUT_MS, storageOptions } from './storage-deadline';
 import { requireEtag, StorageConflictError, storageStatus } from './storage-errors';
@@ -265,11 +266,9 @@ export function createTableAuditLog(options: TableAuditLogOptions): AuditLog {
         const client = await table();
         // One row more than asked says whether another page exists, without a trailing empty page.
         const rows: AuditRow[] = [];
-        const pages = client
-          .listEntities({ queryOptions: { filter: clauses.join(' and ') }, ...deadline() })
-          .byPage({ maxPageSize: limit + 1 });
-        for await (const page of pages) {
-          for (const entity of page) rows.push(AuditEntitySchema.parse(entity));
+        const filter = clauses.join(' and ');
+        for await (const entity of queryRows(client, filter, { timeoutMs, pageSize: limit + 1 })) {
+          rows.push(AuditEntitySchema.parse(entity));
           if (rows.length > limit) break;
         }
         const entries = rows.slice(0, limit).map(toAuditEntry);

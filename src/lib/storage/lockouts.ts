@@ -14,6 +14,7 @@ import { PostRecoveryAnomalySchema } from '../detection/post-recovery-anomaly';
 import type { FlagWrite, LockoutPage, LockoutQuery, LockoutStore } from '../detection/repositories';
 import { AppError } from '../http/problem';
 import { encodeCursor, queryFingerprint } from './audit-keys';
+import { queryRows } from './query-rows';
 import { storageOptions } from './storage-deadline';
 import { requireEtag, storageStatus } from './storage-errors';
 
@@ -208,7 +209,7 @@ export function createTableLockoutStore(options: { table: () => Promise<TableCli
       await forEachLimited(ranges, RANGE_QUERIES_AT_ONCE, async (range) => {
         const wanted = new Set(range);
         const filter = odata`PartitionKey eq ${PARTITION} and RowKey ge ${range[0]} and RowKey le ${range[range.length - 1]}`;
-        for await (const row of client.listEntities({ queryOptions: { filter } })) {
+        for await (const row of queryRows(client, filter)) {
           if (wanted.has(row.rowKey ?? '')) found.set(row.rowKey ?? '', fromRow(row));
         }
       });
@@ -218,7 +219,7 @@ export function createTableLockoutStore(options: { table: () => Promise<TableCli
     async findByUpn(upn) {
       const client = await table();
       const filter = odata`PartitionKey eq ${PARTITION} and upnLower eq ${upn.toLowerCase()}`;
-      for await (const row of client.listEntities({ queryOptions: { filter } })) return fromRow(row);
+      for await (const row of queryRows(client, filter)) return fromRow(row);
       return undefined;
     },
 
@@ -265,11 +266,8 @@ export function createTableLockoutStore(options: { table: () => Promise<TableCli
       }
       const client = await table();
       const rows: StoredLockoutFlag[] = [];
-      const pages = client
-        .listEntities({ queryOptions: { filter: clauses.join(' and ') }, ...storageOptions() })
-        .byPage({ maxPageSize: limit + 1 });
-      for await (const page of pages) {
-        for (const entity of page) rows.push(fromRow(entity));
+      for await (const entity of queryRows(client, clauses.join(' and '), { pageSize: limit + 1 })) {
+        rows.push(fromRow(entity));
         if (rows.length > limit) break;
       }
       const lockouts = rows.slice(0, limit);

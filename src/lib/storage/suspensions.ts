@@ -2,6 +2,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 
 import { clip } from './clip';
+import { queryRows } from './query-rows';
 import { storageOptions } from './storage-deadline';
 import { requireEtag, StorageConflictError, storageStatus } from './storage-errors';
 
@@ -170,8 +171,8 @@ export function createTableSuspensionStore(options: { table: () => Promise<Table
       const client = await table();
       const filter = odata`PartitionKey eq ${PARTITION} and status eq 'active' and endsAt le ${now.toISOString()}`;
       const due: Suspension[] = [];
-      // The SDK's iterator follows continuation tokens itself: every due row, however many pages.
-      for await (const row of client.listEntities({ queryOptions: { filter } })) due.push(fromRow(row));
+      // Every due row, however many pages.
+      for await (const row of queryRows(client, filter)) due.push(fromRow(row));
       return due.sort((a, b) => a.endsAt.localeCompare(b.endsAt));
     },
   };

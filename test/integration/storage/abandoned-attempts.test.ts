@@ -1,17 +1,16 @@
 import { describe, expect, it } from 'vitest';
 
-import {
-  ABANDONED_AFTER_MS,
-  ABANDONED_DETAIL,
-  ABANDONED_LOOKBACK_MS,
-  markAbandonedAttempts,
-} from '../../../src/lib/storage/abandoned-attempts';
+import { AppError } from '../../../src/lib/http/problem';
+import { markAbandonedAttempts } from '../../../src/lib/storage/abandoned-attempts';
 import { type AuditAttempt, type AuditLog, createTableAuditLog } from '../../../src/lib/storage/audit-log';
 import { manualClock, useAzurite } from './azurite-fixture';
 
 const fixture = useAzurite();
 
 const MINUTE = 60_000;
+// docs/outcomes.md, "Attempts that never finished": started rows of the last 7 days, older than 15 minutes.
+const ABANDONED_AFTER_MS = 15 * MINUTE;
+const LOOKBACK_MS = 7 * 24 * 60 * MINUTE;
 const attempt = (targetId: string): AuditAttempt => ({
   action: 'mfa.reset',
   targetId,
@@ -47,10 +46,13 @@ describe('markAbandonedAttempts', () => {
     expect(await outcomeOf(audit, old.id)).toMatchObject({
       outcome: 'unknown',
       code: 'abandoned',
-      detail: ABANDONED_DETAIL,
       completedTime: clock.now().toISOString(),
       ticket: 'INC0012345',
     });
+    // Unknown, not failed: what the attempt changed is not known (docs/outcomes.md).
+    expect((await outcomeOf(audit, old.id))?.detail).toContain(
+      "What it changed is unknown: read the user's methods before acting again.",
+    );
     expect((await outcomeOf(audit, finished.id))?.outcome).toBe('succeeded');
     expect((await outcomeOf(audit, young.id))?.outcome).toBe('started');
   });
@@ -74,12 +76,25 @@ describe('markAbandonedAttempts', () => {
     expect((await audit.list({ outcome: 'started', limit: 100 })).entries).toEqual([]);
   });
 
-  it('looks back 7 days: an older started row is not read', async () => {
+  it('looks back 7 days: an older started row is not read, one just inside them is marked', async () => {
     const { clock, audit } = await setup();
     const ancient = await audit.start(attempt(target(1)));
-    clock.advance(ABANDONED_LOOKBACK_MS + MINUTE);
-    expect(await markAbandonedAttempts(audit, clock.now())).toEqual({ found: 0, marked: 0, raced: 0 });
+    clock.advance(2 * MINUTE);
+    const weekOld = await audit.start(attempt(target(2)));
+    clock.advance(LOOKBACK_MS - MINUTE);
+    expect(await markAbandonedAttempts(audit, clock.now())).toEqual({ found: 1, marked: 1, raced: 0 });
     expect((await outcomeOf(audit, ancient.id))?.outcome).toBe('started');
+    expect((await outcomeOf(audit, weekOld.id))?.outcome).toBe('unknown');
+  });
+
+  it('a store failure while marking is no race: the run fails, and the row is left for the next run', async () => {
+    const { clock, audit } = await setup();
+    const entry = await audit.start(attempt(target(1)));
+    clock.advance(ABANDONED_AFTER_MS + MINUTE);
+    const down = new AppError('audit_unavailable', 'The audit log could not complete the entry.');
+    const failing: AuditLog = { ...audit, complete: () => Promise.reject(down) };
+    await expect(markAbandonedAttempts(failing, clock.now())).rejects.toBe(down);
+    expect((await outcomeOf(audit, entry.id))?.outcome).toBe('started');
   });
 
   it('a row its own request completes between the read and the write counts as a race, keeping that outcome', async () => {

@@ -6,7 +6,7 @@ import { type AuditAttempt, createTableAuditLog } from '../../../src/lib/storage
 import { SecretLeakError } from '../../../src/lib/storage/secret-guard';
 import { StorageConflictError } from '../../../src/lib/storage/storage-errors';
 import { createTableClient } from '../../../src/lib/storage/table-service';
-import { deadStorage, manualClock, NO_CREDENTIAL, useAzurite } from './azurite-fixture';
+import { deadStorage, manualClock, NO_CREDENTIAL, recordRequests, useAzurite } from './azurite-fixture';
 
 const fixture = useAzurite();
 
@@ -528,14 +528,7 @@ describe('audit log: one request per page', () => {
   it('reads a page and whether another exists in one request of one row more than the page', async () => {
     const { table, audit } = await setup();
     for (let index = 0; index < 7; index++) await audit.start(attempt());
-    const queries: URL[] = [];
-    table.pipeline.addPolicy({
-      name: 'recordQueries',
-      sendRequest: (request, next) => {
-        queries.push(new URL(request.url));
-        return next(request);
-      },
-    });
+    const queries = recordRequests(table);
     const page = await audit.list({ limit: 3 });
     expect(page.entries).toHaveLength(3);
     expect(page.continuationToken).toEqual(expect.any(String));

@@ -21,6 +21,8 @@ export interface AzuriteFixture {
   readonly storage: Config['storage'];
   /** A client for a new, empty table with a unique name, so tests never see each other's rows. */
   freshTable(options?: TableClientOptions): Promise<TableClient>;
+  /** A store that `create` makes over a fresh table. */
+  freshStore<S>(create: (options: { table: () => Promise<TableClient> }) => S): Promise<S>;
   /** A unique table or queue name with the given prefix. */
   uniqueName(prefix: string): string;
 }
@@ -42,6 +44,10 @@ export function useAzurite(): AzuriteFixture {
         createTableClient(fixture.storage, NO_CREDENTIAL, table, options),
       );
       return await source(name);
+    },
+    async freshStore(create) {
+      const table = await fixture.freshTable();
+      return create({ table: () => Promise.resolve(table) });
     },
     uniqueName: (prefix) => `${prefix}${randomUUID().replaceAll('-', '').slice(0, 20)}`,
   };
@@ -80,4 +86,17 @@ export function manualClock(start = new Date('2025-06-02T09:00:00.000Z')) {
       current += ms;
     },
   };
+}
+
+/** The URLs of the requests `table` sends from now on, to count a store's round trips. */
+export function recordRequests(table: TableClient): URL[] {
+  const requests: URL[] = [];
+  table.pipeline.addPolicy({
+    name: 'recordRequests',
+    sendRequest: (request, next) => {
+      requests.push(new URL(request.url));
+      return next(request);
+    },
+  });
+  return requests;
 }

@@ -2,7 +2,6 @@ import type { TableClient } from '@azure/data-tables';
 import { describe, expect, it } from 'vitest';
 
 import { loadConfig } from '../../../src/lib/config';
-import { createActionLimits } from '../../../src/lib/limits/action-limits';
 import {
   callerRowKey,
   createTableLimitsStore,
@@ -10,8 +9,8 @@ import {
   targetRowKey,
 } from '../../../src/lib/limits/limits-store';
 import type { ActionRequest } from '../../../src/lib/recovery/run-action';
-import type { NewRecoveryEvent } from '../../../src/lib/storage/recovery-events';
 import { testCaller } from '../../support/callers';
+import { recordingLimits } from '../../support/recording-limits';
 import { useAzurite } from './azurite-fixture';
 
 const fixture = useAzurite();
@@ -36,20 +35,8 @@ const request = (action: ActionRequest['action'] = 'tap.issue', callerId = CALLE
 
 /** Two instances of the app: each its own store and limits over the same table. */
 function instance(table: TableClient, overrides: Partial<typeof settings> = {}) {
-  const events: NewRecoveryEvent[] = [];
   const store = createTableLimitsStore({ table: () => Promise.resolve(table) });
-  const limits = createActionLimits({
-    store,
-    settings: { ...settings, ...overrides },
-    events: {
-      publish: (event) => {
-        events.push(event);
-        return Promise.resolve({ ...event, schemaVersion: 1, eventId: 'e', time: '' });
-      },
-    },
-    log: { warn: () => undefined },
-  });
-  return { store, limits, events };
+  return { store, ...recordingLimits(store, { ...settings, ...overrides }) };
 }
 
 async function row(table: TableClient, rowKey: string) {

@@ -6,38 +6,12 @@ import type { FlagWrite, LockoutStore } from '../../../src/lib/detection/reposit
 import { AppError } from '../../../src/lib/http/problem';
 import { createTableLockoutStore } from '../../../src/lib/storage/lockouts';
 import { createTableScanStateStore } from '../../../src/lib/storage/scan-state';
-import { useAzurite } from './azurite-fixture';
+import { recordRequests, useAzurite } from './azurite-fixture';
+import { lockoutFlag as flag } from './lockout-flag';
 
 const storage = useAzurite();
 
-function flag(n: number, overrides: Partial<LockoutFlag> = {}): LockoutFlag {
-  const id = `0000000${n}`.slice(-8);
-  return {
-    userId: `${id}-0000-4000-8000-000000000000`,
-    userPrincipalName: `User${n}@Contoso.com`,
-    category: 'lockout',
-    status: 'open',
-    protected: false,
-    lockoutAttempts: 3,
-    attackAttempts: 0,
-    firstFailureAt: '2026-11-25T10:00:00.000Z',
-    lastFailureAt: `2026-11-25T10:${String(n).padStart(2, '0')}:00.000Z`,
-    recentEvents: [
-      { id: `e${n}`, time: '2026-11-25T10:00:00.000Z', category: 'lockout', errorCode: 500121, details: 'x' },
-    ],
-    countedAttempts: ['abc@1764064800'],
-    openedAt: '2026-11-25T11:00:00.000Z',
-    updatedAt: '2026-11-25T11:00:00.000Z',
-    openEventId: 'b2c1f4a0-0000-5000-a000-000000000000',
-    reopenCount: 0,
-    ...overrides,
-  };
-}
-
-async function store() {
-  const table = await storage.freshTable();
-  return createTableLockoutStore({ table: () => Promise.resolve(table) });
-}
+const store = () => storage.freshStore(createTableLockoutStore);
 
 describe('Table lockout store', () => {
   it('round-trips a flag, recent events and counted attempts included', async () => {
@@ -63,6 +37,31 @@ describe('Table lockout store', () => {
     expect(second).toBeDefined();
     expect(await lockouts.put({ ...flag(3), lockoutAttempts: 5 }, first?.etag)).toBeUndefined();
     expect((await lockouts.get(flag(3).userId))?.lockoutAttempts).toBe(4);
+  });
+
+  it('stores the id as the RowKey only, and takes a flag deleted meanwhile (404) as a lost race', async () => {
+    const { table, lockouts } = await lockoutTable();
+    const written = await lockouts.put(flag(4), undefined);
+    const row = await table.getEntity('lockout', flag(4).userId);
+    expect(row).not.toHaveProperty('userId');
+    await table.deleteEntity('lockout', flag(4).userId);
+    expect(await lockouts.put({ ...flag(4), lockoutAttempts: 4 }, written?.etag)).toBeUndefined();
+  });
+
+  it('putMany of nothing writes nothing', async () => {
+    const { table, lockouts } = await lockoutTable();
+    const submit = vi.spyOn(table, 'submitTransaction');
+    expect(await lockouts.putMany([])).toEqual([]);
+    expect(submit).not.toHaveBeenCalled();
+  });
+
+  it('putMany: a failed transaction that lost no race fails, and is not retried row by row', async () => {
+    const { table, lockouts } = await lockoutTable();
+    const down = Object.assign(new Error('server busy'), { name: 'RestError', statusCode: 503 });
+    vi.spyOn(table, 'submitTransaction').mockRejectedValue(down);
+    const create = vi.spyOn(table, 'createEntity');
+    await expect(lockouts.putMany([{ flag: flag(5), etag: undefined }])).rejects.toBe(down);
+    expect(create).not.toHaveBeenCalled();
   });
 
   it('lists by status, category and since, in pages with a continuation token', async () => {
@@ -169,7 +168,8 @@ describe('Table lockout store, many flags at once', () => {
       const getEntity = vi.spyOn(table, 'getEntity');
       const listEntities = vi.spyOn(table, 'listEntities');
 
-      const found = await lockouts.getMany(ids);
+      // Asked for in no particular order: the store sorts them into its ranges.
+      const found = await lockouts.getMany(ids.reverse());
 
       const expected = wanted.filter((n) => n % 10 !== 4);
       expect([...found.keys()].sort()).toEqual(expected.map(idOf).sort());
@@ -202,10 +202,12 @@ describe('Table lockout store, many flags at once', () => {
       etag: seeded.get(n),
     }));
     const submit = vi.spyOn(table, 'submitTransaction');
+    const oneByOne = [vi.spyOn(table, 'createEntity'), vi.spyOn(table, 'updateEntity')];
 
     const results = await lockouts.putMany(writes);
 
     expect(submit).toHaveBeenCalledTimes(1);
+    for (const write of oneByOne) expect(write).not.toHaveBeenCalled();
     expect(results).toEqual(writes.map(({ flag: written }) => asStored(written)));
     expect(results[1]?.etag).not.toBe(seeded.get(1));
     expect(results[3]?.etag).not.toBe(seeded.get(3));
@@ -512,14 +514,7 @@ describe('Table lockout store: one request per page', () => {
   it('reads a page and whether another exists in one request of one row more than the page', async () => {
     const { table, lockouts } = await lockoutTable();
     await seed(lockouts, range(0, 7));
-    const queries: URL[] = [];
-    table.pipeline.addPolicy({
-      name: 'recordQueries',
-      sendRequest: (request, next) => {
-        queries.push(new URL(request.url));
-        return next(request);
-      },
-    });
+    const queries = recordRequests(table);
     const page = await lockouts.list({ limit: 3 });
     expect(page.lockouts.map((item) => item.userId)).toEqual(range(0, 3).map(idOf));
     expect(page.continuationToken).toEqual(expect.any(String));

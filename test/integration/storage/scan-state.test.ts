@@ -6,10 +6,7 @@ import { deadStorage, NO_CREDENTIAL, useAzurite } from './azurite-fixture';
 
 const fixture = useAzurite();
 
-async function setup() {
-  const table = await fixture.freshTable();
-  return createTableScanStateStore({ table: () => Promise.resolve(table) });
-}
+const setup = () => fixture.freshStore(createTableScanStateStore);
 
 describe('scan state store', () => {
   it('reads "ok" with no watermark and no ETag before the first run', async () => {

@@ -5,6 +5,7 @@ import { StorageConflictError } from '../../../src/lib/storage/storage-errors';
 import { createTableSuspensionStore } from '../../../src/lib/storage/suspensions';
 import { createTableClient } from '../../../src/lib/storage/table-service';
 import { deadStorage, NO_CREDENTIAL } from './azurite-fixture';
+import { lockoutFlag } from './lockout-flag';
 
 // A store that is down is not "no row" and not "lost a race": the failure reaches the caller,
 // which answers 503 or retries on the next run.
@@ -41,26 +42,6 @@ describe('stores on an unreachable Table Storage', () => {
   it('lockouts: a read and a write fail, and neither is taken for a missing flag or a lost race', async () => {
     const store = createTableLockoutStore({ table: await deadTable('Lockouts') });
     await expect(store.get(USER)).rejects.toThrow();
-    await expect(
-      store.put(
-        {
-          userId: USER,
-          category: 'lockout',
-          status: 'open',
-          protected: false,
-          lockoutAttempts: 3,
-          attackAttempts: 0,
-          firstFailureAt: '2026-06-01T11:00:00.000Z',
-          lastFailureAt: '2026-06-01T11:02:00.000Z',
-          recentEvents: [],
-          countedAttempts: [],
-          openedAt: '2026-06-01T11:05:00.000Z',
-          updatedAt: '2026-06-01T11:05:00.000Z',
-          openEventId: 'e1',
-          reopenCount: 0,
-        },
-        undefined,
-      ),
-    ).rejects.toThrow();
+    await expect(store.put(lockoutFlag(1, { userId: USER }), undefined)).rejects.toThrow();
   });
 });

@@ -25,10 +25,7 @@ const suspension = (overrides: Partial<NewSuspension> = {}): NewSuspension => ({
   ...overrides,
 });
 
-async function setup() {
-  const table = await fixture.freshTable();
-  return createTableSuspensionStore({ table: () => Promise.resolve(table) });
-}
+const setup = () => fixture.freshStore(createTableSuspensionStore);
 
 describe('suspension store', () => {
   it('creates a suspension and reads it back, the user id lower-cased', async () => {

@@ -3,14 +3,13 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { loadConfig } from '../../../src/lib/config';
 import { AppError } from '../../../src/lib/http/problem';
-import { createActionLimits } from '../../../src/lib/limits/action-limits';
 import type { LimitsStore } from '../../../src/lib/limits/limits-store';
 import { type ActionDeps, type ActionRequest, runAction } from '../../../src/lib/recovery/run-action';
 import type { AuditAttempt, AuditEntry } from '../../../src/lib/storage/audit-log';
-import type { NewRecoveryEvent } from '../../../src/lib/storage/recovery-events';
 import { testCaller } from '../../support/callers';
 import { memoryLimitsStore } from '../../support/limits';
 import { memoryApprovals } from '../../support/memory-approvals';
+import { recordingLimits } from '../../support/recording-limits';
 
 const config = loadConfig({ STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' });
 const settings = config.limits;
@@ -33,21 +32,8 @@ function request(overrides: Partial<ActionRequest> = {}): ActionRequest {
   };
 }
 
-function limitsWith(store: LimitsStore, overrides: Partial<typeof settings> = {}) {
-  const events: NewRecoveryEvent[] = [];
-  const limits = createActionLimits({
-    store,
-    settings: { ...settings, ...overrides },
-    events: {
-      publish: (event) => {
-        events.push(event);
-        return Promise.resolve({ ...event, schemaVersion: 1, eventId: 'e', time: '' });
-      },
-    },
-    log: { warn: () => undefined },
-  });
-  return { limits, events };
-}
+const limitsWith = (store: LimitsStore, overrides: Partial<typeof settings> = {}) =>
+  recordingLimits(store, { ...settings, ...overrides });
 
 describe('action limits', () => {
   it('lets no more than BRAKE_USERS of 100 concurrent TAPs over 100 users through, and reports the trip once', async () => {

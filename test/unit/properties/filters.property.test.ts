@@ -93,12 +93,9 @@ function recordingTable(filters: string[]): TableClient {
   return {
     listEntities: (options?: { queryOptions?: { filter?: string } }) => {
       filters.push(options?.queryOptions?.filter ?? '');
-      const empty = {
-        [Symbol.asyncIterator]: () => ({
-          next: () => Promise.resolve({ done: true as const, value: undefined }),
-        }),
-        byPage: () => empty,
-      };
+      const next = () => Promise.resolve({ done: true as const, value: undefined });
+      // Rows one by one, or pages (the stores read page by page, each with its own deadline).
+      const empty = { [Symbol.asyncIterator]: () => ({ next }), byPage: () => ({ next }) };
       return empty;
     },
   } as unknown as TableClient;
